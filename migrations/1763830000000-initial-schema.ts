@@ -1,0 +1,47 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** Users, refresh-token families and the audit log. */
+export class InitialSchema1763830000000 implements MigrationInterface {
+  name = 'InitialSchema1763830000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE TABLE "users" (
+      "id" varchar PRIMARY KEY NOT NULL,
+      "username" varchar(64) NOT NULL UNIQUE,
+      "passwordHash" varchar NOT NULL,
+      "role" varchar(16) NOT NULL CHECK ("role" IN ('admin','operator','viewer')),
+      "createdAt" datetime NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+      "updatedAt" datetime NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+    )`);
+    await queryRunner.query(`CREATE TABLE "refresh_tokens" (
+      "id" varchar PRIMARY KEY NOT NULL,
+      "userId" varchar NOT NULL REFERENCES "users"("id") ON DELETE CASCADE,
+      "familyId" varchar NOT NULL,
+      "tokenHash" varchar NOT NULL UNIQUE,
+      "expiresAt" datetime NOT NULL,
+      "usedAt" datetime,
+      "revokedAt" datetime,
+      "createdAt" datetime NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+    )`);
+    await queryRunner.query(`CREATE INDEX "idx_refresh_tokens_family" ON "refresh_tokens" ("familyId")`);
+    await queryRunner.query(`CREATE TABLE "audit_log" (
+      "id" integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+      "action" varchar(64) NOT NULL,
+      "actorId" varchar,
+      "actorUsername" varchar(64),
+      "target" varchar,
+      "ip" varchar(64),
+      "outcome" varchar(16) NOT NULL,
+      "details" text,
+      "requestId" varchar(128),
+      "createdAt" datetime NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+    )`);
+    await queryRunner.query(`CREATE INDEX "idx_audit_log_created" ON "audit_log" ("createdAt")`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE "audit_log"`);
+    await queryRunner.query(`DROP TABLE "refresh_tokens"`);
+    await queryRunner.query(`DROP TABLE "users"`);
+  }
+}

@@ -1,0 +1,8 @@
+import type { MigrationInterface } from 'typeorm';
+import { InitialSchema1763830000000 } from './1763830000000-initial-schema.js';
+
+/**
+ * Every migration, in order. Explicit imports (rather than a glob) keep ESM builds and
+ * vitest working from the same list. Append new migrations at the end.
+ */
+export const allMigrations: Array<new () => MigrationInterface> = [InitialSchema1763830000000];

@@ -1,0 +1,161 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+/** The JWT secret shipped in config/default.yaml; production refuses to boot with it. */
+export const DEFAULT_JWT_SECRET = 'modelport-insecure-default-secret';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().min(0);
+
+const configSchema = z.object({
+  nodeEnv: z.enum(['development', 'production', 'test']),
+  server: z.object({
+    host: z.string().min(1),
+    port,
+    trustedProxies: z.array(z.string().min(1)),
+    bodyLimitBytes: positiveInt,
+    shutdownTimeoutMs: positiveInt,
+  }),
+  log: z.object({ level: z.enum(['error', 'warn', 'info', 'debug', 'silent']) }),
+  storage: z.object({
+    dataDir: z.string().min(1),
+    maxModelBytes: positiveInt,
+    maxZipEntries: positiveInt,
+    maxUnzippedBytes: positiveInt,
+  }),
+  auth: z.object({
+    jwtSecret: z.string(),
+    accessTokenTtlSeconds: positiveInt,
+    refreshTokenTtlSeconds: positiveInt,
+    adminUsername: z.string().min(1).max(64),
+    adminPassword: z.string(),
+    loginMaxFailures: positiveInt,
+    loginFailureWindowSeconds: positiveInt,
+  }),
+  engines: z.object({
+    disabled: z.array(z.string()),
+    onnxruntime: z.object({ intraOpNumThreads: nonNegativeInt, interOpNumThreads: positiveInt }),
+    tensorflow: z.object({ wasmThreads: positiveInt }),
+    tensorrt: z.object({ bindingPath: z.string() }),
+  }),
+  serving: z.object({ maxImagePixels: positiveInt, maxImagesPerRequest: positiveInt }),
+  metrics: z.object({ token: z.string(), systemSampleIntervalMs: positiveInt }),
+});
+
+export type AppConfigValues = z.infer<typeof configSchema>;
+
+/**
+ * The validated configuration, injectable by class. Nest resolves it without @Inject()
+ * because the class itself is the token.
+ */
+export class AppConfig {
+  constructor(values: AppConfigValues) {
+    Object.assign(this, values);
+  }
+}
+// Declaration merging gives AppConfig the fields of the schema without repeating them.
+export interface AppConfig extends AppConfigValues {}
+
+/** Environment variable → config path. The path is also how a validation error names the variable. */
+const ENV_BINDINGS: Record<string, { path: string; list?: boolean }> = {
+  NODE_ENV: { path: 'nodeEnv' },
+  HOST: { path: 'server.host' },
+  PORT: { path: 'server.port' },
+  TRUSTED_PROXIES: { path: 'server.trustedProxies', list: true },
+  MAX_REQUEST_BYTES: { path: 'server.bodyLimitBytes' },
+  SHUTDOWN_TIMEOUT_MS: { path: 'server.shutdownTimeoutMs' },
+  LOG_LEVEL: { path: 'log.level' },
+  DATA_DIR: { path: 'storage.dataDir' },
+  MAX_MODEL_BYTES: { path: 'storage.maxModelBytes' },
+  MAX_ZIP_ENTRIES: { path: 'storage.maxZipEntries' },
+  MAX_UNZIPPED_BYTES: { path: 'storage.maxUnzippedBytes' },
+  JWT_SECRET: { path: 'auth.jwtSecret' },
+  ACCESS_TOKEN_TTL_SECONDS: { path: 'auth.accessTokenTtlSeconds' },
+  REFRESH_TOKEN_TTL_SECONDS: { path: 'auth.refreshTokenTtlSeconds' },
+  ADMIN_USERNAME: { path: 'auth.adminUsername' },
+  ADMIN_PASSWORD: { path: 'auth.adminPassword' },
+  LOGIN_MAX_FAILURES: { path: 'auth.loginMaxFailures' },
+  LOGIN_FAILURE_WINDOW_SECONDS: { path: 'auth.loginFailureWindowSeconds' },
+  DISABLED_ENGINES: { path: 'engines.disabled', list: true },
+  ORT_INTRA_OP_THREADS: { path: 'engines.onnxruntime.intraOpNumThreads' },
+  ORT_INTER_OP_THREADS: { path: 'engines.onnxruntime.interOpNumThreads' },
+  TF_WASM_THREADS: { path: 'engines.tensorflow.wasmThreads' },
+  TENSORRT_BINDING: { path: 'engines.tensorrt.bindingPath' },
+  MAX_IMAGE_PIXELS: { path: 'serving.maxImagePixels' },
+  MAX_IMAGES_PER_REQUEST: { path: 'serving.maxImagesPerRequest' },
+  METRICS_TOKEN: { path: 'metrics.token' },
+  SYSTEM_SAMPLE_INTERVAL_MS: { path: 'metrics.systemSampleIntervalMs' },
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The repository root: two levels above this file in both `src/config` and `dist/src/config`. */
+export function projectRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidate = resolve(here, '..', '..');
+  return existsSync(join(candidate, 'package.json')) ? candidate : resolve(candidate, '..');
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+function envNameFor(path: string): string {
+  const entry = Object.entries(ENV_BINDINGS).find(([, binding]) => path === binding.path || path.startsWith(`${binding.path}.`));
+  return entry ? entry[0] : path;
+}
+
+/**
+ * Loads config/default.yaml (or CONFIG_FILE), applies the environment, and validates the result.
+ * Throws ConfigError naming the offending environment variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const file = env.CONFIG_FILE ?? join(projectRoot(), 'config', 'default.yaml');
+  let raw: Record<string, unknown>;
+  try {
+    raw = (parseYaml(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(`Cannot read config file ${file}: ${(error as Error).message}`);
+  }
+  raw.nodeEnv = 'development';
+  for (const [name, binding] of Object.entries(ENV_BINDINGS)) {
+    const value = env[name];
+    if (value === undefined || (value === '' && binding.list !== true && name !== 'ADMIN_PASSWORD' && name !== 'METRICS_TOKEN' && name !== 'JWT_SECRET')) continue;
+    const parsed = binding.list ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
+    setPath(raw, binding.path, parsed);
+  }
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const path = issue.path.join('.');
+      return `${envNameFor(path)} (${path}): ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const values = result.data;
+  if (values.nodeEnv === 'production' && (values.auth.jwtSecret === '' || values.auth.jwtSecret === DEFAULT_JWT_SECRET)) {
+    throw new ConfigError('JWT_SECRET must be set to a non-default value when NODE_ENV=production');
+  }
+  if (values.auth.jwtSecret === '') {
+    throw new ConfigError('JWT_SECRET (auth.jwtSecret): must not be empty');
+  }
+  values.storage.dataDir = resolve(values.storage.dataDir);
+  return new AppConfig(values);
+}
+
+/** True when the configured host is a loopback address. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}

@@ -1,0 +1,32 @@
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../config/app-config.js';
+import { dataSourceOptions } from './data-source-options.js';
+
+/** `npm run migration:run | migration:revert | migration:show` against DATA_DIR's database. */
+async function main(): Promise<void> {
+  const command = process.argv[2] ?? 'show';
+  const config = loadConfig();
+  const dataSource = new DataSource({ ...dataSourceOptions(config.storage.dataDir), migrationsRun: false });
+  await dataSource.initialize();
+  try {
+    if (command === 'run') {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      console.log(applied.length ? `Applied: ${applied.map((m) => m.name).join(', ')}` : 'Nothing to apply');
+    } else if (command === 'revert') {
+      await dataSource.undoLastMigration({ transaction: 'each' });
+      console.log('Reverted the last migration');
+    } else if (command === 'show') {
+      const pending = await dataSource.showMigrations();
+      console.log(pending ? 'Pending migrations exist' : 'Database is up to date');
+    } else {
+      throw new Error(`Unknown command "${command}" (use run, revert or show)`);
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
