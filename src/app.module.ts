@@ -8,6 +8,7 @@ import { HttpErrorFilter } from './common/http-error.filter.js';
 import { HealthController } from './health/health.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthModule } from './auth/auth.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 
 @Module({})
 export class AppModule {
@@ -17,6 +18,7 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.storage.dataDir), autoLoadEntities: true }),
+        MetricsModule,
         AuthModule,
       ],
       controllers: [HealthController],
