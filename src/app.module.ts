@@ -9,6 +9,7 @@ import { HealthController } from './health/health.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthModule } from './auth/auth.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { TokensModule } from './tokens/tokens.module.js';
 
 @Module({})
 export class AppModule {
@@ -20,6 +21,7 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.storage.dataDir), autoLoadEntities: true }),
         MetricsModule,
         AuthModule,
+        TokensModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -1,27 +1,18 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
-import { ExternalAuthenticator, InternalAuthenticator } from './authenticators.js';
+import { InternalAuthenticator } from './authenticators.js';
 
-// Placeholder authenticators: until the real ones are wired, every protected route is refused.
+// Placeholder: until JWT login is wired, every internal route is refused.
 @Injectable()
 class RefuseInternal extends InternalAuthenticator {
   async authenticate(): Promise<never> {
     throw ApiError.unauthorized('UNAUTHORIZED', 'Authentication is not configured');
   }
 }
-@Injectable()
-class RefuseExternal extends ExternalAuthenticator {
-  async authenticate(): Promise<never> {
-    throw ApiError.unauthorized('ACCESS_TOKEN_MISSING', 'Authentication is not configured');
-  }
-}
 
 @Global()
 @Module({
-  providers: [
-    { provide: InternalAuthenticator, useClass: RefuseInternal },
-    { provide: ExternalAuthenticator, useClass: RefuseExternal },
-  ],
-  exports: [InternalAuthenticator, ExternalAuthenticator],
+  providers: [{ provide: InternalAuthenticator, useClass: RefuseInternal }],
+  exports: [InternalAuthenticator],
 })
 export class AuthModule {}
