@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import type { ModelSignature, TensorSpec } from '../../engines/sdk/index.js';
+import { isDynamicDim } from '../../engines/sdk/index.js';
+
+/**
+ * The model config an admin sends with an upload (multipart field `config`, a JSON string).
+ * Every field is optional where the model file can tell it; `resolveModelConfig` fills the gaps
+ * from the signature. Unknown keys are refused so typos surface as INVALID_MODEL_CONFIG.
+ */
+const channelTriple = z.array(z.number().finite()).length(3);
+
+export const preprocessSchema = z.strictObject({
+  input: z.string().min(1).max(256).optional(),
+  width: z.number().int().min(1).max(8192).optional(),
+  height: z.number().int().min(1).max(8192).optional(),
+  layout: z.enum(['NCHW', 'NHWC']).optional(),
+  resize: z.enum(['stretch', 'letterbox', 'crop']).optional(),
+  padValue: z.number().min(0).max(255).optional(),
+  colorOrder: z.enum(['RGB', 'BGR']).optional(),
+  dtype: z.enum(['float32', 'uint8']).optional(),
+  scale: z.number().finite().optional(),
+  mean: channelTriple.optional(),
+  std: channelTriple.refine((values) => values.every((value) => value !== 0), 'std values must be non-zero').optional(),
+});
+
+export const postprocessSchema = z.strictObject({
+  labels: z.array(z.string().max(256)).max(100_000).optional(),
+  topK: z.number().int().min(1).max(1000).optional(),
+  softmax: z.union([z.boolean(), z.literal('auto')]).optional(),
+  format: z.enum(['yolov5', 'yolov8']).optional(),
+  scoreThreshold: z.number().min(0).max(1).optional(),
+  iouThreshold: z.number().min(0).max(1).optional(),
+  maxDetections: z.number().int().min(1).max(10_000).optional(),
+});
+
+export const batchingSchema = z.strictObject({
+  maxBatchSize: z.number().int().min(1).max(1024).optional(),
+  maxQueueDelayMs: z.number().min(0).max(10_000).optional(),
+  preferredBatchSizes: z.array(z.number().int().min(1).max(1024)).max(16).optional(),
+});
+
+export const queueSchema = z.strictObject({
+  maxSize: z.number().int().min(1).max(100_000).optional(),
+  timeoutMs: z.number().int().min(1).max(600_000).optional(),
+});
+
+export const modelConfigSchema = z.strictObject({
+  engine: z.enum(['onnxruntime', 'tensorflow', 'tensorrt']).or(z.string().regex(/^[a-z0-9_-]{1,64}$/)).optional(),
+  task: z.enum(['classification', 'detection', 'raw']).optional(),
+  preprocess: preprocessSchema.optional(),
+  postprocess: postprocessSchema.optional(),
+  batching: batchingSchema.optional(),
+  queue: queueSchema.optional(),
+  instances: z.number().int().min(1).max(16).optional(),
+});
+
+export type ModelConfig = z.infer<typeof modelConfigSchema>;
+
+/** The deploy body may override these three parts only. */
+export const deploymentOverridesSchema = z.strictObject({
+  batching: batchingSchema.optional(),
+  queue: queueSchema.optional(),
+  instances: z.number().int().min(1).max(16).optional(),
+});
+export type DeploymentOverrides = z.infer<typeof deploymentOverridesSchema>;
+
+export type ModelTask = 'classification' | 'detection' | 'raw';
+
+export interface ResolvedPreprocess {
+  input: string;
+  width: number;
+  height: number;
+  layout: 'NCHW' | 'NHWC';
+  resize: 'stretch' | 'letterbox' | 'crop';
+  padValue: number;
+  colorOrder: 'RGB' | 'BGR';
+  dtype: 'float32' | 'uint8';
+  scale: number;
+  mean: [number, number, number];
+  std: [number, number, number];
+}
+
+export interface ResolvedPostprocess {
+  labels: string[];
+  topK: number;
+  softmax: boolean | 'auto';
+  format: 'yolov5' | 'yolov8';
+  scoreThreshold: number;
+  iouThreshold: number;
+  maxDetections: number;
+}
+
+/** Everything serving needs, with every default applied. */
+export interface ResolvedModelConfig {
+  task: ModelTask;
+  /** null when the model has no image-like input (tensor-only serving). */
+  preprocess: ResolvedPreprocess | null;
+  postprocess: ResolvedPostprocess;
+  batching: { maxBatchSize: number; maxQueueDelayMs: number; preferredBatchSizes: number[] };
+  queue: { maxSize: number; timeoutMs: number };
+  instances: number;
+}
+
+export class ModelConfigError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ModelConfigError';
+  }
+}
+
+/** Parses the raw JSON text of the `config` field; throws ModelConfigError naming the field. */
+export function parseModelConfig(raw: unknown): ModelConfig {
+  let value = raw;
+  if (typeof raw === 'string') {
+    if (raw.trim() === '') return {};
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new ModelConfigError('config', 'config is not valid JSON');
+    }
+  }
+  if (value === undefined || value === null) return {};
+  const result = modelConfigSchema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue.path.length ? issue.path.join('.') : issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys?.join(',') ?? 'config' : 'config';
+    throw new ModelConfigError(field, `${field}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+/** A 4-D input with 1 or 3 channels in position 1 (NCHW) or 3 (NHWC) looks like an image. */
+function imageLayoutOf(spec: TensorSpec): 'NCHW' | 'NHWC' | null {
+  if (spec.shape.length !== 4) return null;
+  const channelsAt = (index: number) => spec.shape[index] === 3 || spec.shape[index] === 1;
+  if (channelsAt(1) && !channelsAt(3)) return 'NCHW';
+  if (channelsAt(3) && !channelsAt(1)) return 'NHWC';
+  if (channelsAt(1)) return 'NCHW';
+  return null;
+}
+
+function fixedDim(dim: TensorSpec['shape'][number] | undefined): number | undefined {
+  return dim === undefined || isDynamicDim(dim) ? undefined : (dim as number);
+}
+
+/**
+ * Applies defaults against the model's signature. Throws ModelConfigError when the config
+ * contradicts the model (e.g. preprocess.input names no input, or sizes cannot be known).
+ */
+export function resolveModelConfig(config: ModelConfig, signature: ModelSignature): ResolvedModelConfig {
+  const task: ModelTask = config.task ?? 'raw';
+  const pre = config.preprocess ?? {};
+  let preprocess: ResolvedPreprocess | null = null;
+
+  const inputSpec = pre.input
+    ? signature.inputs.find((input) => input.name === pre.input)
+    : signature.inputs.length === 1 || signature.inputs.filter((input) => imageLayoutOf(input)).length === 1
+      ? signature.inputs.find((input) => imageLayoutOf(input)) ?? undefined
+      : undefined;
+  if (pre.input && !inputSpec) {
+    throw new ModelConfigError('preprocess.input', `preprocess.input "${pre.input}" is not an input of the model (inputs: ${signature.inputs.map((i) => i.name).join(', ')})`);
+  }
+  if (inputSpec) {
+    const layout = pre.layout ?? imageLayoutOf(inputSpec) ?? 'NCHW';
+    const [heightIndex, widthIndex] = layout === 'NCHW' ? [2, 3] : [1, 2];
+    const height = pre.height ?? fixedDim(inputSpec.shape[heightIndex]);
+    const width = pre.width ?? fixedDim(inputSpec.shape[widthIndex]);
+    if (height === undefined || width === undefined) {
+      throw new ModelConfigError('preprocess.width', 'the model has dynamic spatial dimensions: set preprocess.width and preprocess.height');
+    }
+    const signatureDtype = inputSpec.dtype === 'uint8' ? 'uint8' : 'float32';
+    preprocess = {
+      input: inputSpec.name,
+      width,
+      height,
+      layout,
+      resize: pre.resize ?? 'stretch',
+      padValue: pre.padValue ?? 0,
+      colorOrder: pre.colorOrder ?? 'RGB',
+      dtype: pre.dtype ?? signatureDtype,
+      scale: pre.scale ?? (signatureDtype === 'uint8' ? 1 : 1 / 255),
+      mean: (pre.mean as [number, number, number] | undefined) ?? [0, 0, 0],
+      std: (pre.std as [number, number, number] | undefined) ?? [1, 1, 1],
+    };
+  } else if (config.preprocess) {
+    throw new ModelConfigError('preprocess.input', 'the model has no single image-like input: set preprocess.input');
+  }
+
+  const post = config.postprocess ?? {};
+  const batching = config.batching ?? {};
+  const maxBatchSize = batching.maxBatchSize ?? 8;
+  const preferred = (batching.preferredBatchSizes ?? []).filter((size) => size <= maxBatchSize).sort((a, b) => a - b);
+  return {
+    task,
+    preprocess,
+    postprocess: {
+      labels: post.labels ?? [],
+      topK: post.topK ?? 5,
+      softmax: post.softmax ?? 'auto',
+      format: post.format ?? 'yolov8',
+      scoreThreshold: post.scoreThreshold ?? 0.25,
+      iouThreshold: post.iouThreshold ?? 0.45,
+      maxDetections: post.maxDetections ?? 300,
+    },
+    batching: { maxBatchSize, maxQueueDelayMs: batching.maxQueueDelayMs ?? 2, preferredBatchSizes: preferred },
+    queue: { maxSize: config.queue?.maxSize ?? 100, timeoutMs: config.queue?.timeoutMs ?? 10_000 },
+    instances: config.instances ?? 1,
+  };
+}
