@@ -1,0 +1,42 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Access tokens for the external API (only a SHA-256 of each secret is stored) and their
+ * monthly usage counters, keyed by UTC calendar month so a new month starts from zero by itself.
+ */
+export class AccessTokens1763830100000 implements MigrationInterface {
+  name = 'AccessTokens1763830100000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE TABLE "access_tokens" (
+      "id" varchar PRIMARY KEY NOT NULL,
+      "name" varchar(100) NOT NULL,
+      "description" varchar(1000) NOT NULL DEFAULT '',
+      "secretHash" varchar(64) NOT NULL UNIQUE,
+      "tokenPreview" varchar(32) NOT NULL,
+      "allowedModels" text NOT NULL,
+      "ipAllowlist" text NOT NULL,
+      "rateLimitPerMinute" integer,
+      "monthlyQuota" integer,
+      "expiresAt" datetime,
+      "disabledAt" datetime,
+      "revokedAt" datetime,
+      "lastUsedAt" datetime,
+      "createdBy" varchar,
+      "createdAt" datetime NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+      "updatedAt" datetime NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+    )`);
+    await queryRunner.query(`CREATE INDEX "idx_access_tokens_name" ON "access_tokens" ("name")`);
+    await queryRunner.query(`CREATE TABLE "access_token_usage" (
+      "tokenId" varchar NOT NULL REFERENCES "access_tokens"("id") ON DELETE CASCADE,
+      "month" varchar(7) NOT NULL,
+      "count" integer NOT NULL DEFAULT 0,
+      PRIMARY KEY ("tokenId", "month")
+    )`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE "access_token_usage"`);
+    await queryRunner.query(`DROP TABLE "access_tokens"`);
+  }
+}
