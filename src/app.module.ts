@@ -8,8 +8,12 @@ import { HttpErrorFilter } from './common/http-error.filter.js';
 import { HealthController } from './health/health.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthModule } from './auth/auth.module.js';
+import { UsersModule } from './users/users.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
+import { CatalogModule } from './catalog/catalog.module.js';
+import { ExternalModule } from './external/external.module.js';
 
 @Module({})
 export class AppModule {
@@ -21,7 +25,11 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.storage.dataDir), autoLoadEntities: true }),
         MetricsModule,
         AuthModule,
+        UsersModule,
+        AuditModule,
         TokensModule,
+        CatalogModule,
+        ExternalModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -1,18 +1,28 @@
-import { Global, Injectable, Module } from '@nestjs/common';
-import { ApiError } from '../common/api-error.js';
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { ExternalAuthenticator } from '../auth/authenticators.js';
-
-// Placeholder: until access tokens exist, every external route is refused.
-@Injectable()
-class RefuseExternal extends ExternalAuthenticator {
-  async authenticate(): Promise<never> {
-    throw ApiError.unauthorized('ACCESS_TOKEN_MISSING', 'Access tokens are not configured');
-  }
-}
+import { AccessTokenAuthenticator } from './access-token.authenticator.js';
+import { AccessTokenEntity, AccessTokenUsageEntity } from './access-token.entity.js';
+import { AccessTokenRepository, TypeOrmAccessTokenRepository } from './access-token.repository.js';
+import { TokenGuardState } from './token-guard-state.js';
+import { Clock, TokenSecrets } from './token-secrets.js';
+import { TokenUsageTracker } from './token-usage.tracker.js';
+import { TokenService } from './token.service.js';
+import { TokensController } from './tokens.controller.js';
 
 @Global()
 @Module({
-  providers: [{ provide: ExternalAuthenticator, useClass: RefuseExternal }],
-  exports: [ExternalAuthenticator],
+  imports: [TypeOrmModule.forFeature([AccessTokenEntity, AccessTokenUsageEntity])],
+  controllers: [TokensController],
+  providers: [
+    { provide: AccessTokenRepository, useClass: TypeOrmAccessTokenRepository },
+    { provide: ExternalAuthenticator, useClass: AccessTokenAuthenticator },
+    TokenSecrets,
+    Clock,
+    TokenGuardState,
+    TokenUsageTracker,
+    TokenService,
+  ],
+  exports: [ExternalAuthenticator, TokenUsageTracker],
 })
 export class TokensModule {}

@@ -1,0 +1,151 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { AccessTokenRepository, UsageIncrement } from './access-token.repository.js';
+import { usageMonth } from './access-token.types.js';
+import { Clock } from './token-secrets.js';
+
+export const USAGE_FLUSH_INTERVAL_MS = 2_000;
+
+interface Counter {
+  value: number;
+}
+
+/**
+ * Monthly usage counts and last-use times of access tokens. This process is the only writer, so
+ * once a counter is loaded from SQLite the in-memory value is authoritative: the hot path checks
+ * and increments it synchronously (no double-spend between concurrent requests) and the increments
+ * reach SQLite in batches every couple of seconds and at shutdown.
+ */
+@Injectable()
+export class TokenUsageTracker implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('TokenUsage');
+  private readonly counters = new Map<string, Counter>();
+  private readonly loading = new Map<string, Promise<Counter>>();
+  private pendingCounts = new Map<string, UsageIncrement>();
+  private pendingLastUsed = new Map<string, string>();
+  private readonly lastUsed = new Map<string, string>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly repository: AccessTokenRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.flush(), USAGE_FLUSH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+
+  // Requests still draining while the server closed may have counted after the first flush.
+  async onApplicationShutdown(): Promise<void> {
+    if (this.repository.isAvailable()) await this.flush();
+  }
+
+  /**
+   * Counts one use if the quota allows it; returns false (counting nothing) when the month's
+   * quota is spent. A null quota counts without limit.
+   */
+  async tryConsume(tokenId: string, monthlyQuota: number | null): Promise<boolean> {
+    const now = this.clock.now();
+    const month = usageMonth(now);
+    const counter = await this.counter(tokenId, month);
+    if (monthlyQuota !== null && counter.value >= monthlyQuota) return false;
+    counter.value += 1;
+    const key = `${tokenId}|${month}`;
+    const pending = this.pendingCounts.get(key);
+    if (pending) pending.count += 1;
+    else this.pendingCounts.set(key, { tokenId, month, count: 1 });
+    return true;
+  }
+
+  /** Remembers that a token was just used (any external route, counted or not). */
+  touch(tokenId: string): void {
+    const at = this.clock.now().toISOString();
+    this.lastUsed.set(tokenId, at);
+    this.pendingLastUsed.set(tokenId, at);
+  }
+
+  /** This month's usage of each token, including increments not yet flushed. */
+  async usedThisMonth(tokenIds: readonly string[]): Promise<Map<string, number>> {
+    const month = usageMonth(this.clock.now());
+    const missing = tokenIds.filter((id) => !this.counters.has(`${id}|${month}`) && !this.loading.has(`${id}|${month}`));
+    if (missing.length > 0) {
+      const stored = await this.repository.usageCounts(missing, month);
+      for (const id of missing) {
+        const key = `${id}|${month}`;
+        // A concurrent load or consume may have got there first; its value already includes the row.
+        if (!this.counters.has(key)) this.counters.set(key, { value: stored.get(id) ?? 0 });
+      }
+    }
+    const result = new Map<string, number>();
+    for (const id of tokenIds) result.set(id, (await this.counter(id, month)).value);
+    return result;
+  }
+
+  /** The latest use seen by this process, newer than the stored value until the next flush. */
+  lastUsedAt(tokenId: string): string | undefined {
+    return this.lastUsed.get(tokenId);
+  }
+
+  /** Writes pending increments; on failure they are kept for the next attempt. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.writePending());
+    return this.flushing;
+  }
+
+  private async writePending(): Promise<void> {
+    if (this.pendingCounts.size === 0 && this.pendingLastUsed.size === 0) return;
+    const counts = this.pendingCounts;
+    const lastUsed = this.pendingLastUsed;
+    this.pendingCounts = new Map();
+    this.pendingLastUsed = new Map();
+    try {
+      await this.repository.recordUsage([...counts.values()], lastUsed);
+      this.forgetOldMonths();
+    } catch (error) {
+      for (const [key, increment] of counts) {
+        const newer = this.pendingCounts.get(key);
+        if (newer) newer.count += increment.count;
+        else this.pendingCounts.set(key, increment);
+      }
+      for (const [id, at] of lastUsed) if (!this.pendingLastUsed.has(id)) this.pendingLastUsed.set(id, at);
+      this.logger.warn({ msg: 'Could not save token usage; will retry', error: (error as Error).message });
+    }
+  }
+
+  private async counter(tokenId: string, month: string): Promise<Counter> {
+    const key = `${tokenId}|${month}`;
+    const existing = this.counters.get(key);
+    if (existing) return existing;
+    let load = this.loading.get(key);
+    if (!load) {
+      load = this.repository
+        .usageCounts([tokenId], month)
+        .then((stored) => {
+          const counter = this.counters.get(key) ?? { value: stored.get(tokenId) ?? 0 };
+          this.counters.set(key, counter);
+          return counter;
+        })
+        .finally(() => this.loading.delete(key));
+      this.loading.set(key, load);
+    }
+    return load;
+  }
+
+  // Counters of past months are never read again once their increments are saved.
+  private forgetOldMonths(): void {
+    const month = usageMonth(this.clock.now());
+    for (const key of this.counters.keys()) {
+      if (!key.endsWith(`|${month}`) && !this.pendingCounts.has(key)) this.counters.delete(key);
+    }
+  }
+}
