@@ -1,0 +1,181 @@
+/**
+ * Running a model in a worker thread, for runtimes whose inference would otherwise block the
+ * host's event loop. The engine supplies a worker script that calls serveWorker() with three
+ * handlers (load, run, dispose); WorkerModel is the host-side LoadedModel around it.
+ * Node built-ins only, so the contract folder stays dependency-free.
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker, parentPort } from 'node:worker_threads';
+import { batchCapacity, executeBatched } from './batching.js';
+import { EngineError, type ExecuteResult, type LoadedModel, type ModelSignature, type NamedTensors } from './index.js';
+
+export type WorkerSpawner = () => Worker;
+
+/**
+ * Spawns `<baseName>.js` beside the calling module when it runs compiled, or `<baseName>.ts`
+ * through tsx's loader when it runs from TypeScript source (tests): Node 20 ignores
+ * `--import tsx` in a worker's execArgv, so a tiny bootstrap registers tsx inside the worker.
+ */
+export function workerSpawner(moduleUrl: string, baseName: string, workerData?: unknown): WorkerSpawner {
+  if (!moduleUrl.endsWith('.ts')) {
+    const script = new URL(`./${baseName}.js`, moduleUrl);
+    return () => new Worker(script, { workerData });
+  }
+  const script = new URL(`./${baseName}.ts`, moduleUrl).href;
+  const tsxApi = pathToFileURL(createRequire(fileURLToPath(moduleUrl)).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}); });`;
+  return () => new Worker(bootstrap, { eval: true, workerData });
+}
+
+interface WorkerReply {
+  id: number;
+  ok: boolean;
+  result?: unknown;
+  error?: { code: string; message: string };
+}
+
+/** Request/response calls to one worker; a crash or exit fails every pending call, never the host. */
+export class WorkerChannel {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  private nextId = 1;
+
+  constructor(private readonly spawn: WorkerSpawner) {}
+
+  get alive(): boolean {
+    return this.worker !== undefined;
+  }
+
+  call<T>(method: string, payload?: unknown): Promise<T> {
+    const worker = this.worker ?? this.start();
+    const id = this.nextId++;
+    worker.ref();
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      worker.postMessage({ id, method, payload });
+    });
+  }
+
+  async terminate(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    this.failAll(new EngineError('MODEL_DISPOSED', 'the model was unloaded'));
+    if (worker) await worker.terminate();
+  }
+
+  private start(): Worker {
+    const worker = this.spawn();
+    this.worker = worker;
+    worker.on('message', (reply: WorkerReply) => {
+      const entry = this.pending.get(reply.id);
+      if (!entry) return;
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) worker.unref();
+      if (reply.ok) entry.resolve(reply.result);
+      else entry.reject(new EngineError(reply.error?.code ?? 'EXECUTION_FAILED', reply.error?.message ?? 'worker call failed'));
+    });
+    worker.on('error', (error) => this.crashed(worker, `engine worker crashed: ${error.message}`));
+    worker.on('exit', (code) => this.crashed(worker, `engine worker exited with code ${code}`));
+    return worker;
+  }
+
+  private crashed(worker: Worker, message: string): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    this.failAll(new EngineError('ENGINE_CRASHED', message));
+  }
+
+  private failAll(error: Error): void {
+    const entries = [...this.pending.values()];
+    this.pending.clear();
+    for (const entry of entries) entry.reject(error);
+  }
+}
+
+/** What a worker's load handler returns. */
+export interface WorkerLoadResult {
+  signature: ModelSignature;
+}
+
+/**
+ * A LoadedModel whose runtime lives in a worker. If the worker dies, the failing requests get
+ * ENGINE_CRASHED and the next execute() starts a fresh worker and loads the model again.
+ */
+export class WorkerModel implements LoadedModel {
+  private loading: Promise<void> | undefined;
+  private disposed = false;
+
+  private constructor(
+    private readonly channel: WorkerChannel,
+    private readonly loadPayload: unknown,
+    readonly signature: ModelSignature,
+    readonly maxBatchSize: number,
+  ) {}
+
+  static async open(spawn: WorkerSpawner, loadPayload: unknown, requestedBatch: number): Promise<WorkerModel> {
+    const channel = new WorkerChannel(spawn);
+    try {
+      const { signature } = await channel.call<WorkerLoadResult>('load', loadPayload);
+      return new WorkerModel(channel, loadPayload, signature, batchCapacity(signature, requestedBatch));
+    } catch (error) {
+      await channel.terminate();
+      throw error;
+    }
+  }
+
+  async execute(requests: NamedTensors[]): Promise<ExecuteResult[]> {
+    if (this.disposed) {
+      return requests.map(() => ({ ok: false, error: { code: 'MODEL_DISPOSED', message: 'the model was unloaded' } }));
+    }
+    return executeBatched(requests, {
+      signature: this.signature,
+      capacity: this.maxBatchSize,
+      run: async (inputs) => {
+        await this.ensureLoaded();
+        return this.channel.call<NamedTensors>('run', { inputs });
+      },
+    });
+  }
+
+  /** Runs inputs exactly as given (no batching); used by validate() for the dummy run. */
+  async runOnce(inputs: NamedTensors): Promise<NamedTensors> {
+    return this.channel.call<NamedTensors>('run', { inputs });
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.channel.terminate();
+  }
+
+  private async ensureLoaded(): Promise<void> {
+    if (this.channel.alive) return this.loading;
+    this.loading = this.channel.call<WorkerLoadResult>('load', this.loadPayload).then(() => undefined);
+    return this.loading;
+  }
+}
+
+export interface WorkerHandlers {
+  load(payload: any): Promise<WorkerLoadResult>;
+  run(payload: { inputs: NamedTensors }): Promise<NamedTensors>;
+  [method: string]: (payload: any) => Promise<unknown>;
+}
+
+/** Worker side: answers WorkerChannel calls one at a time with the engine's handlers. */
+export function serveWorker(handlers: WorkerHandlers): void {
+  const port = parentPort;
+  if (!port) throw new Error('serveWorker() must run inside a worker thread');
+  let queue = Promise.resolve();
+  port.on('message', ({ id, method, payload }: { id: number; method: string; payload: unknown }) => {
+    queue = queue.then(async () => {
+      try {
+        const handler = handlers[method];
+        if (!handler) throw new EngineError('UNKNOWN_METHOD', `worker has no method ${method}`);
+        port.postMessage({ id, ok: true, result: await handler(payload) });
+      } catch (error) {
+        const code = error instanceof EngineError ? error.code : 'EXECUTION_FAILED';
+        port.postMessage({ id, ok: false, error: { code, message: error instanceof Error ? error.message : String(error) } });
+      }
+    });
+  });
+}
