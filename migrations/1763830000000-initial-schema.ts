@@ -5,9 +5,10 @@ export class InitialSchema1763830000000 implements MigrationInterface {
   name = 'InitialSchema1763830000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    // NOCASE: "Admin" and "admin" must not be two different accounts.
     await queryRunner.query(`CREATE TABLE "users" (
       "id" varchar PRIMARY KEY NOT NULL,
-      "username" varchar(64) NOT NULL UNIQUE,
+      "username" varchar(64) NOT NULL UNIQUE COLLATE NOCASE,
       "passwordHash" varchar NOT NULL,
       "role" varchar(16) NOT NULL CHECK ("role" IN ('admin','operator','viewer')),
       "createdAt" datetime NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
@@ -24,6 +25,7 @@ export class InitialSchema1763830000000 implements MigrationInterface {
       "createdAt" datetime NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
     )`);
     await queryRunner.query(`CREATE INDEX "idx_refresh_tokens_family" ON "refresh_tokens" ("familyId")`);
+    await queryRunner.query(`CREATE INDEX "idx_refresh_tokens_user" ON "refresh_tokens" ("userId")`);
     await queryRunner.query(`CREATE TABLE "audit_log" (
       "id" integer PRIMARY KEY AUTOINCREMENT NOT NULL,
       "action" varchar(64) NOT NULL,
@@ -31,12 +33,14 @@ export class InitialSchema1763830000000 implements MigrationInterface {
       "actorUsername" varchar(64),
       "target" varchar,
       "ip" varchar(64),
-      "outcome" varchar(16) NOT NULL,
+      "outcome" varchar(16) NOT NULL CHECK ("outcome" IN ('success','failure')),
       "details" text,
       "requestId" varchar(128),
       "createdAt" datetime NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
     )`);
     await queryRunner.query(`CREATE INDEX "idx_audit_log_created" ON "audit_log" ("createdAt")`);
+    await queryRunner.query(`CREATE INDEX "idx_audit_log_action" ON "audit_log" ("action")`);
+    await queryRunner.query(`CREATE INDEX "idx_audit_log_actor" ON "audit_log" ("actorUsername")`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -1,18 +1,37 @@
-import { Global, Injectable, Module } from '@nestjs/common';
-import { ApiError } from '../common/api-error.js';
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Clock } from '../common/clock.js';
+import { UsersModule } from '../users/users.module.js';
+import { AccessTokenIssuer } from './access-token.issuer.js';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
 import { InternalAuthenticator } from './authenticators.js';
+import { CryptoRepository } from './crypto.repository.js';
+import { JwtInternalAuthenticator } from './jwt-internal.authenticator.js';
+import { LoginThrottle } from './login-throttle.js';
+import { PasswordHasher } from './password-hasher.js';
+import { RefreshTokenEntity } from './refresh-token.entity.js';
+import { RefreshTokenRepository } from './refresh-token.repository.js';
 
-// Placeholder: until JWT login is wired, every internal route is refused.
-@Injectable()
-class RefuseInternal extends InternalAuthenticator {
-  async authenticate(): Promise<never> {
-    throw ApiError.unauthorized('UNAUTHORIZED', 'Authentication is not configured');
-  }
-}
-
+/**
+ * Internal (admin API) authentication: JWT login sessions with rotating refresh tokens. Global,
+ * because the app-wide AuthGuard needs InternalAuthenticator and other modules share Clock,
+ * PasswordHasher, CryptoRepository and refresh-token revocation.
+ */
 @Global()
 @Module({
-  providers: [{ provide: InternalAuthenticator, useClass: RefuseInternal }],
-  exports: [InternalAuthenticator],
+  imports: [TypeOrmModule.forFeature([RefreshTokenEntity]), UsersModule],
+  controllers: [AuthController],
+  providers: [
+    Clock,
+    CryptoRepository,
+    { provide: PasswordHasher, useFactory: () => new PasswordHasher() },
+    RefreshTokenRepository,
+    LoginThrottle,
+    AccessTokenIssuer,
+    AuthService,
+    { provide: InternalAuthenticator, useClass: JwtInternalAuthenticator },
+  ],
+  exports: [InternalAuthenticator, Clock, CryptoRepository, PasswordHasher, RefreshTokenRepository],
 })
 export class AuthModule {}

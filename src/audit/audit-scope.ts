@@ -1,0 +1,46 @@
+import type { FastifyRequest } from 'fastify';
+import type { AuditActionMetadata, AuditRouteConfig } from './audit.decorator.js';
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const INTERNAL_PREFIX = '/api/v1/internal';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set once an audit entry was written for this request, so it is never written twice. */
+    auditRecorded?: boolean;
+  }
+}
+
+/** State-changing calls to a matched internal route are audited; reads and unknown routes are not. */
+export function isAuditedRequest(request: FastifyRequest): boolean {
+  const route = request.routeOptions?.url;
+  if (!route || !STATE_CHANGING.has(request.method)) return false;
+  return route === INTERNAL_PREFIX || route.startsWith(`${INTERNAL_PREFIX}/`);
+}
+
+export function routeAuditMetadata(request: FastifyRequest): AuditActionMetadata | undefined {
+  return (request.routeOptions?.config as AuditRouteConfig | undefined)?.auditAction;
+}
+
+export function fallbackActionName(request: FastifyRequest): string {
+  return `${request.method} ${request.routeOptions?.url ?? 'unmatched'}`;
+}
+
+/** The `:id` route param, when the route has one. */
+export function routeTarget(request: FastifyRequest): string | null {
+  const id = (request.params as Record<string, unknown> | undefined)?.id;
+  return typeof id === 'string' ? id : null;
+}
+
+/** Who is acting: the verified caller, or for session-less routes a non-secret body field. */
+export function requestActor(request: FastifyRequest, metadata: AuditActionMetadata | undefined): { id: string | null; username: string | null } | null {
+  const auth = request.auth;
+  if (auth?.kind === 'user') return { id: auth.user.id, username: auth.user.username };
+  const field = metadata?.actorFromBody;
+  const body = request.body as Record<string, unknown> | null | undefined;
+  if (field && body && typeof body === 'object' && !Array.isArray(body) && Object.hasOwn(body, field)) {
+    const value = body[field];
+    if (typeof value === 'string') return { id: null, username: value };
+  }
+  return null;
+}

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { FindOptionsWhere, Repository } from 'typeorm';
+import { AuditLogEntity } from './audit-log.entity.js';
+
+export type NewAuditRow = Omit<AuditLogEntity, 'id'>;
+
+export interface AuditQuery {
+  action?: string;
+  actor?: string;
+  limit: number;
+  offset: number;
+}
+
+@Injectable()
+export class AuditRepository {
+  constructor(@InjectRepository(AuditLogEntity) private readonly rows: Repository<AuditLogEntity>) {}
+
+  async insert(row: NewAuditRow): Promise<void> {
+    await this.rows.insert(row);
+  }
+
+  /** Newest first; the autoincrement id is the insertion order, immune to clock steps. */
+  async list(query: AuditQuery): Promise<{ items: AuditLogEntity[]; total: number }> {
+    const where: FindOptionsWhere<AuditLogEntity> = {};
+    if (query.action !== undefined) where.action = query.action;
+    if (query.actor !== undefined) where.actorUsername = query.actor;
+    const [items, total] = await this.rows.findAndCount({ where, order: { id: 'DESC' }, take: query.limit, skip: query.offset });
+    return { items, total };
+  }
+}

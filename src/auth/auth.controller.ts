@@ -1,0 +1,75 @@
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { AuditAction } from '../audit/audit.decorator.js';
+import { openApiSchema, ZodValidationPipe } from '../common/validation.js';
+import { Auth, Authenticated } from './auth.decorator.js';
+import { changePasswordSchema, ChangePasswordDto, loginSchema, LoginDto, logoutSchema, LogoutDto, refreshSchema, RefreshDto, SessionTokens } from './auth.dto.js';
+import type { AuthContext, AuthUser } from './auth.types.js';
+import { AuthService } from './auth.service.js';
+import { AuditService } from '../audit/audit.service.js';
+
+function userOf(auth: AuthContext | undefined): AuthUser {
+  // @Authenticated guarantees a user context here.
+  return (auth as Extract<AuthContext, { kind: 'user' }>).user;
+}
+
+@ApiTags('auth')
+@Controller('api/v1/internal/auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Post('login')
+  @HttpCode(200)
+  @AuditAction('auth.login', { actorFromBody: 'username' })
+  @ApiBody({ schema: openApiSchema(loginSchema) })
+  @ApiOkResponse({ description: '{accessToken, refreshToken, expiresIn, user}' })
+  @ApiUnauthorizedResponse({ description: 'INVALID_CREDENTIALS' })
+  @ApiTooManyRequestsResponse({ description: 'TOO_MANY_LOGIN_ATTEMPTS (with Retry-After)' })
+  async login(@Body(new ZodValidationPipe(loginSchema)) body: LoginDto, @Req() request: FastifyRequest): Promise<SessionTokens> {
+    const session = await this.auth.login(body, this.audit.clientIp(request));
+    // From here on the request is this user's: the access and audit logs name them.
+    request.auth = { kind: 'user', user: session.user };
+    return session;
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @AuditAction('auth.refresh')
+  @ApiBody({ schema: openApiSchema(refreshSchema) })
+  @ApiOkResponse({ description: 'A new {accessToken, refreshToken, expiresIn, user}; the presented token stops working' })
+  @ApiUnauthorizedResponse({ description: 'REFRESH_TOKEN_INVALID | REFRESH_TOKEN_EXPIRED | REFRESH_TOKEN_REVOKED | REFRESH_TOKEN_REUSED' })
+  refresh(@Body(new ZodValidationPipe(refreshSchema)) body: RefreshDto) {
+    return this.auth.refresh(body.refreshToken);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @Authenticated()
+  @AuditAction('auth.logout')
+  @ApiBody({ schema: openApiSchema(logoutSchema), required: false })
+  @ApiNoContentResponse({ description: 'Ends the given refresh token\'s login, or every login of the caller without one' })
+  async logout(@Auth() auth: AuthContext | undefined, @Body(new ZodValidationPipe(logoutSchema)) body: LogoutDto): Promise<void> {
+    await this.auth.logout(userOf(auth), body.refreshToken);
+  }
+
+  @Get('me')
+  @Authenticated()
+  @ApiOkResponse({ description: '{id, username, role}' })
+  me(@Auth() auth: AuthContext | undefined): AuthUser {
+    return userOf(auth);
+  }
+
+  @Post('password')
+  @HttpCode(204)
+  @Authenticated()
+  @AuditAction('auth.password_change')
+  @ApiBody({ schema: openApiSchema(changePasswordSchema) })
+  @ApiNoContentResponse({ description: 'Password changed; every refresh token of the caller is revoked' })
+  async changePassword(@Auth() auth: AuthContext | undefined, @Body(new ZodValidationPipe(changePasswordSchema)) body: ChangePasswordDto, @Req() request: FastifyRequest): Promise<void> {
+    await this.auth.changePassword(userOf(auth), body, this.audit.clientIp(request));
+  }
+}

@@ -1,0 +1,30 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** One issued refresh token; a login starts a family, each rotation adds a member to it. */
+@Entity({ name: 'refresh_tokens' })
+export class RefreshTokenEntity {
+  @PrimaryColumn({ type: 'varchar' })
+  id: string;
+
+  @Column({ type: 'varchar' })
+  userId: string;
+
+  @Column({ type: 'varchar' })
+  familyId: string;
+
+  /** sha256 of the token; the token itself is never stored. */
+  @Column({ type: 'varchar' })
+  tokenHash: string;
+
+  @Column({ type: 'datetime' })
+  expiresAt: Date;
+
+  @Column({ type: 'datetime', nullable: true })
+  usedAt: Date | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  revokedAt: Date | null;
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+}

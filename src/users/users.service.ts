@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { PasswordHasher } from '../auth/password-hasher.js';
+import { RefreshTokenRepository } from '../auth/refresh-token.repository.js';
+import { Role } from '../auth/auth.types.js';
+import { ApiError } from '../common/api-error.js';
+import { Clock } from '../common/clock.js';
+import type { UserEntity } from './user.entity.js';
+import { UserRepository } from './user.repository.js';
+import { CreateUserDto, toUserDto, UpdateUserDto, UserDto } from './users.dto.js';
+
+const lastAdmin = () => ApiError.conflict('LAST_ADMIN', 'The last admin cannot be deleted or demoted');
+
+/** Admin management of internal users. There is always at least one admin. */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly refreshTokens: RefreshTokenRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(page: { limit: number; offset: number }): Promise<{ items: UserDto[]; total: number }> {
+    const result = await this.users.list(page);
+    return { items: result.items.map(toUserDto), total: result.total };
+  }
+
+  async get(id: string): Promise<UserDto> {
+    return toUserDto(await this.require(id));
+  }
+
+  async create(input: CreateUserDto): Promise<UserDto> {
+    const created = await this.users.create({
+      username: input.username,
+      passwordHash: await this.hasher.hash(input.password),
+      role: input.role,
+      createdAt: this.clock.now(),
+    });
+    if (!created) throw ApiError.conflict('USERNAME_TAKEN', `Username "${input.username}" is already taken`);
+    return toUserDto(created);
+  }
+
+  /** Role and/or password. A new password ends the user's refresh sessions. */
+  async update(id: string, changes: UpdateUserDto): Promise<UserDto> {
+    const user = await this.require(id);
+    if (this.isDemotion(user, changes.role) && (await this.users.countAdmins()) <= 1) throw lastAdmin();
+    const now = this.clock.now();
+    const passwordHash = changes.password === undefined ? undefined : await this.hasher.hash(changes.password);
+    const applied = await this.users.update(id, { role: changes.role, passwordHash, updatedAt: now });
+    if (!applied) {
+      // The repository's atomic guard refused (a concurrent demotion won) or the user vanished.
+      if (await this.users.findById(id)) throw lastAdmin();
+      throw notFound();
+    }
+    if (passwordHash !== undefined) await this.refreshTokens.revokeAllForUser(id, now);
+    return toUserDto(await this.require(id));
+  }
+
+  async delete(id: string): Promise<void> {
+    const user = await this.require(id);
+    if (user.role === Role.Admin && (await this.users.countAdmins()) <= 1) throw lastAdmin();
+    if (!(await this.users.deleteKeepingAnAdmin(id))) {
+      if (await this.users.findById(id)) throw lastAdmin();
+      throw notFound();
+    }
+  }
+
+  private isDemotion(user: UserEntity, newRole: Role | undefined): boolean {
+    return user.role === Role.Admin && newRole !== undefined && newRole !== Role.Admin;
+  }
+
+  private async require(id: string): Promise<UserEntity> {
+    const user = await this.users.findById(id);
+    if (!user) throw notFound();
+    return user;
+  }
+}
+
+function notFound(): ApiError {
+  return ApiError.notFound('USER_NOT_FOUND', 'No user with that id');
+}
