@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ModelStatsRecorder, STATS_RESERVOIR_SIZE } from './model-stats.js';
+import { SampleRing } from './sample-ring.js';
+
+describe('SampleRing', () => {
+  it('gives nearest-rank percentiles and zeros when empty', () => {
+    const ring = new SampleRing(200);
+    expect(ring.percentiles([50, 99])).toEqual([0, 0]);
+    for (let value = 1; value <= 100; value += 1) ring.push(value);
+    expect(ring.percentiles([50, 95, 99, 100])).toEqual([50, 95, 99, 100]);
+  });
+
+  it('keeps only the most recent samples', () => {
+    const ring = new SampleRing(10);
+    for (let value = 1; value <= 25; value += 1) ring.push(value);
+    expect(ring.size).toBe(10);
+    expect(ring.percentiles([1, 100])).toEqual([16, 25]);
+  });
+});
+
+describe('ModelStatsRecorder', () => {
+  it('returns zeros for a model without traffic', () => {
+    const stats = new ModelStatsRecorder().snapshot('m1');
+    expect(stats.requests).toEqual({ total: 0, success: 0, errors: 0, byOutcome: {} });
+    expect(stats.latencyMs.queue).toEqual({ p50: 0, p95: 0, p99: 0, samples: 0 });
+    expect(stats.batchSizes).toEqual({});
+    expect(stats.queueDepth).toBe(0);
+  });
+
+  it('counts outcomes, error codes, batch sizes and timings per model', () => {
+    const recorder = new ModelStatsRecorder();
+    for (let i = 1; i <= 10; i += 1) recorder.recordInference('m1', 'success', { queueMs: i, computeMs: 10 * i, totalMs: 11 * i });
+    recorder.recordInference('m1', 'error', { totalMs: 3 }, 'INVALID_IMAGE');
+    recorder.recordInference('m1', 'timeout', {});
+    recorder.recordInference('m2', 'success', { queueMs: 1000 });
+    recorder.recordBatch('m1', 4);
+    recorder.recordBatch('m1', 4);
+    recorder.recordBatch('m1', 1);
+    recorder.recordBatch('m1', 0);
+    recorder.setQueueDepth('m1', 3);
+    const stats = recorder.snapshot('m1');
+    expect(stats.requests).toEqual({ total: 12, success: 10, errors: 2, byOutcome: { success: 10, error: 1, timeout: 1 } });
+    expect(stats.errorsByCode).toEqual({ INVALID_IMAGE: 1, TIMEOUT: 1 });
+    expect(stats.latencyMs.queue).toEqual({ p50: 5, p95: 10, p99: 10, samples: 10 });
+    expect(stats.latencyMs.compute.p50).toBe(50);
+    expect(stats.batchSizes).toEqual({ '1': 1, '4': 2 });
+    expect(stats.queueDepth).toBe(3);
+    expect(recorder.snapshot('m2').requests.total).toBe(1);
+  });
+
+  it('ignores invalid timings and bounds memory', () => {
+    const recorder = new ModelStatsRecorder();
+    recorder.recordInference('m', 'success', { queueMs: Number.NaN, computeMs: -1, totalMs: Number.POSITIVE_INFINITY });
+    for (let i = 0; i < STATS_RESERVOIR_SIZE * 2; i += 1) recorder.recordInference('m', 'success', { queueMs: 1 });
+    const stats = recorder.snapshot('m');
+    expect(stats.latencyMs.queue.samples).toBe(STATS_RESERVOIR_SIZE);
+    expect(stats.latencyMs.compute.samples).toBe(0);
+    expect(stats.requests.total).toBe(STATS_RESERVOIR_SIZE * 2 + 1);
+  });
+});
