@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AuthUser } from './auth.types.js';
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 256;
@@ -32,5 +33,5 @@ export interface SessionTokens {
   refreshToken: string;
   /** Lifetime of accessToken in seconds. */
   expiresIn: number;
-  user: { id: string; username: string; role: string };
+  user: AuthUser;
 }

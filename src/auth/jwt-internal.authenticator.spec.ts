@@ -1,0 +1,86 @@
+import type { FastifyRequest } from 'fastify';
+import { JwtService } from '@nestjs/jwt';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../common/api-error.js';
+import type { UserRepository } from '../users/user.repository.js';
+import { AccessTokenIssuer } from './access-token.issuer.js';
+import { ALL_ROLES, Role, WRITE_ROLES } from './auth.types.js';
+import { JwtInternalAuthenticator } from './jwt-internal.authenticator.js';
+import { FakeClock, fakeConfig, FakeUserRepository } from './testing/fakes.js';
+
+function requestWith(token?: string): FastifyRequest {
+  return { headers: token === undefined ? {} : { 'x-auth-token': token } } as unknown as FastifyRequest;
+}
+
+async function refusal(promise: Promise<unknown>): Promise<[number, string]> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ApiError);
+  return [(error as ApiError).getStatus(), (error as ApiError).code];
+}
+
+describe('JwtInternalAuthenticator', () => {
+  const config = fakeConfig({ jwtSecret: 'unit-test-secret' });
+  let users: FakeUserRepository;
+  let authenticator: JwtInternalAuthenticator;
+  let issuer: AccessTokenIssuer;
+  let viewerToken: string;
+  let viewerId: string;
+
+  beforeEach(async () => {
+    users = new FakeUserRepository();
+    authenticator = new JwtInternalAuthenticator(config, users as unknown as UserRepository);
+    issuer = new AccessTokenIssuer(config);
+    const viewer = (await users.create({ username: 'vera', passwordHash: 'x', role: Role.Viewer, createdAt: new FakeClock().now() }))!;
+    viewerId = viewer.id;
+    viewerToken = await issuer.issue({ id: viewer.id, username: viewer.username, role: viewer.role });
+  });
+
+  it('lets an allowed role through with the user from the database', async () => {
+    await expect(authenticator.authenticate(requestWith(viewerToken), ALL_ROLES)).resolves.toEqual({
+      kind: 'user',
+      user: { id: viewerId, username: 'vera', role: Role.Viewer },
+    });
+  });
+
+  it('refuses a role that is not allowed with 403 FORBIDDEN, keeping the identity on the request for the logs', async () => {
+    const request = requestWith(viewerToken);
+    expect(await refusal(authenticator.authenticate(request, WRITE_ROLES))).toEqual([403, 'FORBIDDEN']);
+    expect(request.auth).toMatchObject({ kind: 'user', user: { id: viewerId } });
+  });
+
+  it('uses the current role, not the one in the token', async () => {
+    await users.update(viewerId, { role: Role.Admin, updatedAt: new Date() });
+    await expect(authenticator.authenticate(requestWith(viewerToken), [Role.Admin])).resolves.toMatchObject({ user: { role: Role.Admin } });
+  });
+
+  it('rejects a token of a deleted user', async () => {
+    users.rows.delete(viewerId);
+    expect(await refusal(authenticator.authenticate(requestWith(viewerToken), ALL_ROLES))).toEqual([401, 'AUTH_TOKEN_INVALID']);
+  });
+
+  it('distinguishes missing, malformed, foreign and expired tokens', async () => {
+    expect(await refusal(authenticator.authenticate(requestWith(), ALL_ROLES))).toEqual([401, 'AUTH_TOKEN_MISSING']);
+    expect(await refusal(authenticator.authenticate(requestWith('   '), ALL_ROLES))).toEqual([401, 'AUTH_TOKEN_MISSING']);
+    expect(await refusal(authenticator.authenticate(requestWith('not.a.jwt'), ALL_ROLES))).toEqual([401, 'AUTH_TOKEN_INVALID']);
+    expect(await refusal(authenticator.authenticate(requestWith('x'.repeat(10_000)), ALL_ROLES))).toEqual([401, 'AUTH_TOKEN_INVALID']);
+    const claims = { sub: viewerId, username: 'vera', role: 'viewer' };
+    const foreign = await new JwtService({ secret: 'some-other-secret' }).signAsync(claims, { issuer: 'modelport', audience: 'modelport-internal' });
+    expect(await refusal(authenticator.authenticate(requestWith(foreign), ALL_ROLES))).toEqual([401, 'AUTH_TOKEN_INVALID']);
+    const wrongAudience = await new JwtService({ secret: 'unit-test-secret' }).signAsync(claims, { issuer: 'modelport', audience: 'elsewhere' });
+    expect(await refusal(authenticator.authenticate(requestWith(wrongAudience), ALL_ROLES))).toEqual([401, 'AUTH_TOKEN_INVALID']);
+    const expired = await new JwtService({ secret: 'unit-test-secret' }).signAsync(
+      { ...claims, exp: Math.floor(Date.now() / 1000) - 60 },
+      { issuer: 'modelport', audience: 'modelport-internal' },
+    );
+    expect(await refusal(authenticator.authenticate(requestWith(expired), ALL_ROLES))).toEqual([401, 'AUTH_TOKEN_EXPIRED']);
+  });
+
+  it('refuses an unsigned (alg: none) token', async () => {
+    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ sub: viewerId, iss: 'modelport', aud: 'modelport-internal', exp: 9999999999 })).toString('base64url');
+    expect(await refusal(authenticator.authenticate(requestWith(`${header}.${payload}.`), ALL_ROLES))).toEqual([401, 'AUTH_TOKEN_INVALID']);
+  });
+});
