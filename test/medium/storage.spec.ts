@@ -1,0 +1,149 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../src/common/api-error.js';
+import { AppConfig } from '../../src/config/app-config.js';
+import { locateArchiveModel, uploadKindFor } from '../../src/storage/artifact-format.js';
+import { ModelFileStorage } from '../../src/storage/model-file-storage.js';
+import { SafeZipExtractor } from '../../src/storage/safe-zip-extractor.js';
+import { writeZipBomb, writeZipOf, writeZipSlip, writeZipWithEntries, writeZipWithSymlink } from './storage-zip-builders.js';
+
+const LIMITS = { maxEntries: 100, maxUnzippedBytes: 1024 * 1024 };
+
+async function apiErrorOf(work: Promise<unknown>): Promise<ApiError> {
+  try {
+    await work;
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+  throw new Error('expected an ApiError');
+}
+
+describe('storage', () => {
+  let root: string;
+  let storage: ModelFileStorage;
+  const extractor = new SafeZipExtractor();
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'modelport-storage-'));
+    storage = new ModelFileStorage({ storage: { dataDir: root } } as AppConfig);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  describe('SafeZipExtractor', () => {
+    it('unpacks a normal archive, nested folders included', async () => {
+      const zip = await writeZipOf(join(root, 'ok.zip'), { 'm/model.json': '{"a":1}', 'm/group1-shard1of1.bin': Buffer.alloc(100, 7) });
+      const report = await extractor.extract(zip, join(root, 'out'), LIMITS);
+      expect(report).toEqual({ files: 2, bytes: 107 });
+      expect(readFileSync(join(root, 'out/m/model.json'), 'utf8')).toBe('{"a":1}');
+      expect(await locateArchiveModel(join(root, 'out'))).toEqual({ format: 'tfjs', root: join(root, 'out/m') });
+    });
+
+    it('refuses an entry that climbs out of the target (zip-slip) and writes nothing outside', async () => {
+      const zip = await writeZipSlip(join(root, 'slip.zip'));
+      const error = await apiErrorOf(extractor.extract(zip, join(root, 'out'), LIMITS));
+      expect(error.getStatus()).toBe(400);
+      expect(error.code).toBe('UNSAFE_ARCHIVE');
+      expect(existsSync(join(root, 'evil.txt'))).toBe(false);
+    });
+
+    it('refuses absolute entry names', async () => {
+      const zip = await writeZipSlip(join(root, 'abs.zip'), '/tmp/evil.txt');
+      const error = await apiErrorOf(extractor.extract(zip, join(root, 'out'), LIMITS));
+      expect(error.code).toBe('UNSAFE_ARCHIVE');
+      expect(existsSync('/tmp/evil.txt') && readFileSync('/tmp/evil.txt', 'utf8') === 'pwned').toBe(false);
+    });
+
+    it('refuses symlinks', async () => {
+      const zip = await writeZipWithSymlink(join(root, 'link.zip'));
+      const error = await apiErrorOf(extractor.extract(zip, join(root, 'out'), LIMITS));
+      expect(error.code).toBe('UNSAFE_ARCHIVE');
+      expect(error.details).toEqual({ reason: 'symlink' });
+    });
+
+    it('stops a zip bomb once the inflated bytes cross the limit', async () => {
+      const zip = await writeZipBomb(join(root, 'bomb.zip'), 50);
+      expect(readFileSync(zip).length).toBeLessThan(1024 * 1024);
+      const error = await apiErrorOf(extractor.extract(zip, join(root, 'out'), LIMITS));
+      expect(error.code).toBe('UNSAFE_ARCHIVE');
+      expect(error.details).toEqual({ reason: 'too-large' });
+    });
+
+    it('refuses more entries than allowed', async () => {
+      const zip = await writeZipWithEntries(join(root, 'many.zip'), 20);
+      const error = await apiErrorOf(extractor.extract(zip, join(root, 'out'), { ...LIMITS, maxEntries: 10 }));
+      expect(error.code).toBe('UNSAFE_ARCHIVE');
+      expect(error.details).toEqual({ reason: 'too-many-entries' });
+    });
+
+    it('reports random bytes and truncated archives as INVALID_ARCHIVE', async () => {
+      writeFileSync(join(root, 'junk.zip'), Buffer.from('this is not a zip at all, just text'));
+      expect((await apiErrorOf(extractor.extract(join(root, 'junk.zip'), join(root, 'out1'), LIMITS))).code).toBe('INVALID_ARCHIVE');
+      const good = readFileSync(await writeZipOf(join(root, 'good.zip'), { 'model.json': 'x'.repeat(5000) }));
+      writeFileSync(join(root, 'cut.zip'), good.subarray(0, good.length - 30));
+      expect((await apiErrorOf(extractor.extract(join(root, 'cut.zip'), join(root, 'out2'), LIMITS))).code).toBe('INVALID_ARCHIVE');
+    });
+  });
+
+  describe('artifact formats', () => {
+    it('maps extensions and refuses others with 415', () => {
+      expect(uploadKindFor('net.ONNX')).toEqual({ kind: 'file', format: 'onnx', storedName: 'model.onnx' });
+      expect(uploadKindFor('net.engine')).toMatchObject({ format: 'tensorrt-plan' });
+      expect(uploadKindFor('bundle.zip')).toEqual({ kind: 'zip' });
+      for (const name of ['model.pt', 'model', 'evil.onnx.exe', '']) {
+        let caught: ApiError | undefined;
+        try {
+          uploadKindFor(name);
+        } catch (error) {
+          caught = error as ApiError;
+        }
+        expect(caught?.getStatus()).toBe(415);
+        expect(caught?.code).toBe('UNSUPPORTED_MODEL_FORMAT');
+      }
+    });
+
+    it('finds a SavedModel and refuses archives with no model', async () => {
+      mkdirSync(join(root, 'sm/variables'), { recursive: true });
+      writeFileSync(join(root, 'sm/saved_model.pb'), 'pb');
+      expect((await locateArchiveModel(join(root, 'sm'))).format).toBe('savedmodel');
+      mkdirSync(join(root, 'none/a'), { recursive: true });
+      mkdirSync(join(root, 'none/b'), { recursive: true });
+      writeFileSync(join(root, 'none/a/model.json'), '{}');
+      expect((await apiErrorOf(locateArchiveModel(join(root, 'none')))).code).toBe('UNSUPPORTED_MODEL_FORMAT');
+    });
+  });
+
+  describe('ModelFileStorage', () => {
+    it('streams with a sha256, promotes by rename and maps stored paths', async () => {
+      const staging = await storage.createStagingDir();
+      const content = Buffer.alloc(300_000, 3);
+      const written = await storage.writeStream(Readable.from([content.subarray(0, 1000), content.subarray(1000)]), join(staging, 'model.onnx'));
+      expect(written.sha256).toBe(createHash('sha256').update(content).digest('hex'));
+      expect(written.sizeBytes).toBe(300_000);
+      const dir = await storage.promote(staging, 'abc-1', 1);
+      expect(existsSync(staging)).toBe(false);
+      const stored = storage.toStoredPath(join(dir, 'model.onnx'));
+      expect(stored).toBe('abc-1/v1/model.onnx');
+      expect(storage.fromStoredPath(stored)).toBe(join(root, 'models/abc-1/v1/model.onnx'));
+      expect(() => storage.fromStoredPath('../../etc/passwd')).toThrow();
+      expect(() => storage.versionDir('../x', 1)).toThrow();
+    });
+
+    it('sweeps temp uploads and directories without rows, keeping known versions', async () => {
+      await storage.ensureLayout();
+      mkdirSync(join(root, 'tmp/half-upload'), { recursive: true });
+      writeFileSync(join(root, 'tmp/half-upload/model.onnx'), 'partial');
+      for (const dir of ['models/keep/v1', 'models/keep/v2', 'models/ghost/v1']) mkdirSync(join(root, dir), { recursive: true });
+      const report = await storage.sweepOrphans(new Map([['keep', new Set([1])]]));
+      expect(report.tempEntries).toEqual(['half-upload']);
+      expect(report.modelDirs.sort()).toEqual(['ghost', 'keep/v2']);
+      expect(readdirSync(join(root, 'tmp'))).toEqual([]);
+      expect(readdirSync(join(root, 'models'))).toEqual(['keep']);
+      expect(readdirSync(join(root, 'models/keep'))).toEqual(['v1']);
+    });
+  });
+});
