@@ -54,6 +54,8 @@ export class UserRepository {
 
   /** Returns null when the username is taken (the unique index decides, so races are safe). */
   async create(user: NewUser): Promise<UserEntity | null> {
+    // Checked first because TypeORM logs a failed INSERT with its parameters, hash included.
+    if (await this.findByUsername(user.username)) return null;
     const entity = this.users.create({ ...user, id: randomUUID(), updatedAt: user.createdAt });
     try {
       await this.users.insert(entity);
