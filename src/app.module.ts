@@ -14,6 +14,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { ExternalModule } from './external/external.module.js';
+import { ServingModule } from './serving/serving.module.js';
 
 @Module({})
 export class AppModule {
@@ -30,6 +31,7 @@ export class AppModule {
         TokensModule,
         CatalogModule,
         ExternalModule,
+        ServingModule,
       ],
       controllers: [HealthController],
       providers: [
