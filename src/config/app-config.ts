@@ -38,6 +38,7 @@ const configSchema = z.object({
   }),
   engines: z.object({
     disabled: z.array(z.string()),
+    extraDirs: z.array(z.string().min(1)),
     onnxruntime: z.object({ intraOpNumThreads: nonNegativeInt, interOpNumThreads: positiveInt }),
     tensorflow: z.object({ wasmThreads: positiveInt }),
     tensorrt: z.object({ bindingPath: z.string() }),
@@ -81,6 +82,7 @@ const ENV_BINDINGS: Record<string, { path: string; list?: boolean }> = {
   LOGIN_MAX_FAILURES: { path: 'auth.loginMaxFailures' },
   LOGIN_FAILURE_WINDOW_SECONDS: { path: 'auth.loginFailureWindowSeconds' },
   DISABLED_ENGINES: { path: 'engines.disabled', list: true },
+  ENGINE_DIRS: { path: 'engines.extraDirs', list: true },
   ORT_INTRA_OP_THREADS: { path: 'engines.onnxruntime.intraOpNumThreads' },
   ORT_INTER_OP_THREADS: { path: 'engines.onnxruntime.interOpNumThreads' },
   TF_WASM_THREADS: { path: 'engines.tensorflow.wasmThreads' },
