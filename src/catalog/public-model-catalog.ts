@@ -30,10 +30,10 @@ export class EmptyPublicModelCatalog extends PublicModelCatalog {
   async listDeployed(): Promise<PublicModelView[]> {
     return [];
   }
-  async findDeployed(): Promise<PublicModelView | null> {
+  async findDeployed(_idOrName: string): Promise<PublicModelView | null> {
     return null;
   }
-  async resolveId(): Promise<string | null> {
+  async resolveId(_idOrName: string): Promise<string | null> {
     return null;
   }
 }

@@ -11,7 +11,8 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { AccessTokenRepository } from './access-token.repository.js';
 import { ALL_MODELS, AccessTokenRecord, startOfNextMonth } from './access-token.types.js';
 import { TokenGuardState } from './token-guard-state.js';
-import { Clock, TokenSecrets } from './token-secrets.js';
+import { Clock } from '../common/clock.js';
+import { TokenSecrets } from './token-secrets.js';
 import { TokenUsageTracker } from './token-usage.tracker.js';
 
 type ExternalRequirement = Extract<AuthRequirement, { kind: 'external' }>;

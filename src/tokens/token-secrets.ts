@@ -35,11 +35,3 @@ export class TokenSecrets {
     return `${TOKEN_PREFIX}${body.slice(0, 4)}…${body.slice(-4)}`;
   }
 }
-
-/** The clock, injectable so tests can move time. */
-@Injectable()
-export class Clock {
-  now(): Date {
-    return new Date();
-  }
-}

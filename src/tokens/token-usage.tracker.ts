@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AccessTokenRepository, UsageIncrement } from './access-token.repository.js';
 import { usageMonth } from './access-token.types.js';
-import { Clock } from './token-secrets.js';
+import { Clock } from '../common/clock.js';
 
 export const USAGE_FLUSH_INTERVAL_MS = 2_000;
 

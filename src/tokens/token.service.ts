@@ -4,7 +4,8 @@ import { AccessTokenRepository } from './access-token.repository.js';
 import { AccessTokenRecord, AccessTokenStatus, statusOf } from './access-token.types.js';
 import { AccessTokenView, CreateTokenDto, IssuedAccessTokenView, ListTokensQuery, UpdateTokenDto } from './token.dto.js';
 import { TokenGuardState } from './token-guard-state.js';
-import { Clock, TokenSecrets } from './token-secrets.js';
+import { Clock } from '../common/clock.js';
+import { TokenSecrets } from './token-secrets.js';
 import { TokenUsageTracker } from './token-usage.tracker.js';
 
 /** Issuing and managing access tokens through the admin API. */

@@ -12,7 +12,8 @@ import { AccessTokenAuthenticator } from '../../src/tokens/access-token.authenti
 import { AccessTokenEntity, AccessTokenUsageEntity } from '../../src/tokens/access-token.entity.js';
 import { TypeOrmAccessTokenRepository } from '../../src/tokens/access-token.repository.js';
 import { TokenGuardState } from '../../src/tokens/token-guard-state.js';
-import { Clock, TokenSecrets } from '../../src/tokens/token-secrets.js';
+import { Clock } from '../../src/common/clock.js';
+import { TokenSecrets } from '../../src/tokens/token-secrets.js';
 import { TokenUsageTracker } from '../../src/tokens/token-usage.tracker.js';
 import { TokenService } from '../../src/tokens/token.service.js';
 import { createTokenSchema } from '../../src/tokens/token.dto.js';
@@ -27,9 +28,10 @@ class MovableClock extends Clock {
   }
 }
 
-class RecordingMetrics extends MetricsService {
+/** Only the one metrics call the authenticator makes; the real service needs the HTTP adapter. */
+class RecordingMetrics {
   readonly rejections: string[] = [];
-  override recordTokenRejection(reason: string): void {
+  recordTokenRejection(reason: string): void {
     this.rejections.push(reason);
   }
 }
@@ -74,7 +76,7 @@ async function openHarness(dataDir: string, clock = new MovableClock(), trustedP
   const service = new TokenService(repository, secrets, clock, usage, state);
   const metrics = new RecordingMetrics();
   const config = { server: { trustedProxies } } as unknown as AppConfig;
-  const authenticator = new AccessTokenAuthenticator(repository, secrets, state, usage, new TwoModelCatalog(), clock, config, metrics);
+  const authenticator = new AccessTokenAuthenticator(repository, secrets, state, usage, new TwoModelCatalog(), clock, config, metrics as unknown as MetricsService);
   return { dataSource, repository, clock, usage, service, authenticator, metrics };
 }
 
