@@ -15,6 +15,7 @@ import { TokensModule } from './tokens/tokens.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { ExternalModule } from './external/external.module.js';
 import { ServingModule } from './serving/serving.module.js';
+import { EnginesModule } from './engines/engines.module.js';
 
 @Module({})
 export class AppModule {
@@ -32,6 +33,7 @@ export class AppModule {
         CatalogModule,
         ExternalModule,
         ServingModule,
+        EnginesModule,
       ],
       controllers: [HealthController],
       providers: [
