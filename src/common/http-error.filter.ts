@@ -46,6 +46,11 @@ export function normalizeError(exception: unknown, requestId: string): Normalize
     if (exception.details !== undefined) body.error.details = exception.details;
     return { status: exception.getStatus(), body, headers: exception.headers ?? {} };
   }
+  // Nest's Fastify adapter wraps Fastify's own 4xx errors (bad JSON, limits) in an HttpException
+  // whose `cause` is the original: map those by their Fastify code first.
+  const wrapped = exception instanceof HttpException ? exception.cause : undefined;
+  const wrappedCode = (wrapped as { code?: unknown } | undefined)?.code;
+  if (typeof wrappedCode === 'string' && FASTIFY_CODES[wrappedCode]) return normalizeError(wrapped, requestId);
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const code = STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'ERROR');
