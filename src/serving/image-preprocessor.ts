@@ -1,0 +1,120 @@
+import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import type { Tensor } from '../../engines/sdk/index.js';
+import { ApiError } from '../common/api-error.js';
+import type { ResolvedPreprocess } from '../models/model-config.js';
+
+/** Maps original-image pixels to model-input pixels: model = original * scale + offset, per axis. */
+export interface ImageTransform {
+  originalWidth: number;
+  originalHeight: number;
+  scaleX: number;
+  scaleY: number;
+  offsetX: number;
+  offsetY: number;
+}
+
+export interface PreprocessedImage {
+  tensor: Tensor;
+  transform: ImageTransform;
+}
+
+const ACCEPTED_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff']);
+
+function invalidImage(message: string, details?: unknown): ApiError {
+  return ApiError.badRequest('INVALID_IMAGE', message, details);
+}
+
+/** Where the resized image sits in the model input, for each resize mode. */
+export function planResize(width: number, height: number, pre: Pick<ResolvedPreprocess, 'width' | 'height' | 'resize'>): ImageTransform & { resizedWidth: number; resizedHeight: number } {
+  const base = { originalWidth: width, originalHeight: height };
+  if (pre.resize === 'stretch') {
+    return { ...base, scaleX: pre.width / width, scaleY: pre.height / height, offsetX: 0, offsetY: 0, resizedWidth: pre.width, resizedHeight: pre.height };
+  }
+  const scale = pre.resize === 'letterbox' ? Math.min(pre.width / width, pre.height / height) : Math.max(pre.width / width, pre.height / height);
+  const resizedWidth = Math.max(1, Math.round(width * scale));
+  const resizedHeight = Math.max(1, Math.round(height * scale));
+  // Letterbox pads (positive offset); crop cuts (negative offset). Both centre the image.
+  const offsetX = Math.floor((pre.width - resizedWidth) / 2);
+  const offsetY = Math.floor((pre.height - resizedHeight) / 2);
+  return { ...base, scaleX: resizedWidth / width, scaleY: resizedHeight / height, offsetX, offsetY, resizedWidth, resizedHeight };
+}
+
+/**
+ * Decodes an image and turns it into the model's input tensor (one row). sharp does the decoding
+ * and resizing on libuv's thread pool; only the final channel shuffle runs in JS.
+ * Throws ApiError INVALID_IMAGE for anything that is not a decodable, reasonably sized image.
+ */
+export async function preprocessImage(buffer: Buffer, pre: ResolvedPreprocess, maxPixels: number): Promise<PreprocessedImage> {
+  if (buffer.length === 0) throw invalidImage('The image is empty');
+  const options = { limitInputPixels: maxPixels, pages: 1, failOn: 'error' as const };
+  let metadata: Metadata;
+  try {
+    // Header only: the pixel limit is checked below with a clear message instead of a decode error.
+    metadata = await sharp(buffer, { ...options, limitInputPixels: false }).metadata();
+  } catch {
+    throw invalidImage('The image could not be read: not a JPEG, PNG, WebP, GIF or TIFF file');
+  }
+  if (!metadata.format || !ACCEPTED_FORMATS.has(metadata.format)) {
+    throw invalidImage(`Unsupported image format "${metadata.format ?? 'unknown'}"; use JPEG, PNG, WebP, GIF or TIFF`);
+  }
+  const frameHeight = metadata.pageHeight ?? metadata.height ?? 0;
+  const width = metadata.width ?? 0;
+  if (width <= 0 || frameHeight <= 0) throw invalidImage('The image has no pixels');
+  // Checked from the header alone, before any pixel is decoded (decompression bombs).
+  if (width * frameHeight > maxPixels) {
+    throw invalidImage(`The image is ${width}×${frameHeight} pixels; the limit is ${maxPixels} pixels`, { width, height: frameHeight, maxPixels });
+  }
+  const swapsSides = (metadata.orientation ?? 1) >= 5;
+  const orientedWidth = swapsSides ? frameHeight : width;
+  const orientedHeight = swapsSides ? width : frameHeight;
+  const plan = planResize(orientedWidth, orientedHeight, pre);
+
+  let pipeline = sharp(buffer, options).rotate().removeAlpha().toColourspace('srgb').resize(plan.resizedWidth, plan.resizedHeight, { fit: 'fill' });
+  if (pre.resize === 'letterbox') {
+    const right = pre.width - plan.resizedWidth - plan.offsetX;
+    const bottom = pre.height - plan.resizedHeight - plan.offsetY;
+    if (plan.offsetX || plan.offsetY || right || bottom) {
+      pipeline = pipeline.extend({ top: plan.offsetY, bottom, left: plan.offsetX, right, background: { r: pre.padValue, g: pre.padValue, b: pre.padValue } });
+    }
+  } else if (pre.resize === 'crop') {
+    pipeline = pipeline.extract({ left: -plan.offsetX, top: -plan.offsetY, width: pre.width, height: pre.height });
+  }
+
+  let pixels: { data: Buffer; info: OutputInfo };
+  try {
+    pixels = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  } catch {
+    throw invalidImage('The image could not be decoded (corrupt or truncated)');
+  }
+  if (pixels.info.width !== pre.width || pixels.info.height !== pre.height) {
+    throw invalidImage('The image could not be resized to the model input');
+  }
+  const { resizedWidth: _w, resizedHeight: _h, ...transform } = plan;
+  return { tensor: pixelsToTensor(pixels.data, pixels.info.channels, pre), transform };
+}
+
+/** Interleaved 8-bit pixels → the model's layout, channel order and dtype. */
+export function pixelsToTensor(pixels: Uint8Array, channels: number, pre: ResolvedPreprocess): Tensor {
+  const plane = pre.width * pre.height;
+  const shape = pre.layout === 'NCHW' ? [1, 3, pre.height, pre.width] : [1, pre.height, pre.width, 3];
+  const source = [0, 1, 2].map((channel) => (channels < 3 ? 0 : pre.colorOrder === 'BGR' ? 2 - channel : channel));
+  const planar = pre.layout === 'NCHW';
+  if (pre.dtype === 'uint8') {
+    const out = new Uint8Array(plane * 3);
+    for (let pixel = 0; pixel < plane; pixel++) {
+      const base = pixel * channels;
+      for (let channel = 0; channel < 3; channel++) out[planar ? channel * plane + pixel : pixel * 3 + channel] = pixels[base + source[channel]];
+    }
+    return { dtype: 'uint8', shape, data: out };
+  }
+  const out = new Float32Array(plane * 3);
+  const multiplier = [0, 1, 2].map((channel) => pre.scale / pre.std[channel]);
+  const shift = [0, 1, 2].map((channel) => pre.mean[channel] / pre.std[channel]);
+  for (let pixel = 0; pixel < plane; pixel++) {
+    const base = pixel * channels;
+    for (let channel = 0; channel < 3; channel++) {
+      out[planar ? channel * plane + pixel : pixel * 3 + channel] = pixels[base + source[channel]] * multiplier[channel] - shift[channel];
+    }
+  }
+  return { dtype: 'float32', shape, data: out };
+}
