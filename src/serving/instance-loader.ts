@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import type { Engine, LoadedModel } from '../../engines/sdk/index.js';
+import type { LoadedModel } from '../../engines/sdk/index.js';
+import { EngineRegistry } from '../engines/engine-registry.js';
 import type { DeploymentSpec } from './model-deployer.js';
 
 /** Loads one instance of a model. A port so the deployment manager can be tested with fake engines. */
@@ -8,32 +8,16 @@ export abstract class InstanceLoader {
   abstract load(spec: DeploymentSpec, options: { maxBatchSize: number; instances: number }): Promise<LoadedModel>;
 }
 
-interface EngineRegistryLike {
-  require(name: string): Engine;
-  threadsPerInstance?(instances?: number): number;
-}
-
-/** Loads instances through the engine registry (resolved lazily, so serving boots before engines). */
+/** Loads instances through the engine registry, with the registry's per-instance thread budget. */
 @Injectable()
 export class EngineInstanceLoader extends InstanceLoader {
-  private registry?: EngineRegistryLike;
-
-  constructor(private readonly moduleRef: ModuleRef) {
+  constructor(private readonly registry: EngineRegistry) {
     super();
   }
 
   async load(spec: DeploymentSpec, options: { maxBatchSize: number; instances: number }): Promise<LoadedModel> {
-    const registry = await this.resolveRegistry();
-    const engine = registry.require(spec.engine);
-    const intraOpThreads = registry.threadsPerInstance?.(options.instances);
-    return engine.load(spec.artifact, { maxBatchSize: options.maxBatchSize, ...(intraOpThreads ? { intraOpThreads } : {}) });
-  }
-
-  private async resolveRegistry(): Promise<EngineRegistryLike> {
-    if (this.registry) return this.registry;
-    const specifier = '../engines/engine-registry.js';
-    const module = (await import(specifier)) as { EngineRegistry: abstract new (...args: never[]) => EngineRegistryLike };
-    this.registry = this.moduleRef.get(module.EngineRegistry, { strict: false });
-    return this.registry;
+    const engine = this.registry.require(spec.engine);
+    const threads = this.registry.threadsPerInstance();
+    return engine.load(spec.artifact, { maxBatchSize: options.maxBatchSize, intraOpThreads: threads.intraOp, interOpThreads: threads.interOp });
   }
 }
