@@ -223,17 +223,32 @@ function request0(request: NamedTensors, signature: ModelSignature): number {
  * (rank-4) inputs → `spatialSize`, any other dynamic dim → 1.
  */
 export function dummyInputs(signature: ModelSignature, spatialSize = 32): NamedTensors {
+  // A symbolic dimension gets one value everywhere it appears (e.g. "batch" in a state tensor).
+  const symbols = new Map<string, number>();
+  for (const spec of signature.inputs) {
+    if (typeof spec.shape[0] === 'string') symbols.set(spec.shape[0], 1);
+  }
   const inputs: NamedTensors = {};
   for (const spec of signature.inputs) {
-    const shape = spec.shape.map((dim, axis) => (isDynamic(dim) ? dummyDim(spec.shape, axis, spatialSize) : (dim as number)));
+    const shape = spec.shape.map((dim, axis) => {
+      if (!isDynamic(dim)) return dim as number;
+      if (typeof dim === 'string' && symbols.has(dim)) return symbols.get(dim) as number;
+      const size = dummyDim(spec.shape, axis, spatialSize);
+      if (typeof dim === 'string') symbols.set(dim, size);
+      return size;
+    });
     inputs[spec.name] = { dtype: spec.dtype, shape, data: allocateTensorData(spec.dtype, countElements(shape)) };
   }
   return inputs;
 }
 
-/** Image inputs are NCHW or NHWC: a dynamic axis is spatial unless it sits where channels go. */
+/**
+ * Image inputs are NCHW or NHWC: a dynamic axis is spatial unless it sits where channels go.
+ * Other dynamic non-batch axes (sequence lengths, features) get the same modest size.
+ */
 function dummyDim(shape: Dim[], axis: number, spatialSize: number): number {
-  if (axis === 0 || shape.length !== 4) return 1;
+  if (axis === 0) return 1;
+  if (shape.length !== 4) return spatialSize;
   const fewChannels = (dim: Dim) => !isDynamic(dim) && (dim as number) <= 4;
   if (axis === 2) return spatialSize;
   if (axis === 1) return fewChannels(shape[3]) ? spatialSize : 3;

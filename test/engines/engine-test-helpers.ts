@@ -1,0 +1,3 @@
+import type { EngineLogger } from '../../engines/sdk/index.js';
+
+export const silentLogger: EngineLogger = { debug() {}, info() {}, warn() {}, error() {} };
