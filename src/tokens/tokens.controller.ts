@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AuditAction } from '../audit/audit.decorator.js';
 import { Auth, Authenticated } from '../auth/auth.decorator.js';
 import { WRITE_ROLES, type AuthContext } from '../auth/auth.types.js';
@@ -32,7 +32,11 @@ export class TokensController {
 
   @Get()
   @Authenticated()
-  @ApiOperation({ summary: 'List access tokens (?status=active|disabled|revoked|expired, ?search= by name)' })
+  @ApiOperation({ summary: 'List access tokens, newest first' })
+  @ApiQuery({ name: 'status', required: false, enum: ['active', 'disabled', 'revoked', 'expired'] })
+  @ApiQuery({ name: 'search', required: false, description: 'Substring of the token name' })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } })
+  @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, default: 0 } })
   list(@Query(new ZodValidationPipe(listTokensSchema)) query: ListTokensQuery): Promise<{ items: AccessTokenView[]; total: number }> {
     return this.tokens.list(query);
   }
