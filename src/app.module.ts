@@ -16,6 +16,7 @@ import { CatalogModule } from './catalog/catalog.module.js';
 import { ExternalModule } from './external/external.module.js';
 import { ServingModule } from './serving/serving.module.js';
 import { EnginesModule } from './engines/engines.module.js';
+import { ModelsModule } from './models/models.module.js';
 
 @Module({})
 export class AppModule {
@@ -34,6 +35,7 @@ export class AppModule {
         ExternalModule,
         ServingModule,
         EnginesModule,
+        ModelsModule,
       ],
       controllers: [HealthController],
       providers: [

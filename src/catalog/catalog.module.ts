@@ -1,9 +1,10 @@
 import { Global, Module } from '@nestjs/common';
-import { EmptyPublicModelCatalog, PublicModelCatalog } from './public-model-catalog.js';
+import { ModelStoreCatalog } from '../models/model-store-catalog.js';
+import { PublicModelCatalog } from './public-model-catalog.js';
 
 @Global()
 @Module({
-  providers: [{ provide: PublicModelCatalog, useClass: EmptyPublicModelCatalog }],
+  providers: [{ provide: PublicModelCatalog, useClass: ModelStoreCatalog }],
   exports: [PublicModelCatalog],
 })
 export class CatalogModule {}

@@ -1,0 +1,40 @@
+import { Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import { ReadinessService } from '../health/readiness.service.js';
+import { ModelFileStorage } from '../storage/model-file-storage.js';
+import { ModelLifecycleService } from './model-lifecycle.service.js';
+import { ModelRepository } from './model.repository.js';
+
+/**
+ * Start-up duties of the model store: remove what an interrupted upload or delete left behind,
+ * then deploy again the models that were serving. /ready stays 503 until the restore settles.
+ */
+@Injectable()
+export class ModelBootService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('ModelStore');
+
+  constructor(
+    private readonly storage: ModelFileStorage,
+    private readonly repository: ModelRepository,
+    private readonly lifecycle: ModelLifecycleService,
+    private readonly readiness: ReadinessService,
+    @Optional() private readonly audit?: AuditService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const swept = await this.storage.sweepOrphans(await this.repository.knownVersions());
+    if (swept.tempEntries.length > 0 || swept.modelDirs.length > 0) {
+      this.logger.warn({ msg: 'Removed leftovers of interrupted uploads or deletes', tempEntries: swept.tempEntries, modelDirs: swept.modelDirs });
+    }
+    this.readiness.track('restore-models', this.restore());
+  }
+
+  private async restore(): Promise<void> {
+    const outcome = await this.lifecycle.restoreDeployed(async (model, reason) => {
+      await this.audit?.record({ action: 'model.restore', outcome: 'failure', target: model.id, details: { name: model.name, version: model.activeVersion, reason } });
+    });
+    if (outcome.restored.length + outcome.failed.length > 0) {
+      this.logger.log({ msg: 'Deployed models restored', restored: outcome.restored.length, failed: outcome.failed.length });
+    }
+  }
+}

@@ -1,0 +1,163 @@
+import { rm } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { ArtifactFormat, ModelSignature } from '../../engines/sdk/index.js';
+import { ApiError } from '../common/api-error.js';
+import { AppConfig } from '../config/app-config.js';
+import { locateArchiveModel } from '../storage/artifact-format.js';
+import { ModelFileStorage } from '../storage/model-file-storage.js';
+import { MultipartUploadReader, StagedUpload } from '../storage/multipart-upload-reader.js';
+import { SafeZipExtractor } from '../storage/safe-zip-extractor.js';
+import { ArtifactValidator } from './artifact-validator.js';
+import { ModelConfig, ModelConfigError, parseModelConfig, resolveModelConfig } from './model-config.js';
+import type { ValidationReport, VersionStatus } from './model.entity.js';
+
+/** A validated upload still in tmp/, ready to be promoted into the store. */
+export interface PreparedArtifact {
+  stagingDir: string;
+  /** Path of the artifact relative to the staging (later: version) directory. */
+  artifactRelative: string;
+  format: ArtifactFormat;
+  engine: string;
+  status: VersionStatus;
+  report: ValidationReport;
+  signature: ModelSignature | null;
+  config: ModelConfig;
+  sha256: string;
+  sizeBytes: number;
+  originalName: string;
+}
+
+export interface UploadFields {
+  name?: string;
+  description?: string;
+  /** Undefined when the form had no `config` field. */
+  rawConfig?: unknown;
+}
+
+export function invalidConfig(error: ModelConfigError): ApiError {
+  return ApiError.badRequest('INVALID_MODEL_CONFIG', error.message, { field: error.field });
+}
+
+/** Runs a config through parse and (for a valid model) resolve, turning failures into 400s. */
+export function checkConfig(config: ModelConfig, signature: ModelSignature | null): void {
+  if (!signature) return;
+  try {
+    resolveModelConfig(config, signature);
+  } catch (error) {
+    if (error instanceof ModelConfigError) throw invalidConfig(error);
+    throw error;
+  }
+}
+
+function textField(value: unknown, field: string, max: number, required: boolean): string | undefined {
+  if (value === undefined) {
+    if (required) throw ApiError.badRequest('VALIDATION_FAILED', `${field} is required`, [{ field, message: 'Required' }]);
+    return undefined;
+  }
+  if (typeof value !== 'string') throw ApiError.badRequest('VALIDATION_FAILED', `${field} must be text`, [{ field, message: 'Expected a string' }]);
+  const trimmed = value.trim();
+  if ((required && trimmed.length === 0) || trimmed.length > max) {
+    throw ApiError.badRequest('VALIDATION_FAILED', `${field} must be ${required ? '1' : '0'}–${max} characters`, [{ field, message: `Must be ${required ? '1' : '0'}–${max} characters` }]);
+  }
+  return trimmed;
+}
+
+export function modelNameOf(value: unknown, required: boolean): string | undefined {
+  return textField(value, 'name', 128, required);
+}
+
+export function descriptionOf(value: unknown): string | undefined {
+  return textField(value, 'description', 2000, false);
+}
+
+/**
+ * Turns an upload form into a validated artifact in tmp/: checks the fields, unpacks zips
+ * safely, detects the format, asks the engine to validate, and checks the config against the
+ * signature. Nothing here touches the database or models/; the caller promotes the result.
+ */
+@Injectable()
+export class ModelUploadService {
+  constructor(
+    private readonly reader: MultipartUploadReader,
+    private readonly zips: SafeZipExtractor,
+    private readonly storage: ModelFileStorage,
+    private readonly validator: ArtifactValidator,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Reads the form. `defaultConfig` applies when the form has no `config` field (new versions).
+   * The returned artifact's staging directory belongs to the caller (promote or discard it).
+   */
+  async receive(request: FastifyRequest, options: { requireName: boolean; defaultConfig?: ModelConfig }): Promise<{ fields: UploadFields; artifact: PreparedArtifact }> {
+    const form = await this.reader.read(request);
+    const upload = form.upload;
+    try {
+      if (!upload) throw ApiError.badRequest('FILE_REQUIRED', 'The form needs a `file` part holding the model');
+      if (upload.sizeBytes === 0) throw ApiError.badRequest('EMPTY_FILE', 'The uploaded model file is empty');
+      const fields: UploadFields = {
+        name: modelNameOf(form.fields.name, options.requireName),
+        description: descriptionOf(form.fields.description),
+        rawConfig: form.fields.config,
+      };
+      let config: ModelConfig;
+      try {
+        config = fields.rawConfig === undefined && options.defaultConfig ? options.defaultConfig : parseModelConfig(fields.rawConfig);
+      } catch (error) {
+        if (error instanceof ModelConfigError) throw invalidConfig(error);
+        throw error;
+      }
+      const artifact = await this.prepare(upload, config);
+      return { fields, artifact };
+    } catch (error) {
+      if (upload) await this.storage.removeStaging(upload.stagingDir);
+      throw error;
+    }
+  }
+
+  /** Removes a prepared artifact that will not be stored. */
+  discard(artifact: PreparedArtifact): Promise<void> {
+    return this.storage.removeStaging(artifact.stagingDir);
+  }
+
+  private async prepare(upload: StagedUpload, config: ModelConfig): Promise<PreparedArtifact> {
+    let format: ArtifactFormat;
+    let artifactPath: string;
+    if (upload.kind.kind === 'zip') {
+      const unpacked = join(upload.stagingDir, 'model');
+      await this.zips.extract(upload.filePath, unpacked, { maxEntries: this.config.storage.maxZipEntries, maxUnzippedBytes: this.config.storage.maxUnzippedBytes });
+      await rm(upload.filePath, { force: true });
+      const located = await locateArchiveModel(unpacked);
+      format = located.format;
+      artifactPath = located.root;
+    } else {
+      format = upload.kind.format;
+      artifactPath = upload.filePath;
+    }
+
+    let validation;
+    try {
+      validation = await this.validator.validate({ format, path: artifactPath }, config.engine);
+    } catch (error) {
+      if (error instanceof ModelConfigError) throw invalidConfig(error);
+      throw error;
+    }
+    if (validation.report.ok) checkConfig(config, validation.signature);
+
+    return {
+      stagingDir: upload.stagingDir,
+      artifactRelative: relative(upload.stagingDir, artifactPath).split(sep).join('/'),
+      format,
+      engine: validation.engine,
+      status: validation.report.ok ? 'validated' : 'invalid',
+      report: validation.report,
+      signature: validation.signature,
+      config,
+      sha256: upload.sha256,
+      sizeBytes: upload.sizeBytes,
+      originalName: upload.originalName.slice(0, 512),
+    };
+  }
+}

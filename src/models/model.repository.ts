@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, In, Repository } from 'typeorm';
+import { ModelEntity, ModelStatus, ModelVersionEntity } from './model.entity.js';
+
+export interface ModelListFilter {
+  status?: ModelStatus;
+  engine?: string;
+  search?: string;
+  limit: number;
+  offset: number;
+}
+
+/** Every database access of the model store. */
+@Injectable()
+export class ModelRepository {
+  constructor(
+    @InjectRepository(ModelEntity) private readonly models: Repository<ModelEntity>,
+    @InjectRepository(ModelVersionEntity) private readonly versions: Repository<ModelVersionEntity>,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  findById(id: string): Promise<ModelEntity | null> {
+    return this.models.findOneBy({ id });
+  }
+
+  findByName(name: string): Promise<ModelEntity | null> {
+    return this.models.findOneBy({ name });
+  }
+
+  findByStatus(statuses: ModelStatus[]): Promise<ModelEntity[]> {
+    return this.models.find({ where: { status: In(statuses) }, order: { createdAt: 'ASC' } });
+  }
+
+  async list(filter: ModelListFilter): Promise<{ items: ModelEntity[]; total: number }> {
+    const query = this.models.createQueryBuilder('model');
+    if (filter.status) query.andWhere('model.status = :status', { status: filter.status });
+    if (filter.engine) query.andWhere('model.engine = :engine', { engine: filter.engine });
+    if (filter.search) {
+      const pattern = `%${filter.search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+      query.andWhere("(model.name LIKE :pattern ESCAPE '\\' OR model.description LIKE :pattern ESCAPE '\\')", { pattern });
+    }
+    const [items, total] = await query.orderBy('model.createdAt', 'DESC').addOrderBy('model.id', 'ASC').skip(filter.offset).take(filter.limit).getManyAndCount();
+    return { items, total };
+  }
+
+  /** A new model and its first version, in one transaction. */
+  async createWithVersion(model: ModelEntity, version: ModelVersionEntity): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(ModelEntity, model);
+      await manager.insert(ModelVersionEntity, version);
+    });
+  }
+
+  async insertVersion(version: ModelVersionEntity, touch: { id: string; updatedAt: string }): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(ModelVersionEntity, version);
+      await manager.update(ModelEntity, { id: touch.id }, { updatedAt: touch.updatedAt });
+    });
+  }
+
+  async update(id: string, changes: Partial<ModelEntity>): Promise<void> {
+    await this.models.update({ id }, changes);
+  }
+
+  async updateVersion(modelId: string, version: number, changes: Partial<ModelVersionEntity>): Promise<void> {
+    await this.versions.update({ modelId, version }, changes);
+  }
+
+  findVersion(modelId: string, version: number): Promise<ModelVersionEntity | null> {
+    return this.versions.findOneBy({ modelId, version });
+  }
+
+  listVersions(modelId: string): Promise<ModelVersionEntity[]> {
+    return this.versions.find({ where: { modelId }, order: { version: 'ASC' } });
+  }
+
+  async maxVersion(modelId: string): Promise<number> {
+    const row = await this.versions.createQueryBuilder('v').select('MAX(v.version)', 'max').where('v.modelId = :modelId', { modelId }).getRawOne<{ max: number | null }>();
+    return row?.max ?? 0;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.delete(ModelVersionEntity, { modelId: id });
+      await manager.delete(ModelEntity, { id });
+    });
+  }
+
+  /** modelId → versions that have rows; boot cleanup keeps exactly these directories. */
+  async knownVersions(): Promise<Map<string, Set<number>>> {
+    const rows = await this.versions.find({ select: { modelId: true, version: true } });
+    const known = new Map<string, Set<number>>();
+    for (const model of await this.models.find({ select: { id: true } })) known.set(model.id, new Set());
+    for (const row of rows) known.get(row.modelId)?.add(row.version);
+    return known;
+  }
+}

@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Clock } from '../common/clock.js';
+import { ModelFileStorage } from '../storage/model-file-storage.js';
+import { MultipartUploadReader } from '../storage/multipart-upload-reader.js';
+import { SafeZipExtractor } from '../storage/safe-zip-extractor.js';
+import { ArtifactValidator } from './artifact-validator.js';
+import { EngineArtifactValidator } from './engine-artifact-validator.js';
+import { ModelBootService } from './model-boot.service.js';
+import { ModelLifecycleService } from './model-lifecycle.service.js';
+import { ModelLocks } from './model-locks.js';
+import { ModelUploadService } from './model-upload.service.js';
+import { ModelEntity, ModelVersionEntity } from './model.entity.js';
+import { ModelRepository } from './model.repository.js';
+import { ModelsController } from './models.controller.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ModelEntity, ModelVersionEntity])],
+  controllers: [ModelsController],
+  providers: [
+    Clock,
+    ModelFileStorage,
+    MultipartUploadReader,
+    SafeZipExtractor,
+    ModelRepository,
+    ModelLocks,
+    ModelUploadService,
+    ModelLifecycleService,
+    ModelBootService,
+    { provide: ArtifactValidator, useClass: EngineArtifactValidator },
+  ],
+  exports: [ModelLifecycleService, ModelRepository, ModelFileStorage],
+})
+export class ModelsModule {}
