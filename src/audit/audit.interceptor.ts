@@ -13,6 +13,12 @@ function failureDetails(error: unknown): Record<string, unknown> {
   return { status: 500, code: 'INTERNAL_ERROR' };
 }
 
+/** A route without `:id` that creates something names it by the `id` of its response. */
+function createdResourceId(value: unknown): string | null {
+  const id = (value as { id?: unknown } | null | undefined)?.id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
+}
+
 /**
  * Records every state-changing internal call that reaches its handler, success or failure, and
  * waits for the entry to be written before the response goes out so the log never lags the API.
@@ -31,16 +37,16 @@ export class AuditInterceptor implements NestInterceptor {
     if (!isAuditedRequest(request)) return next.handle();
     request.auditRecorded = true;
     const metadata = this.reflector.getAllAndOverride<AuditActionMetadata | undefined>(AUDIT_ACTION, [context.getHandler(), context.getClass()]);
-    const write = (outcome: 'success' | 'failure', details?: Record<string, unknown>) =>
+    const write = (outcome: 'success' | 'failure', details?: Record<string, unknown>, createdId?: string | null) =>
       this.audit.recordForRequest(request, {
         action: metadata?.action ?? fallbackActionName(request),
         outcome,
         actor: requestActor(request, metadata),
-        target: routeTarget(request),
+        target: routeTarget(request) ?? createdId ?? null,
         details,
       });
     return next.handle().pipe(
-      mergeMap((value) => from(write('success')).pipe(mergeMap(() => [value]))),
+      mergeMap((value) => from(write('success', undefined, createdResourceId(value))).pipe(mergeMap(() => [value]))),
       catchError((error: unknown) => from(write('failure', failureDetails(error))).pipe(mergeMap(() => throwError(() => error)))),
     );
   }

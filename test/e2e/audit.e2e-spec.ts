@@ -44,7 +44,7 @@ describe('audit log over HTTP', () => {
     });
     expect(res.status).toBe(201);
     const [entry] = (await audit('?action=user.create')).items;
-    expect(entry).toMatchObject({ action: 'user.create', actorUsername: 'admin', actorId: expect.any(String), outcome: 'success', ip: '127.0.0.1', requestId: 'audit-create-1' });
+    expect(entry).toMatchObject({ action: 'user.create', target: res.body.id, actorUsername: 'admin', actorId: expect.any(String), outcome: 'success', ip: '127.0.0.1', requestId: 'audit-create-1' });
     expect(Date.parse(entry.createdAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 
