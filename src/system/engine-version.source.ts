@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { EngineRegistry } from '../engines/engine-registry.js';
 
 export interface EngineVersion {
   name: string;
@@ -7,10 +8,12 @@ export interface EngineVersion {
   reason?: string;
 }
 
-/** The engines this process knows and their runtime versions. */
+/** The engines this process knows and their runtime versions (none when no registry is bound). */
 @Injectable()
 export class EngineVersionSource {
+  constructor(@Optional() private readonly registry?: EngineRegistry) {}
+
   async list(): Promise<EngineVersion[]> {
-    return [];
+    return (this.registry?.list() ?? []).map(({ name, version, available, reason }) => ({ name, version, available, ...(reason ? { reason } : {}) }));
   }
 }

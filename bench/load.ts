@@ -1,0 +1,80 @@
+/**
+ * The load generator, run as its own process so its CPU use is separate from the servers'
+ * event loops. Reads a job (JSON file path in argv[2]), prints one JSON result line.
+ */
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import { summarize } from './stats.js';
+
+export interface LoadJob {
+  url: string;
+  headers: Record<string, string>;
+  /** Files holding complete request bodies; requests rotate through them. */
+  bodyFiles: string[];
+  connections: number;
+  durationSeconds: number;
+  /** Open-loop total request rate (overload tests); closed loop when absent. */
+  overallRate?: number;
+  timeoutSeconds?: number;
+}
+
+export interface LoadResult {
+  connections: number;
+  durationSeconds: number;
+  requests: number;
+  /** Responses with a 2xx status. */
+  success: number;
+  requestsPerSecond: number;
+  /** 2xx responses per second: what the server actually served. */
+  successPerSecond: number;
+  latencyMs: ReturnType<typeof summarize>;
+  latencyByStatusMs: Record<string, ReturnType<typeof summarize> & { count: number }>;
+  errors: number;
+  timeouts: number;
+}
+
+async function main(): Promise<void> {
+  const job = JSON.parse(readFileSync(process.argv[2], 'utf8')) as LoadJob;
+  const bodies = job.bodyFiles.map((file) => readFileSync(file));
+  let next = 0;
+  const latencies: number[] = [];
+  const byStatus = new Map<number, number[]>();
+  const instance = autocannon({
+    url: job.url,
+    method: 'POST',
+    headers: job.headers,
+    body: bodies[0],
+    connections: job.connections,
+    duration: job.durationSeconds,
+    timeout: job.timeoutSeconds ?? 30,
+    overallRate: job.overallRate,
+  });
+  instance.on('response', (client: { setBody(body: Buffer): void }, statusCode: number, _bytes: number, responseTime: number) => {
+    latencies.push(responseTime);
+    let list = byStatus.get(statusCode);
+    if (!list) byStatus.set(statusCode, (list = []));
+    list.push(responseTime);
+    next = (next + 1) % bodies.length;
+    client.setBody(bodies[next]);
+  });
+  const result = await instance;
+  const success = [...byStatus.entries()].filter(([status]) => status >= 200 && status < 300).reduce((sum, [, list]) => sum + list.length, 0);
+  const output: LoadResult = {
+    connections: job.connections,
+    durationSeconds: result.duration,
+    requests: latencies.length,
+    success,
+    requestsPerSecond: Math.round((latencies.length / result.duration) * 10) / 10,
+    successPerSecond: Math.round((success / result.duration) * 10) / 10,
+    latencyMs: summarize(latencies),
+    latencyByStatusMs: Object.fromEntries([...byStatus.entries()].map(([status, list]) => [String(status), { count: list.length, ...summarize(list) }])),
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+  process.stdout.write(`${JSON.stringify(output)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String(error instanceof Error ? error.stack : error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,112 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LoadJob, LoadResult } from './load.js';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  /** The last lines the process wrote to stderr (for failure messages). */
+  stderrTail(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts a node script and resolves once `readyPath` answers 200. */
+export async function startNodeServer(script: string, args: string[], env: Record<string, string>, port: number, readyPath: string, timeoutMs = 60_000): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...args, script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const tail: string[] = [];
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    tail.push(chunk);
+    if (tail.length > 20) tail.shift();
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const server: ServerProcess = {
+    child,
+    url,
+    stderrTail: () => tail.join('').slice(-4000),
+    stop: () => stopProcess(child),
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}: ${server.stderrTail()}`);
+    try {
+      const response = await fetch(`${url}${readyPath}`);
+      if (response.ok) return server;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await server.stop();
+  throw new Error(`${script} did not become ready within ${timeoutMs} ms: ${server.stderrTail()}`);
+}
+
+export function stopProcess(child: ChildProcess, graceMs = 15_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Resident and peak-resident memory of a process, from /proc (Linux). */
+export function readRss(pid: number): { rssBytes: number; peakRssBytes: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+    return { rssBytes: kib('VmRSS'), peakRssBytes: kib('VmHWM') };
+  } catch {
+    return { rssBytes: 0, peakRssBytes: 0 };
+  }
+}
+
+/** Samples a process's RSS every `everyMs` until stopped; returns the maximum seen. */
+export function watchRss(pid: number, everyMs = 100): { stop(): number } {
+  let peak = readRss(pid).rssBytes;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, readRss(pid).rssBytes);
+  }, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, readRss(pid).rssBytes);
+    },
+  };
+}
+
+/** Runs one load job in a separate process (dist/bench/load.js) and returns its result. */
+export async function runLoad(loadScript: string, job: LoadJob): Promise<LoadResult> {
+  const directory = mkdtempSync(join(tmpdir(), 'modelport-load-'));
+  const jobFile = join(directory, 'job.json');
+  writeFileSync(jobFile, JSON.stringify(job));
+  try {
+    const child = spawn(process.execPath, [loadScript, jobFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code !== 0) throw new Error(`load generator failed (${code}): ${stderr.slice(-2000)}`);
+    return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as LoadResult;
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,124 @@
+import type { LoadResult } from './load.js';
+import type { LimitRun } from './limit.js';
+
+export interface ModelResults {
+  name: string;
+  description: string;
+  parameters: number;
+  fileBytes: number;
+  limit?: { runs: LimitRun[]; best: LimitRun };
+  naive?: LoadResult[];
+  platform?: { batched: LoadResult[]; unbatched: LoadResult[]; statsAfter?: { batched?: unknown; unbatched?: unknown } };
+}
+
+export interface OverloadResult {
+  model: string;
+  capacityRps: number;
+  offeredRps: number;
+  connections: number;
+  load: LoadResult;
+  peakRssBytes: number;
+  rssBeforeBytes: number;
+}
+
+export interface MemoryResult {
+  model: string;
+  cycles: number;
+  rssBeforeBytes: number;
+  rssAfterBytes: number;
+  growthBytes: number;
+  secondsPerCycle: number;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt?: string;
+  mode: 'full' | 'smoke';
+  machine: { cpuModel: string; cores: number; memoryBytes: number; node: string; platform: string };
+  threads: { intraOpNumThreads: number; interOpNumThreads: number };
+  settings: Record<string, unknown>;
+  models: ModelResults[];
+  overload?: OverloadResult;
+  memory?: MemoryResult;
+  problems: string[];
+}
+
+const mib = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MiB`;
+const ratio = (a: number | undefined, b: number | undefined) => (a && b ? (a / b).toFixed(2) : 'n/a');
+
+function at(results: LoadResult[] | undefined, connections: number): LoadResult | undefined {
+  return results?.find((result) => result.connections === connections);
+}
+
+function bestRps(results: LoadResult[] | undefined): number | undefined {
+  return results?.length ? Math.max(...results.map((result) => result.successPerSecond)) : undefined;
+}
+
+/** The Markdown summary printed at the end of a run and pasted into docs/performance.md. */
+export function renderMarkdown(results: BenchResults): string {
+  const lines: string[] = [];
+  const m = results.machine;
+  lines.push(`### Run ${results.startedAt} (${results.mode})`, '');
+  lines.push(`Machine: ${m.cores} cores, ${m.cpuModel}, ${mib(m.memoryBytes)} RAM, Node ${m.node} (${m.platform}). ONNX Runtime threads: intra-op ${results.threads.intraOpNumThreads}, inter-op ${results.threads.interOpNumThreads} in all three setups.`, '');
+
+  lines.push('#### In-process limit (sharp decode + preprocess + session.run, no HTTP)', '');
+  lines.push('| model | batch | loops | images/s | batch latency p50 / p95 / p99 (ms) |', '|---|---:|---:|---:|---|');
+  for (const model of results.models) {
+    for (const run of model.limit?.runs ?? []) {
+      const best = model.limit?.best === run ? ' **best**' : '';
+      lines.push(`| ${model.name} | ${run.batchSize} | ${run.loops} | ${run.imagesPerSecond}${best} | ${run.batchLatencyMs.p50} / ${run.batchLatencyMs.p95} / ${run.batchLatencyMs.p99} |`);
+    }
+  }
+  lines.push('');
+
+  lines.push('#### HTTP throughput and latency (one image per request)', '');
+  lines.push('| model | server | concurrency | req/s (2xx) | p50 ms | p95 ms | p99 ms | non-2xx / errors |', '|---|---|---:|---:|---:|---:|---:|---:|');
+  for (const model of results.models) {
+    const series: Array<[string, LoadResult[] | undefined]> = [
+      ['naive Fastify', model.naive],
+      ['platform, batching off', model.platform?.unbatched],
+      ['platform, batching on', model.platform?.batched],
+    ];
+    for (const [label, list] of series) {
+      for (const run of list ?? []) {
+        lines.push(`| ${model.name} | ${label} | ${run.connections} | ${run.successPerSecond} | ${run.latencyMs.p50} | ${run.latencyMs.p95} | ${run.latencyMs.p99} | ${run.requests - run.success} / ${run.errors + run.timeouts} |`);
+      }
+    }
+  }
+  lines.push('');
+
+  lines.push('#### Ratios', '');
+  lines.push('| model | concurrency | platform (batching on) ÷ limit | platform (on) ÷ naive | platform (off) ÷ naive | batching on ÷ off |', '|---|---:|---:|---:|---:|---:|');
+  for (const model of results.models) {
+    const limit = model.limit?.best.imagesPerSecond;
+    const connections = [...new Set((model.platform?.batched ?? []).map((run) => run.connections))];
+    for (const c of connections) {
+      const on = at(model.platform?.batched, c)?.successPerSecond;
+      const off = at(model.platform?.unbatched, c)?.successPerSecond;
+      const naive = at(model.naive, c)?.successPerSecond;
+      lines.push(`| ${model.name} | ${c} | ${ratio(on, limit)} | ${ratio(on, naive)} | ${ratio(off, naive)} | ${ratio(on, off)} |`);
+    }
+    const bestPlatform = Math.max(bestRps(model.platform?.batched) ?? 0, bestRps(model.platform?.unbatched) ?? 0);
+    lines.push(`| ${model.name} | best of each | ${ratio(bestPlatform, limit)} | ${ratio(bestPlatform, bestRps(model.naive))} (best platform ÷ best naive) | | ${ratio(bestRps(model.platform?.batched), bestRps(model.platform?.unbatched))} |`);
+  }
+  lines.push('');
+
+  if (results.overload) {
+    const o = results.overload;
+    const rejected = o.load.latencyByStatusMs['503'];
+    const ok = o.load.latencyByStatusMs['200'];
+    lines.push('#### Overload', '');
+    lines.push(`${o.model}, batching on: measured capacity ${o.capacityRps} req/s, offered ${o.offeredRps} req/s (open loop, ${o.connections} connections, ${o.load.durationSeconds} s).`, '');
+    lines.push('| served 2xx/s | 503 count | 503 latency p50 / p95 / p99 ms | 200 latency p50 / p95 / p99 ms | other errors | server RSS before → peak |', '|---:|---:|---|---|---:|---|');
+    lines.push(`| ${o.load.successPerSecond} | ${rejected?.count ?? 0} | ${rejected ? `${rejected.p50} / ${rejected.p95} / ${rejected.p99}` : 'n/a'} | ${ok ? `${ok.p50} / ${ok.p95} / ${ok.p99}` : 'n/a'} | ${o.load.errors + o.load.timeouts} | ${mib(o.rssBeforeBytes)} → ${mib(o.peakRssBytes)} |`, '');
+  }
+  if (results.memory) {
+    const r = results.memory;
+    lines.push('#### Deploy/undeploy cycles', '');
+    lines.push(`${r.cycles} cycles of deploy + undeploy (${r.model}), ${r.secondsPerCycle.toFixed(2)} s per cycle: server RSS ${mib(r.rssBeforeBytes)} before → ${mib(r.rssAfterBytes)} after (${r.growthBytes >= 0 ? '+' : ''}${mib(r.growthBytes)}).`, '');
+  }
+  if (results.problems.length) {
+    lines.push('#### Problems during the run', '', ...results.problems.map((problem) => `- ${problem}`), '');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,327 @@
+/**
+ * `npm run bench`: the in-process limit, a naive Fastify server and the platform, on the same
+ * images with the same ONNX Runtime thread settings, in one run. `--smoke` runs every part for a
+ * second or two on the tiny model only. Writes bench/results/<stamp>.json and .md.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BenchImage, loadBenchImages, multipartBody } from './images.js';
+import { measureLimit, ThreadSettings } from './limit.js';
+import type { LoadResult } from './load.js';
+import { buildMobileNetV2, BuiltModel } from './models/mobilenetv2.js';
+import { buildTinyClassifier } from './models/tiny-classifier.js';
+import { PlatformClient } from './platform-client.js';
+import { IMAGENET_MEAN, IMAGENET_STD } from './preprocess.js';
+import { freePort, readRss, runLoad, ServerProcess, startNodeServer, watchRss } from './processes.js';
+import { BenchResults, ModelResults, renderMarkdown } from './report.js';
+
+interface Plan {
+  mode: 'full' | 'smoke';
+  models: Array<'mobilenetv2' | 'tiny32'>;
+  concurrencies: number[];
+  loadSeconds: number;
+  warmupSeconds: number;
+  limitMs: number;
+  limitBatchSizes: number[];
+  limitLoops: number[];
+  overloadSeconds: number;
+  overloadConnections: number;
+  overloadModel: 'mobilenetv2' | 'tiny32';
+  deployCycles: number;
+}
+
+const FULL: Plan = {
+  mode: 'full',
+  models: ['mobilenetv2', 'tiny32'],
+  concurrencies: [1, 4, 16, 32],
+  loadSeconds: 6,
+  warmupSeconds: 2,
+  limitMs: 3000,
+  limitBatchSizes: [1, 4, 8],
+  limitLoops: [1, 2],
+  overloadSeconds: 10,
+  overloadConnections: 400,
+  overloadModel: 'mobilenetv2',
+  deployCycles: 100,
+};
+
+const SMOKE: Plan = {
+  mode: 'smoke',
+  models: ['tiny32'],
+  concurrencies: [1, 4],
+  loadSeconds: 1,
+  warmupSeconds: 1,
+  limitMs: 400,
+  limitBatchSizes: [1, 4],
+  limitLoops: [1],
+  overloadSeconds: 2,
+  overloadConnections: 64,
+  overloadModel: 'tiny32',
+  deployCycles: 3,
+};
+
+const BATCHED = { batching: { maxBatchSize: 8, maxQueueDelayMs: 3 }, queue: { maxSize: 100, timeoutMs: 10_000 } };
+const UNBATCHED = { batching: { maxBatchSize: 1, maxQueueDelayMs: 0 }, queue: { maxSize: 100, timeoutMs: 10_000 } };
+const ADMIN = { username: 'bench-admin', password: `bench-${randomBytes(12).toString('hex')}` };
+
+function projectRoot(): string {
+  let directory = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(directory, 'package.json')) || !existsSync(join(directory, 'bench'))) {
+    const parent = dirname(directory);
+    if (parent === directory) throw new Error('cannot find the project root');
+    directory = parent;
+  }
+  return directory;
+}
+
+function parseArgs(argv: string[]): { plan: Plan; outDir?: string; profileDir?: string; threads: ThreadSettings } {
+  const plan = argv.includes('--smoke') ? SMOKE : FULL;
+  const value = (flag: string) => {
+    const index = argv.indexOf(flag);
+    return index >= 0 ? argv[index + 1] : undefined;
+  };
+  const cores = os.cpus().length;
+  return {
+    plan,
+    outDir: value('--out'),
+    profileDir: value('--cpu-prof-dir'),
+    threads: { intraOpNumThreads: Number(value('--intra') ?? cores), interOpNumThreads: Number(value('--inter') ?? 1) },
+  };
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+function modelConfig(): Record<string, unknown> {
+  return { task: 'classification', preprocess: { resize: 'stretch', mean: IMAGENET_MEAN, std: IMAGENET_STD }, postprocess: { topK: 5 } };
+}
+
+interface Context {
+  root: string;
+  work: string;
+  loadScript: string;
+  images: BenchImage[];
+  boundary: string;
+  bodyFiles: string[];
+  threads: ThreadSettings;
+  plan: Plan;
+}
+
+async function loadSeries(context: Context, url: string, headers: Record<string, string>): Promise<LoadResult[]> {
+  const results: LoadResult[] = [];
+  const job = { url, headers: { ...headers, 'content-type': `multipart/form-data; boundary=${context.boundary}` }, bodyFiles: context.bodyFiles };
+  await runLoad(context.loadScript, { ...job, connections: 4, durationSeconds: context.plan.warmupSeconds });
+  for (const connections of context.plan.concurrencies) {
+    const result = await runLoad(context.loadScript, { ...job, connections, durationSeconds: context.plan.loadSeconds });
+    log(`  c=${connections}: ${result.successPerSecond} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, non-2xx ${result.requests - result.success}`);
+    results.push(result);
+  }
+  return results;
+}
+
+async function runNaive(context: Context, model: BuiltModel): Promise<LoadResult[]> {
+  const port = await freePort();
+  const server = await startNodeServer(join(context.root, 'dist', 'bench', 'naive-server.js'), [], {
+    NAIVE_MODEL_PATH: model.path,
+    NAIVE_SIZE: String(model.size),
+    NAIVE_CLASSES: String(model.classes),
+    NAIVE_INPUT: model.inputName,
+    NAIVE_OUTPUT: model.outputName,
+    ORT_INTRA_OP_THREADS: String(context.threads.intraOpNumThreads),
+    ORT_INTER_OP_THREADS: String(context.threads.interOpNumThreads),
+  }, port, '/health');
+  try {
+    log(`naive server, ${model.name}`);
+    return await loadSeries(context, `${server.url}/predict`, {});
+  } finally {
+    await server.stop();
+  }
+}
+
+async function startPlatform(context: Context, profileDir?: string): Promise<{ server: ServerProcess; dataDir: string; client: PlatformClient; accessToken: string }> {
+  const dataDir = mkdtempSync(join(os.tmpdir(), 'modelport-bench-data-'));
+  const port = await freePort();
+  const args = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const server = await startNodeServer(join(context.root, 'dist', 'src', 'main.js'), args, {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
+    LOG_LEVEL: 'info',
+    ORT_INTRA_OP_THREADS: String(context.threads.intraOpNumThreads),
+    ORT_INTER_OP_THREADS: String(context.threads.interOpNumThreads),
+  }, port, '/ready');
+  const client = new PlatformClient(server.url);
+  await client.login(ADMIN.username, ADMIN.password);
+  const accessToken = await client.issueToken('bench');
+  return { server, dataDir, client, accessToken };
+}
+
+async function runPlatform(context: Context, models: BuiltModel[], results: Map<string, ModelResults>, profileDir: string | undefined, out: BenchResults): Promise<void> {
+  const platform = await startPlatform(context, profileDir);
+  const { client, accessToken, server } = platform;
+  const pid = server.child.pid ?? 0;
+  const inferenceUrl = (id: string) => `${server.url}/api/v1/inference/${id}`;
+  const modelIds = new Map<string, string>();
+  try {
+    for (const model of models) {
+      const id = await client.uploadModel(model.name, readFileSync(model.path), `${model.name}.onnx`, modelConfig());
+      modelIds.set(model.name, id);
+      const entry = results.get(model.name)!;
+      entry.platform = { batched: [], unbatched: [], statsAfter: {} };
+      for (const [label, overrides] of [['unbatched', UNBATCHED], ['batched', BATCHED]] as const) {
+        await client.deploy(id, overrides);
+        const probe = context.images[0];
+        await client.infer(id, accessToken, multipartBody(probe, context.boundary), `multipart/form-data; boundary=${context.boundary}`);
+        log(`platform, ${model.name}, batching ${label === 'batched' ? 'on (max 8, 3 ms)' : 'off'}`);
+        const before = await client.stats(id);
+        entry.platform[label] = await loadSeries(context, inferenceUrl(id), { 'X-Access-Token': accessToken });
+        const after = await client.stats(id);
+        entry.platform.statsAfter![label] = { before, after };
+        await client.undeploy(id);
+      }
+    }
+
+    const overloadModel = models.find((model) => model.name === context.plan.overloadModel);
+    const capacity = Math.max(...(results.get(context.plan.overloadModel)?.platform?.batched.map((run) => run.successPerSecond) ?? [0]));
+    if (overloadModel && capacity > 0) {
+      const id = modelIds.get(overloadModel.name)!;
+      await client.deploy(id, BATCHED);
+      const offered = Math.ceil(capacity * 3);
+      log(`overload: ${overloadModel.name} at ${offered} req/s offered (capacity ${capacity})`);
+      const rssBefore = readRss(pid).rssBytes;
+      const watcher = watchRss(pid);
+      const load = await runLoad(context.loadScript, {
+        url: inferenceUrl(id),
+        headers: { 'X-Access-Token': accessToken, 'content-type': `multipart/form-data; boundary=${context.boundary}` },
+        bodyFiles: context.bodyFiles,
+        connections: context.plan.overloadConnections,
+        durationSeconds: context.plan.overloadSeconds,
+        overallRate: offered,
+        timeoutSeconds: 30,
+      });
+      const peak = watcher.stop();
+      out.overload = { model: overloadModel.name, capacityRps: capacity, offeredRps: offered, connections: context.plan.overloadConnections, load, peakRssBytes: peak, rssBeforeBytes: rssBefore };
+      log(`  served ${load.successPerSecond}/s, 503s: ${load.latencyByStatusMs['503']?.count ?? 0}, peak RSS ${(peak / 1048576).toFixed(0)} MiB`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await client.undeploy(id);
+
+      log(`memory: ${context.plan.deployCycles} deploy/undeploy cycles of ${overloadModel.name}`);
+      await client.deploy(id, BATCHED);
+      await client.undeploy(id);
+      const rssBeforeCycles = readRss(pid).rssBytes;
+      const started = performance.now();
+      for (let cycle = 0; cycle < context.plan.deployCycles; cycle += 1) {
+        await client.deploy(id, BATCHED);
+        await client.undeploy(id);
+      }
+      const secondsPerCycle = (performance.now() - started) / 1000 / Math.max(1, context.plan.deployCycles);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const rssAfter = readRss(pid).rssBytes;
+      out.memory = { model: overloadModel.name, cycles: context.plan.deployCycles, rssBeforeBytes: rssBeforeCycles, rssAfterBytes: rssAfter, growthBytes: rssAfter - rssBeforeCycles, secondsPerCycle };
+      log(`  RSS ${(rssBeforeCycles / 1048576).toFixed(0)} → ${(rssAfter / 1048576).toFixed(0)} MiB`);
+    }
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nserver stderr: ${server.stderrTail()}`);
+  } finally {
+    await server.stop();
+    rmSync(platform.dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const { plan, outDir, profileDir, threads } = parseArgs(process.argv.slice(2));
+  const root = projectRoot();
+  const work = mkdtempSync(join(os.tmpdir(), 'modelport-bench-'));
+  const startedAt = new Date();
+  const cpus = os.cpus();
+  const out: BenchResults = {
+    startedAt: startedAt.toISOString(),
+    mode: plan.mode,
+    machine: { cpuModel: cpus[0]?.model.trim() ?? 'unknown', cores: cpus.length, memoryBytes: os.totalmem(), node: process.version, platform: `${process.platform}-${process.arch}` },
+    threads,
+    settings: { plan, batched: BATCHED, unbatched: UNBATCHED, preprocessing: 'sharp stretch resize, RGB, ImageNet mean/std, float32 NCHW' },
+    models: [],
+    problems: [],
+  };
+  try {
+    log(`mode ${plan.mode}; ORT intra ${threads.intraOpNumThreads}, inter ${threads.interOpNumThreads}; work dir ${work}`);
+    const images = await loadBenchImages(root);
+    const boundary = `----modelportbench${randomBytes(8).toString('hex')}`;
+    const bodyFiles = images.map((image, index) => {
+      const file = join(work, `body-${index}.bin`);
+      writeFileSync(file, multipartBody(image, boundary));
+      return file;
+    });
+    const context: Context = { root, work, loadScript: join(root, 'dist', 'bench', 'load.js'), images, boundary, bodyFiles, threads, plan };
+
+    const models: BuiltModel[] = plan.models.map((name) =>
+      name === 'mobilenetv2' ? buildMobileNetV2(join(work, 'mobilenetv2.onnx')) : buildTinyClassifier(join(work, 'tiny32.onnx')),
+    );
+    const results = new Map<string, ModelResults>();
+    for (const model of models) {
+      const description = model.name === 'mobilenetv2' ? 'MobileNetV2 1.0, 224×224, 1000 classes, random weights' : 'Conv3×3(8)→ReLU→GAP→Gemm→Softmax, 32×32, 10 classes';
+      const entry: ModelResults = { name: model.name, description, parameters: model.parameters, fileBytes: statSync(model.path).size };
+      results.set(model.name, entry);
+      out.models.push(entry);
+    }
+
+    for (const model of models) {
+      log(`limit, ${model.name}`);
+      const entry = results.get(model.name)!;
+      entry.limit = await measureLimit({
+        modelPath: model.path,
+        inputName: model.inputName,
+        outputName: model.outputName,
+        size: model.size,
+        classes: model.classes,
+        norm: { mean: IMAGENET_MEAN, std: IMAGENET_STD },
+        images,
+        threads,
+        batchSizes: plan.limitBatchSizes,
+        loops: plan.limitLoops,
+        durationMs: plan.limitMs,
+      });
+      log(`  best: batch ${entry.limit.best.batchSize}, ${entry.limit.best.loops} loop(s): ${entry.limit.best.imagesPerSecond} images/s`);
+    }
+
+    for (const model of models) {
+      try {
+        results.get(model.name)!.naive = await runNaive(context, model);
+      } catch (error) {
+        out.problems.push(`naive server (${model.name}): ${(error as Error).message}`);
+      }
+    }
+
+    try {
+      if (profileDir) mkdirSync(profileDir, { recursive: true });
+      await runPlatform(context, models, results, profileDir ? resolve(profileDir) : undefined, out);
+    } catch (error) {
+      out.problems.push(`platform: ${(error as Error).message}`);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  out.finishedAt = new Date().toISOString();
+  const markdown = renderMarkdown(out);
+  const directory = resolve(outDir ?? join(root, 'bench', 'results'));
+  mkdirSync(directory, { recursive: true });
+  const stamp = `${out.startedAt.slice(0, 16).replace(/:/g, '-')}${plan.mode === 'smoke' ? '-smoke' : ''}`;
+  writeFileSync(join(directory, `${stamp}.json`), `${JSON.stringify(out, null, 2)}\n`);
+  writeFileSync(join(directory, `${stamp}.md`), markdown);
+  process.stdout.write(`${markdown}\n`);
+  log(`wrote ${join(directory, `${stamp}.json`)}`);
+  if (out.problems.length) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
