@@ -10,7 +10,7 @@ import {
   ENGINE_API_VERSION,
   EngineError,
   WorkerModel,
-  dummyInputs,
+  tryDummyRun,
   workerSpawner,
   type Engine,
   type EngineContext,
@@ -92,10 +92,9 @@ class OnnxRuntimeEngine implements Engine {
     }
     try {
       if (model.maxBatchSize <= 1) warnings.push('the model has no dynamic batch dimension: requests run one at a time');
-      await model.runOnce(dummyInputs(model.signature));
+      const failure = await tryDummyRun(model.signature, (inputs) => model!.runOnce(inputs));
+      if (failure) return { ok: false, error: { code: 'DUMMY_RUN_FAILED', message: `a test run on zero inputs failed: ${failure.message}` }, warnings };
       return { ok: true, signature: model.signature, warnings };
-    } catch (error) {
-      return { ok: false, error: { code: 'DUMMY_RUN_FAILED', message: `a test run on zero inputs failed: ${(error as Error).message}` }, warnings };
     } finally {
       await model.dispose();
     }

@@ -254,3 +254,22 @@ function dummyDim(shape: Dim[], axis: number, spatialSize: number): number {
   if (axis === 1) return fewChannels(shape[3]) ? spatialSize : 3;
   return fewChannels(shape[1]) ? spatialSize : 3;
 }
+
+/**
+ * The validation run: zero inputs at a small size first, then (when the model has dynamic
+ * non-batch dimensions) at a larger one, since some models need a minimum spatial or sequence
+ * length. Resolves to the last failure, or undefined when a run succeeded.
+ */
+export async function tryDummyRun(signature: ModelSignature, run: (inputs: NamedTensors) => Promise<unknown>): Promise<Error | undefined> {
+  const hasDynamicInner = signature.inputs.some((spec) => spec.shape.slice(1).some(isDynamic));
+  let failure: Error | undefined;
+  for (const size of hasDynamicInner ? [32, 640] : [32]) {
+    try {
+      await run(dummyInputs(signature, size));
+      return undefined;
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+    }
+  }
+  return failure;
+}

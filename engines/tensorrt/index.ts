@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import {
   ENGINE_API_VERSION,
   EngineError,
-  dummyInputs,
+  tryDummyRun,
   executeBatched,
   type DType,
   type Engine,
@@ -124,10 +124,9 @@ export class TensorRtEngine implements Engine {
       return { ok: false, error: { code, message: (error as Error).message }, warnings };
     }
     try {
-      await model.run(dummyInputs(model.signature));
+      const failure = await tryDummyRun(model.signature, (inputs) => model.run(inputs));
+      if (failure) return { ok: false, error: { code: 'DUMMY_RUN_FAILED', message: `a test run on zero inputs failed: ${failure.message}` }, warnings };
       return { ok: true, signature: model.signature, warnings };
-    } catch (error) {
-      return { ok: false, error: { code: 'DUMMY_RUN_FAILED', message: `a test run on zero inputs failed: ${(error as Error).message}` }, warnings };
     } finally {
       await model.dispose();
     }
