@@ -13,7 +13,7 @@ export interface Normalization {
  * at `offset` — the same steps the platform's classification preprocessing performs.
  */
 export async function decodeToChw(image: Buffer, size: number, norm: Normalization, target: Float32Array, offset: number): Promise<void> {
-  const pixels = await sharp(image).removeAlpha().toColourspace('srgb').resize(size, size, { fit: 'fill' }).raw().toBuffer();
+  const pixels = await sharp(image).rotate().removeAlpha().toColourspace('srgb').resize(size, size, { fit: 'fill' }).raw().toBuffer();
   const plane = size * size;
   const scale = [1 / (255 * norm.std[0]), 1 / (255 * norm.std[1]), 1 / (255 * norm.std[2])];
   const shift = [norm.mean[0] / norm.std[0], norm.mean[1] / norm.std[1], norm.mean[2] / norm.std[2]];

@@ -40,6 +40,7 @@ export interface BenchResults {
   models: ModelResults[];
   overload?: OverloadResult;
   memory?: MemoryResult;
+  profile?: { file: string; totalMs: number; byArea: Array<{ area: string; ms: number; percent: number }>; topFunctions: Array<{ name: string; area: string; ms: number; percent: number }> };
   problems: string[];
 }
 

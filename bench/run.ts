@@ -4,7 +4,7 @@
  * second or two on the tiny model only. Writes bench/results/<stamp>.json and .md.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import type { LoadResult } from './load.js';
 import { buildMobileNetV2, BuiltModel } from './models/mobilenetv2.js';
 import { buildTinyClassifier } from './models/tiny-classifier.js';
 import { PlatformClient } from './platform-client.js';
+import { renderProfileMarkdown, summarizeProfile } from './profile-summary.js';
 import { IMAGENET_MEAN, IMAGENET_STD } from './preprocess.js';
 import { freePort, readRss, runLoad, ServerProcess, startNodeServer, watchRss } from './processes.js';
 import { BenchResults, ModelResults, renderMarkdown } from './report.js';
@@ -305,12 +306,17 @@ async function main(): Promise<void> {
     } catch (error) {
       out.problems.push(`platform: ${(error as Error).message}`);
     }
+    if (profileDir) {
+      const profiles = readdirSync(profileDir).filter((file) => file.endsWith('.cpuprofile')).map((file) => join(profileDir, file));
+      const newest = profiles.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+      if (newest) out.profile = { file: newest, ...summarizeProfile(JSON.parse(readFileSync(newest, 'utf8'))) };
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 
   out.finishedAt = new Date().toISOString();
-  const markdown = renderMarkdown(out);
+  const markdown = renderMarkdown(out) + (out.profile ? `\n#### Where the platform's main thread spends its time\n\n${renderProfileMarkdown(out.profile)}` : '');
   const directory = resolve(outDir ?? join(root, 'bench', 'results'));
   mkdirSync(directory, { recursive: true });
   const stamp = `${out.startedAt.slice(0, 16).replace(/:/g, '-')}${plan.mode === 'smoke' ? '-smoke' : ''}`;
