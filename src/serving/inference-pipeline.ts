@@ -1,0 +1,192 @@
+import { Injectable } from '@nestjs/common';
+import type { NamedTensors, Tensor } from '../../engines/sdk/index.js';
+import { ApiError } from '../common/api-error.js';
+import { AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { ActiveDeployment } from './deployment-manager.js';
+import { ImageTransform, preprocessImage } from './image-preprocessor.js';
+import { ItemResult } from './model-runtime.js';
+import { classify, ClassPrediction, detect, Detection } from './postprocess.js';
+import { jsonFromTypedData } from './tensor-codec.js';
+import { checkTensorInputs, JsonTensor } from './tensor-input.js';
+
+export interface InferenceOptions {
+  output?: 'raw';
+  topK?: number;
+  scoreThreshold?: number;
+  iouThreshold?: number;
+  /** Higher first; FIFO within a priority. */
+  priority: number;
+  /** Capped by the model's queue.timeoutMs. */
+  timeoutMs?: number;
+}
+
+export interface JsonTensorOut {
+  shape: number[];
+  dtype: string;
+  data: Array<number | string | boolean>;
+}
+
+export type ItemOutcome = { predictions: ClassPrediction[] } | { detections: Detection[] } | { outputs: Record<string, JsonTensorOut> };
+
+export interface Timing {
+  queueMs: number;
+  preprocessMs: number;
+  inferenceMs: number;
+  postprocessMs: number;
+  totalMs: number;
+}
+
+export interface PipelineResult<T> {
+  version: number;
+  results: T[];
+  timing: Timing;
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+export function rawOutputs(outputs: NamedTensors): Record<string, JsonTensorOut> {
+  const json: Record<string, JsonTensorOut> = {};
+  for (const [name, tensor] of Object.entries(outputs)) json[name] = { shape: tensor.shape, dtype: tensor.dtype, data: jsonFromTypedData(tensor) };
+  return json;
+}
+
+/**
+ * The request path shared by the REST and v2 routes: preprocess, queue (with priority, deadline
+ * and cancellation), wait for the batcher, postprocess. Each image is its own queue item.
+ */
+@Injectable()
+export class InferencePipeline {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async runImages(deployment: ActiveDeployment, images: Buffer[], options: InferenceOptions, signal?: AbortSignal): Promise<PipelineResult<ItemOutcome>> {
+    const started = performance.now();
+    const pre = deployment.config.preprocess;
+    if (!pre) throw ApiError.badRequest('INVALID_INPUT', 'This model takes tensors, not images: send {"inputs": {...}}');
+    if (deployment.spec.signature.inputs.length !== 1) {
+      throw ApiError.badRequest('INVALID_INPUT', 'This model has several inputs; send them as tensors');
+    }
+    return this.measure(deployment, started, async (timing) => {
+      const prepared = await Promise.all(
+        images.map((image, index) =>
+          preprocessImage(image, pre, this.config.serving.maxImagePixels).catch((error: unknown) => {
+            if (error instanceof ApiError && images.length > 1) throw new ApiError(400, error.code, `Image ${index}: ${error.message}`, { index, ...(error.details as object) });
+            throw error;
+          }),
+        ),
+      );
+      timing.preprocessMs = performance.now() - started;
+      const items = await this.submitAll(
+        deployment,
+        prepared.map((image) => ({ inputs: { [pre.input]: image.tensor }, rows: 1 })),
+        options,
+        signal,
+      );
+      const postStarted = performance.now();
+      const results = items.map((item, index) => this.postprocess(deployment, item.outputs, prepared[index].transform, options));
+      timing.postprocessMs = performance.now() - postStarted;
+      return { items, results };
+    });
+  }
+
+  async runTensors(deployment: ActiveDeployment, tensors: JsonTensor[], options: InferenceOptions, signal?: AbortSignal): Promise<PipelineResult<NamedTensors>> {
+    const started = performance.now();
+    return this.measure(deployment, started, async (timing) => {
+      const checked = checkTensorInputs(deployment.spec.signature, tensors);
+      timing.preprocessMs = performance.now() - started;
+      const items = await this.submitAll(deployment, [checked], options, signal);
+      return { items, results: items.map((item) => item.outputs) };
+    });
+  }
+
+  /** Tensor results formatted for the REST route: raw unless the task can use them as they are. */
+  formatTensorResult(deployment: ActiveDeployment, outputs: NamedTensors, options: InferenceOptions): ItemOutcome {
+    if (options.output !== 'raw' && deployment.config.task === 'classification') {
+      return this.postprocess(deployment, outputs, null, options);
+    }
+    return { outputs: rawOutputs(outputs) };
+  }
+
+  private postprocess(deployment: ActiveDeployment, outputs: NamedTensors, transform: ImageTransform | null, options: InferenceOptions): ItemOutcome {
+    const { task, postprocess } = deployment.config;
+    if (options.output === 'raw' || task === 'raw') return { outputs: rawOutputs(outputs) };
+    const primary = this.primaryOutput(deployment, outputs);
+    if (task === 'classification') return { predictions: classify(primary, postprocess, options) };
+    if (!transform) throw ApiError.badRequest('INVALID_INPUT', 'Detection needs an image input');
+    try {
+      return { detections: detect(primary, postprocess, transform, options) };
+    } catch (error) {
+      throw new ApiError(500, 'POSTPROCESS_FAILED', 'The model output does not match the configured detection format', { reason: (error as Error).message });
+    }
+  }
+
+  private primaryOutput(deployment: ActiveDeployment, outputs: NamedTensors): Tensor {
+    const name = deployment.spec.signature.outputs[0]?.name;
+    const tensor = (name && outputs[name]) || Object.values(outputs)[0];
+    if (!tensor) throw new ApiError(500, 'POSTPROCESS_FAILED', 'The model returned no outputs');
+    return tensor;
+  }
+
+  /** Submits every item; on the first failure drops the siblings still queued. */
+  private async submitAll(
+    deployment: ActiveDeployment,
+    items: Array<{ inputs: NamedTensors; rows: number }>,
+    options: InferenceOptions,
+    signal?: AbortSignal,
+  ): Promise<ItemResult[]> {
+    const limit = deployment.config.queue.timeoutMs;
+    const deadline = Date.now() + Math.min(options.timeoutMs ?? limit, limit);
+    const siblings = new AbortController();
+    const onAbort = () => siblings.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) siblings.abort();
+    try {
+      return await Promise.all(
+        items.map((item) =>
+          deployment.runtime.submit(item.inputs, { priority: options.priority, deadline, rows: item.rows, signal: siblings.signal }).catch((error: unknown) => {
+            siblings.abort();
+            throw error;
+          }),
+        ),
+      );
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async measure<T>(
+    deployment: ActiveDeployment,
+    started: number,
+    work: (timing: Timing) => Promise<{ items: ItemResult[]; results: T[] }>,
+  ): Promise<PipelineResult<T>> {
+    const timing: Timing = { queueMs: 0, preprocessMs: 0, inferenceMs: 0, postprocessMs: 0, totalMs: 0 };
+    const modelId = deployment.spec.modelId;
+    try {
+      const { items, results } = await work(timing);
+      timing.queueMs = Math.max(0, ...items.map((item) => item.queueMs));
+      timing.inferenceMs = Math.max(0, ...items.map((item) => item.inferenceMs));
+      timing.totalMs = performance.now() - started;
+      this.metrics.recordInference(modelId, 'success', { queueMs: timing.queueMs, computeMs: timing.inferenceMs, totalMs: timing.totalMs });
+      const version = items[0]?.version ?? deployment.runtime.version;
+      return { version: version < 0 ? deployment.spec.version : version, results, timing: roundTiming(timing) };
+    } catch (error) {
+      const code = error instanceof ApiError ? error.code : 'INTERNAL_ERROR';
+      const outcome = code === 'INFERENCE_TIMEOUT' ? 'timeout' : code === 'QUEUE_FULL' ? 'rejected' : code === 'REQUEST_CANCELLED' ? 'cancelled' : 'error';
+      this.metrics.recordInference(modelId, outcome, { totalMs: performance.now() - started }, code);
+      throw error;
+    }
+  }
+}
+
+function roundTiming(timing: Timing): Timing {
+  return {
+    queueMs: round(timing.queueMs),
+    preprocessMs: round(timing.preprocessMs),
+    inferenceMs: round(timing.inferenceMs),
+    postprocessMs: round(timing.postprocessMs),
+    totalMs: round(timing.totalMs),
+  };
+}
