@@ -42,8 +42,10 @@ export class AuthController {
   @ApiBody({ schema: openApiSchema(refreshSchema) })
   @ApiOkResponse({ description: 'A new {accessToken, refreshToken, expiresIn, user}; the presented token stops working' })
   @ApiUnauthorizedResponse({ description: 'REFRESH_TOKEN_INVALID | REFRESH_TOKEN_EXPIRED | REFRESH_TOKEN_REVOKED | REFRESH_TOKEN_REUSED' })
-  refresh(@Body(new ZodValidationPipe(refreshSchema)) body: RefreshDto) {
-    return this.auth.refresh(body.refreshToken);
+  async refresh(@Body(new ZodValidationPipe(refreshSchema)) body: RefreshDto, @Req() request: FastifyRequest): Promise<SessionTokens> {
+    const session = await this.auth.refresh(body.refreshToken);
+    request.auth = { kind: 'user', user: session.user };
+    return session;
   }
 
   @Post('logout')

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
 import { Role } from '../auth/auth.types.js';
 import { CryptoRepository } from '../auth/crypto.repository.js';
 import { PasswordHasher } from '../auth/password-hasher.js';
@@ -21,6 +22,7 @@ export class AdminBootstrap implements OnModuleInit {
     private readonly hasher: PasswordHasher,
     private readonly crypto: CryptoRepository,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -39,6 +41,12 @@ export class AdminBootstrap implements OnModuleInit {
       createdAt: this.clock.now(),
     });
     if (!created) return; // another process seeded it first
+    await this.audit.record({
+      action: 'user.bootstrap_admin',
+      outcome: 'success',
+      target: created.id,
+      details: { username: adminUsername, passwordGenerated: generated },
+    });
     if (generated) {
       this.logger.warn({
         msg: 'Created the first admin with a GENERATED password; it is shown only now, store it and change it after logging in',

@@ -48,6 +48,19 @@ describe('audit log over HTTP', () => {
     expect(Date.parse(entry.createdAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 
+  it('starts with the first-boot admin creation', async () => {
+    const all = (await audit('?limit=500')).items;
+    expect(all[all.length - 1]).toMatchObject({ action: 'user.bootstrap_admin', outcome: 'success', details: { username: 'admin', passwordGenerated: false } });
+  });
+
+  it('names the user behind a refresh', async () => {
+    const session = (await request(`${t.url}/api/v1/internal/auth/login`, { method: 'POST', json: TEST_ADMIN })).body;
+    await request(`${t.url}/api/v1/internal/auth/refresh`, { method: 'POST', json: { refreshToken: session.refreshToken } });
+    const [entry] = (await audit('?action=auth.refresh')).items;
+    expect(entry).toMatchObject({ outcome: 'success', actorUsername: 'admin', actorId: session.user.id });
+    expect(JSON.stringify(await audit('?limit=500'))).not.toContain(session.refreshToken);
+  });
+
   it('records logins with the attempted username and never the password', async () => {
     await request(`${t.url}/api/v1/internal/auth/login`, { method: 'POST', json: { username: 'nosuchuser', password: 'hunter2-secret' } });
     await loginAs(t.url, TEST_ADMIN.username, TEST_ADMIN.password);
