@@ -11,6 +11,16 @@ export interface ModelListFilter {
   offset: number;
 }
 
+// The sqlite3 driver runs every query on one connection, so two overlapping transactions would
+// nest ("cannot start a transaction within a transaction"); ours take turns.
+let transactionTail: Promise<unknown> = Promise.resolve();
+
+function serialised<T>(work: () => Promise<T>): Promise<T> {
+  const run = transactionTail.catch(() => undefined).then(work);
+  transactionTail = run;
+  return run;
+}
+
 /** Every database access of the model store. */
 @Injectable()
 export class ModelRepository {
@@ -46,17 +56,21 @@ export class ModelRepository {
 
   /** A new model and its first version, in one transaction. */
   async createWithVersion(model: ModelEntity, version: ModelVersionEntity): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.insert(ModelEntity, model);
-      await manager.insert(ModelVersionEntity, version);
-    });
+    await serialised(() =>
+      this.dataSource.transaction(async (manager) => {
+        await manager.insert(ModelEntity, model);
+        await manager.insert(ModelVersionEntity, version);
+      }),
+    );
   }
 
   async insertVersion(version: ModelVersionEntity, touch: { id: string; updatedAt: string }): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.insert(ModelVersionEntity, version);
-      await manager.update(ModelEntity, { id: touch.id }, { updatedAt: touch.updatedAt });
-    });
+    await serialised(() =>
+      this.dataSource.transaction(async (manager) => {
+        await manager.insert(ModelVersionEntity, version);
+        await manager.update(ModelEntity, { id: touch.id }, { updatedAt: touch.updatedAt });
+      }),
+    );
   }
 
   async update(id: string, changes: Partial<ModelEntity>): Promise<void> {
@@ -81,10 +95,12 @@ export class ModelRepository {
   }
 
   async delete(id: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.delete(ModelVersionEntity, { modelId: id });
-      await manager.delete(ModelEntity, { id });
-    });
+    await serialised(() =>
+      this.dataSource.transaction(async (manager) => {
+        await manager.delete(ModelVersionEntity, { modelId: id });
+        await manager.delete(ModelEntity, { id });
+      }),
+    );
   }
 
   /** modelId → versions that have rows; boot cleanup keeps exactly these directories. */

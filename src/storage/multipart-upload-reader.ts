@@ -42,7 +42,7 @@ function mapMultipartError(error: unknown): unknown {
   if (code === 'FST_REQ_FILE_TOO_LARGE') return new ApiError(413, 'PAYLOAD_TOO_LARGE', 'The model file is larger than the configured limit (MAX_MODEL_BYTES)');
   if (code === 'FST_INVALID_JSON_FIELD_ERROR') return new ApiError(400, 'INVALID_MODEL_CONFIG', 'config is not valid JSON', { field: 'config' });
   if (code === 'FST_MP_PREMATURE_CLOSE') return ApiError.badRequest('UPLOAD_INTERRUPTED', 'The upload ended before the form was complete');
-  if (error instanceof Error && /Unexpected end of (multipart|form)|Malformed/i.test(error.message)) {
+  if (error instanceof Error && /Unexpected end of (multipart|form)|Malformed|Boundary not found|Multipart:/i.test(error.message)) {
     return ApiError.badRequest('INVALID_MULTIPART', 'The multipart body is malformed');
   }
   return error;

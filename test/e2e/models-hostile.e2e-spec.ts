@@ -90,6 +90,30 @@ describe('model uploads: hostile input (e2e)', () => {
     expect((await modelAction(t.url, token, `/${first.body.id}`, undefined, 'DELETE')).status).toBe(204);
   });
 
+  it('answers malformed multipart bodies with 4xx, never 500', async () => {
+    const send = (contentType: string, body: string) => request(`${t.url}${MODELS}`, { method: 'POST', headers: { 'X-Auth-Token': token, 'content-type': contentType }, body });
+    for (const [contentType, body] of [
+      ['multipart/form-data; boundary=abc', 'garbage without any boundary'],
+      ['multipart/form-data; boundary=abc', '--abc\r\nContent-Disposition: form-data; name="file"; filename="m.onnx"\r\n\r\nhalf a file'],
+      ['multipart/form-data', '--abc\r\n'],
+    ]) {
+      const response = await send(contentType, body);
+      expect(response.status, `${contentType} ${JSON.stringify(response.body)}`).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      expect(response.body.error.code).toMatch(/^[A-Z_]+$/);
+    }
+    expectNoLeftovers();
+  });
+
+  it('lets exactly one of two simultaneous uploads with the same name win', async () => {
+    const results = await Promise.all([1, 2].map(() => uploadModel(t.url, token, { file: onnxPath, name: 'race' })));
+    expect(results.map((result) => result.status).sort()).toEqual([201, 409]);
+    const winner = results.find((result) => result.status === 201)!;
+    expect(readdirSync(join(t.dataDir, 'models'))).toEqual([winner.body.id]);
+    expect(readdirSync(join(t.dataDir, 'tmp'))).toEqual([]);
+    await modelAction(t.url, token, `/${winner.body.id}`, undefined, 'DELETE');
+  });
+
   it('refuses a zip-slip archive and writes nothing outside', async () => {
     const zip = await writeZipSlip(join(work, 'slip.zip'));
     await expectError(uploadModel(t.url, token, { file: zip, name: 'slip' }), 400, 'UNSAFE_ARCHIVE');
