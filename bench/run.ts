@@ -78,7 +78,7 @@ function projectRoot(): string {
   return directory;
 }
 
-function parseArgs(argv: string[]): { plan: Plan; outDir?: string; profileDir?: string; threads: ThreadSettings } {
+function parseArgs(argv: string[]): { plan: Plan; outDir?: string; profileDir?: string; threads: ThreadSettings; parts: Set<string> } {
   const plan = argv.includes('--smoke') ? SMOKE : FULL;
   const value = (flag: string) => {
     const index = argv.indexOf(flag);
@@ -89,6 +89,7 @@ function parseArgs(argv: string[]): { plan: Plan; outDir?: string; profileDir?: 
     plan,
     outDir: value('--out'),
     profileDir: value('--cpu-prof-dir'),
+    parts: new Set((value('--only') ?? 'limit,naive,platform').split(',')),
     threads: { intraOpNumThreads: Number(value('--intra') ?? cores), interOpNumThreads: Number(value('--inter') ?? 1) },
   };
 }
@@ -237,7 +238,7 @@ async function runPlatform(context: Context, models: BuiltModel[], results: Map<
 }
 
 async function main(): Promise<void> {
-  const { plan, outDir, profileDir, threads } = parseArgs(process.argv.slice(2));
+  const { plan, outDir, profileDir, threads, parts } = parseArgs(process.argv.slice(2));
   const root = projectRoot();
   const work = mkdtempSync(join(os.tmpdir(), 'modelport-bench-'));
   const startedAt = new Date();
@@ -273,7 +274,7 @@ async function main(): Promise<void> {
       out.models.push(entry);
     }
 
-    for (const model of models) {
+    for (const model of parts.has('limit') ? models : []) {
       log(`limit, ${model.name}`);
       const entry = results.get(model.name)!;
       entry.limit = await measureLimit({
@@ -292,7 +293,7 @@ async function main(): Promise<void> {
       log(`  best: batch ${entry.limit.best.batchSize}, ${entry.limit.best.loops} loop(s): ${entry.limit.best.imagesPerSecond} images/s`);
     }
 
-    for (const model of models) {
+    for (const model of parts.has('naive') ? models : []) {
       try {
         results.get(model.name)!.naive = await runNaive(context, model);
       } catch (error) {
@@ -300,7 +301,7 @@ async function main(): Promise<void> {
       }
     }
 
-    try {
+    if (parts.has('platform')) try {
       if (profileDir) mkdirSync(profileDir, { recursive: true });
       await runPlatform(context, models, results, profileDir ? resolve(profileDir) : undefined, out);
     } catch (error) {

@@ -33,7 +33,8 @@ export class MetricsService implements OnModuleInit {
   private readonly tokenRejections = new Counter({ name: 'modelport_access_token_rejections_total', help: 'Refused access-token requests by reason (error code)', labelNames: ['reason'] as const, registers: [this.registry] });
 
   constructor(
-    private readonly adapterHost: HttpAdapterHost,
+    // Both optional so unit tests elsewhere can construct a bare MetricsService.
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
     @Optional() private readonly sampler?: SystemSampler,
   ) {
     collectDefaultMetrics({ register: this.registry });
@@ -42,7 +43,7 @@ export class MetricsService implements OnModuleInit {
 
   /** Runs during app.init(), before Fastify is ready, so the hook covers every route. */
   onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    const fastify = this.adapterHost?.httpAdapter?.getInstance<FastifyInstance>();
     this.registerGpuGauges();
     if (!fastify) return;
     fastify.addHook('onResponse', (request, reply, done) => {

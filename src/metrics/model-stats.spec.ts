@@ -58,3 +58,17 @@ describe('ModelStatsRecorder', () => {
     expect(stats.requests.total).toBe(STATS_RESERVOIR_SIZE * 2 + 1);
   });
 });
+
+describe('MetricsService without an HTTP adapter', () => {
+  it('records into its own registry and per-model stats', async () => {
+    const { MetricsService } = await import('./metrics.service.js');
+    const metrics = new MetricsService();
+    metrics.onModuleInit();
+    metrics.recordInference('m', 'rejected', { totalMs: 1 }, 'QUEUE_FULL');
+    metrics.recordBatch('m', 2);
+    const { body } = await metrics.exposition();
+    expect(body).toMatch(/^modelport_inference_requests_total\{model="m",outcome="rejected"\} 1$/m);
+    expect(body).toMatch(/^modelport_inference_errors_total\{model="m",code="QUEUE_FULL"\} 1$/m);
+    expect(metrics.modelStats('m')).toMatchObject({ requests: { total: 1, errors: 1 }, errorsByCode: { QUEUE_FULL: 1 }, batchSizes: { '2': 1 } });
+  });
+});
