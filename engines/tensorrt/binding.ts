@@ -54,8 +54,16 @@ export type BindingLoadResult = { ok: true; binding: TensorRtBinding; path: stri
 const BUILD_HELP =
   'Install TensorRT 10 and CUDA, set TENSORRT_ROOT and CUDA_HOME, run `npm run build:tensorrt`, or point TENSORRT_BINDING at a built modelport_tensorrt.node';
 
+/**
+ * Where `npm run build:tensorrt` puts the addon: beside this file when running from source, or
+ * back in the source tree when running from dist/engines/tensorrt.
+ */
 export function defaultBindingPath(): string {
-  return fileURLToPath(new URL('./native/build/Release/modelport_tensorrt.node', import.meta.url));
+  const candidates = [
+    new URL('./native/build/Release/modelport_tensorrt.node', import.meta.url),
+    new URL('../../../engines/tensorrt/native/build/Release/modelport_tensorrt.node', import.meta.url),
+  ].map((url) => fileURLToPath(url));
+  return candidates.find((path) => existsSync(path)) ?? candidates[0];
 }
 
 export function loadTensorRtBinding(explicitPath?: string): BindingLoadResult {
