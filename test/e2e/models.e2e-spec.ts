@@ -5,16 +5,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs } from '../helpers/auth.js';
 import { request, startTestApp, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
 import { buildOnnxAdd, buildOnnxClassifier, writeTfjsLayersModel, zipDirectory } from '../fixtures/models/index.js';
+import { chelseaPng, imageForm, infer, issueAccessToken } from '../serving/serving-helpers.js';
 import { MODELS, modelAction, uploadModel, uploadVersion } from './models-helpers.js';
 
 describe('model store lifecycle (e2e)', () => {
   let t: TestApp;
   let token: string;
+  let accessToken: string;
   let work: string;
 
   beforeAll(async () => {
     t = await startTestApp();
     token = await loginAs(t.url, TEST_ADMIN.username, TEST_ADMIN.password);
+    accessToken = await issueAccessToken(t.url, token);
     work = mkdtempSync(join(tmpdir(), 'modelport-models-e2e-'));
   });
   afterAll(async () => {
@@ -56,6 +59,10 @@ describe('model store lifecycle (e2e)', () => {
     expect(deployed.status, JSON.stringify(deployed.body)).toBe(200);
     expect(deployed.body).toMatchObject({ status: 'deployed', activeVersion: 1, deploymentOverrides: { batching: { maxBatchSize: 4 } }, deployment: { batching: { maxBatchSize: 4 } } });
     expect((await modelAction(t.url, token, `/${id}/deploy`)).body.error.code).toBe('MODEL_ALREADY_DEPLOYED');
+    const served = await infer(t.url, accessToken, id, { body: imageForm([chelseaPng()]) });
+    expect(served.status, JSON.stringify(served.body)).toBe(200);
+    expect(served.body.version).toBe(1);
+    expect(served.body.results[0].predictions).toHaveLength(2);
 
     const v2 = buildOnnxClassifier(join(work, 'classifier-v2.onnx'), { seed: 2 });
     const version2 = await uploadVersion(t.url, token, id, { file: v2.path });
@@ -66,11 +73,13 @@ describe('model store lifecycle (e2e)', () => {
     expect(swapped.status).toBe(200);
     expect(swapped.body).toMatchObject({ status: 'deployed', activeVersion: 2, version: 2 });
     expect(swapped.body.sha256).toBe(version2.body.sha256);
+    expect((await infer(t.url, accessToken, id, { body: imageForm([chelseaPng()]) })).body.version).toBe(2);
 
     const rolledBack = await modelAction(t.url, token, `/${id}/versions/1/activate`);
     expect(rolledBack.status).toBe(200);
     expect(rolledBack.body).toMatchObject({ status: 'deployed', activeVersion: 1 });
     expect(rolledBack.body.sha256).toBe(upload.body.sha256);
+    expect((await infer(t.url, accessToken, id, { body: imageForm([chelseaPng()]) })).body.version).toBe(1);
 
     const detail = await request(`${t.url}${MODELS}/${id}`, { headers: { 'X-Auth-Token': token } });
     expect(detail.body.versions.map((v: { version: number; active: boolean }) => [v.version, v.active])).toEqual([
@@ -82,6 +91,7 @@ describe('model store lifecycle (e2e)', () => {
     const undeployed = await modelAction(t.url, token, `/${id}/undeploy`);
     expect(undeployed.status).toBe(200);
     expect(undeployed.body.status).toBe('validated');
+    expect((await infer(t.url, accessToken, id, { body: imageForm([chelseaPng()]) })).status).toBeGreaterThanOrEqual(400);
     expect((await modelAction(t.url, token, `/${id}/undeploy`)).body.error.code).toBe('MODEL_NOT_DEPLOYED');
 
     expect(existsSync(join(t.dataDir, 'models', id, 'v2'))).toBe(true);
@@ -102,6 +112,9 @@ describe('model store lifecycle (e2e)', () => {
     const deployed = await modelAction(t.url, token, `/${id}/deploy`);
     expect(deployed.status).toBe(200);
     expect(deployed.body.status).toBe('deployed');
+    const served = await infer(t.url, accessToken, id, { body: imageForm([chelseaPng()]) });
+    expect(served.status, JSON.stringify(served.body)).toBe(200);
+    expect(served.body.results).toHaveLength(1);
     const forced = await modelAction(t.url, token, `/${id}?force=true`, undefined, 'DELETE');
     expect(forced.status).toBe(204);
     expect(existsSync(join(t.dataDir, 'models', id))).toBe(false);
