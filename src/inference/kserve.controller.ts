@@ -1,0 +1,56 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ExternalAccess } from '../auth/auth.decorator.js';
+import { KserveService } from './kserve.service.js';
+import { V2ErrorFilter } from './v2-error.filter.js';
+
+/** KServe v2 / Open Inference Protocol (REST). `:name` is a model id or its unique name. */
+@ApiTags('kserve v2')
+@Controller('v2')
+@UseFilters(V2ErrorFilter)
+export class KserveController {
+  constructor(private readonly kserve: KserveService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Server metadata' })
+  server() {
+    return this.kserve.serverMetadata();
+  }
+
+  @Get('health/live')
+  @ApiOperation({ summary: 'Liveness (public)' })
+  live() {
+    return { live: true };
+  }
+
+  @Get('health/ready')
+  @ApiOperation({ summary: 'Readiness (public): 503 until start-up work is done' })
+  ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    const ready = this.kserve.isReady();
+    reply.status(ready ? 200 : 503);
+    return { ready };
+  }
+
+  @Get('models/:name')
+  @ExternalAccess({ modelParam: 'name' })
+  @ApiOperation({ summary: 'Model metadata: platform, versions, inputs and outputs with v2 datatypes' })
+  metadata(@Param('name') name: string) {
+    return this.kserve.metadata(name);
+  }
+
+  @Get('models/:name/ready')
+  @ExternalAccess({ modelParam: 'name' })
+  @ApiOperation({ summary: 'Model readiness' })
+  modelReady(@Param('name') name: string) {
+    return this.kserve.modelReady(name);
+  }
+
+  @Post('models/:name/infer')
+  @HttpCode(200)
+  @ExternalAccess({ modelParam: 'name', countsUsage: true })
+  @ApiOperation({ summary: 'v2 JSON tensor inference; same queue, batching and limits as /api/v1/inference' })
+  infer(@Param('name') name: string, @Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.kserve.infer(name, body, reply, (id) => (request.modelId = id));
+  }
+}
