@@ -11,6 +11,7 @@ export class InitialSchema1763830000000 implements MigrationInterface {
       "username" varchar(64) NOT NULL UNIQUE COLLATE NOCASE,
       "passwordHash" varchar NOT NULL,
       "role" varchar(16) NOT NULL CHECK ("role" IN ('admin','operator','viewer')),
+      "sessionVersion" integer NOT NULL DEFAULT 0,
       "createdAt" datetime NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
       "updatedAt" datetime NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
     )`);

@@ -12,6 +12,8 @@ export interface AccessTokenClaims {
   sub: string;
   username: string;
   role: string;
+  /** The user's session version at issue time; a token from an older version is void. */
+  sv: number;
 }
 
 /** Signs short-lived access JWTs for internal users. */
@@ -28,8 +30,8 @@ export class AccessTokenIssuer {
     });
   }
 
-  issue(user: AuthUser): Promise<string> {
-    const claims: AccessTokenClaims = { sub: user.id, username: user.username, role: user.role };
+  issue(user: AuthUser, sessionVersion: number): Promise<string> {
+    const claims: AccessTokenClaims = { sub: user.id, username: user.username, role: user.role, sv: sessionVersion };
     return this.jwt.signAsync(claims);
   }
 }

@@ -53,7 +53,7 @@ export class AuthController {
   @Authenticated()
   @AuditAction('auth.logout')
   @ApiBody({ schema: openApiSchema(logoutSchema), required: false })
-  @ApiNoContentResponse({ description: 'Ends the given refresh token\'s login, or every login of the caller without one' })
+  @ApiNoContentResponse({ description: 'Ends the given refresh token\'s login, or without one every login of the caller (its access tokens too)' })
   async logout(@Auth() auth: AuthContext | undefined, @Body(new ZodValidationPipe(logoutSchema)) body: LogoutDto): Promise<void> {
     await this.auth.logout(userOf(auth), body.refreshToken);
   }
@@ -66,12 +66,12 @@ export class AuthController {
   }
 
   @Post('password')
-  @HttpCode(204)
+  @HttpCode(200)
   @Authenticated()
   @AuditAction('auth.password_change')
   @ApiBody({ schema: openApiSchema(changePasswordSchema) })
-  @ApiNoContentResponse({ description: 'Password changed; every refresh token of the caller is revoked' })
-  async changePassword(@Auth() auth: AuthContext | undefined, @Body(new ZodValidationPipe(changePasswordSchema)) body: ChangePasswordDto, @Req() request: FastifyRequest): Promise<void> {
-    await this.auth.changePassword(userOf(auth), body, this.audit.clientIp(request));
+  @ApiOkResponse({ description: 'Password changed; every earlier access and refresh token of the caller is void, and a fresh {accessToken, refreshToken, expiresIn, user} is returned' })
+  changePassword(@Auth() auth: AuthContext | undefined, @Body(new ZodValidationPipe(changePasswordSchema)) body: ChangePasswordDto, @Req() request: FastifyRequest): Promise<SessionTokens> {
+    return this.auth.changePassword(userOf(auth), body, this.audit.clientIp(request));
   }
 }

@@ -33,7 +33,7 @@ describe('AuthService', () => {
     tokens = new FakeRefreshTokenRepository();
     hasher = new FakePasswordHasher();
     const config = fakeConfig({ loginMaxFailures: 3, loginFailureWindowSeconds: 60, refreshTokenTtlSeconds: 3600 });
-    const issuer = { ttlSeconds: 900, issue: async (user: { id: string; role: string }) => `jwt:${user.id}:${user.role}` } as unknown as AccessTokenIssuer;
+    const issuer = { ttlSeconds: 900, issue: async (user: { id: string; role: string }, sv: number) => `jwt:${user.id}:${user.role}:${sv}` } as unknown as AccessTokenIssuer;
     service = new AuthService(
       config,
       users as unknown as UserRepository,
@@ -51,7 +51,7 @@ describe('AuthService', () => {
   describe('login', () => {
     it('returns an access token, a refresh token stored only as a hash, and the user', async () => {
       const session = await service.login({ username: 'alice', password: 'correct horse' }, IP);
-      expect(session).toEqual({ accessToken: `jwt:${alice.id}:operator`, refreshToken: expect.any(String), expiresIn: 900, user: alice });
+      expect(session).toEqual({ accessToken: `jwt:${alice.id}:operator:0`, refreshToken: expect.any(String), expiresIn: 900, user: alice });
       expect(tokens.rows).toHaveLength(1);
       expect(tokens.rows[0].tokenHash).toBe(`sha256(${session.refreshToken})`);
       expect(tokens.rows[0].expiresAt.getTime()).toBe(clock.now().getTime() + 3600_000);
@@ -140,20 +140,23 @@ describe('AuthService', () => {
       expect((await rejection(service.refresh(latest.refreshToken))).code).toBe('REFRESH_TOKEN_REVOKED');
     });
 
-    it('without a token revokes every login of the caller', async () => {
+    it('without a token revokes every login of the caller, access tokens included', async () => {
       const one = await service.login({ username: 'alice', password: 'correct horse' }, IP);
       const two = await service.login({ username: 'alice', password: 'correct horse' }, IP);
       await service.logout(alice, undefined);
+      expect((await users.findById(alice.id))!.sessionVersion).toBe(1);
       expect((await rejection(service.refresh(one.refreshToken))).code).toBe('REFRESH_TOKEN_REVOKED');
       expect((await rejection(service.refresh(two.refreshToken))).code).toBe('REFRESH_TOKEN_REVOKED');
     });
   });
 
   describe('changePassword', () => {
-    it('checks the current password, stores the new hash and ends refresh sessions', async () => {
+    it('checks the current password, stores the new hash, ends every session and opens a fresh one', async () => {
       const session = await service.login({ username: 'alice', password: 'correct horse' }, IP);
-      await service.changePassword(alice, { currentPassword: 'correct horse', newPassword: 'battery staple' }, IP);
+      const fresh = await service.changePassword(alice, { currentPassword: 'correct horse', newPassword: 'battery staple' }, IP);
       expect((await users.findById(alice.id))!.passwordHash).toBe('hashed:battery staple');
+      expect(fresh.accessToken).toBe(`jwt:${alice.id}:operator:1`);
+      await expect(service.refresh(fresh.refreshToken)).resolves.toBeDefined();
       expect((await rejection(service.refresh(session.refreshToken))).code).toBe('REFRESH_TOKEN_REVOKED');
       await expect(service.login({ username: 'alice', password: 'battery staple' }, IP)).resolves.toBeDefined();
     });

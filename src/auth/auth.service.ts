@@ -70,11 +70,12 @@ export class AuthService {
 
   /**
    * With a refresh token, ends that login (its family); without one, ends every login of the
-   * caller. A token belonging to someone else is ignored rather than reported.
+   * caller, access tokens included. A token belonging to someone else is ignored rather than reported.
    */
   async logout(caller: AuthUser, refreshToken: string | undefined): Promise<void> {
     const now = this.clock.now();
     if (refreshToken === undefined) {
+      await this.users.update(caller.id, { endSessions: true, updatedAt: now });
       await this.refreshTokens.revokeAllForUser(caller.id, now);
       return;
     }
@@ -82,8 +83,11 @@ export class AuthService {
     if (record && record.userId === caller.id) await this.refreshTokens.revokeFamily(record.familyId, now);
   }
 
-  /** Changes the caller's password and ends all their refresh sessions. Wrong guesses count as failed logins. */
-  async changePassword(caller: AuthUser, change: ChangePasswordDto, clientIp: string): Promise<void> {
+  /**
+   * Changes the caller's password and ends every session they had (access and refresh tokens),
+   * then opens a fresh one for the caller. Wrong guesses count as failed logins.
+   */
+  async changePassword(caller: AuthUser, change: ChangePasswordDto, clientIp: string): Promise<SessionTokens> {
     this.assertNotThrottled(caller.username, clientIp);
     const user = await this.users.findById(caller.id);
     if (!user) throw ApiError.unauthorized('AUTH_TOKEN_INVALID', 'X-Auth-Token is not a valid token');
@@ -92,8 +96,11 @@ export class AuthService {
       throw ApiError.badRequest('INVALID_CURRENT_PASSWORD', 'Current password is wrong');
     }
     const now = this.clock.now();
-    await this.users.update(user.id, { passwordHash: await this.hasher.hash(change.newPassword), updatedAt: now });
+    await this.users.update(user.id, { passwordHash: await this.hasher.hash(change.newPassword), endSessions: true, updatedAt: now });
     await this.refreshTokens.revokeAllForUser(user.id, now);
+    const updated = await this.users.findById(user.id);
+    if (!updated) throw ApiError.unauthorized('AUTH_TOKEN_INVALID', 'X-Auth-Token is not a valid token');
+    return this.startSession(updated, this.crypto.randomId());
   }
 
   private assertNotThrottled(username: string, clientIp: string): void {
@@ -115,7 +122,7 @@ export class AuthService {
       createdAt: now,
     });
     return {
-      accessToken: await this.accessTokens.issue(authUser),
+      accessToken: await this.accessTokens.issue(authUser, user.sessionVersion),
       refreshToken,
       expiresIn: this.accessTokens.ttlSeconds,
       user: authUser,

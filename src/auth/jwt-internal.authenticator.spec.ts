@@ -35,7 +35,7 @@ describe('JwtInternalAuthenticator', () => {
     issuer = new AccessTokenIssuer(config);
     const viewer = (await users.create({ username: 'vera', passwordHash: 'x', role: Role.Viewer, createdAt: new FakeClock().now() }))!;
     viewerId = viewer.id;
-    viewerToken = await issuer.issue({ id: viewer.id, username: viewer.username, role: viewer.role });
+    viewerToken = await issuer.issue({ id: viewer.id, username: viewer.username, role: viewer.role }, viewer.sessionVersion);
   });
 
   it('lets an allowed role through with the user from the database', async () => {
@@ -56,6 +56,15 @@ describe('JwtInternalAuthenticator', () => {
     await expect(authenticator.authenticate(requestWith(viewerToken), [Role.Admin])).resolves.toMatchObject({ user: { role: Role.Admin } });
   });
 
+  it('rejects a token issued before the user ended their sessions (password change), or carrying no session version', async () => {
+    await users.update(viewerId, { endSessions: true, updatedAt: new Date() });
+    expect(await refusal(authenticator.authenticate(requestWith(viewerToken), ALL_ROLES))).toEqual([401, 'AUTH_TOKEN_INVALID']);
+    const current = await issuer.issue({ id: viewerId, username: 'vera', role: Role.Viewer }, 1);
+    await expect(authenticator.authenticate(requestWith(current), ALL_ROLES)).resolves.toMatchObject({ user: { id: viewerId } });
+    const versionless = await new JwtService({ secret: 'unit-test-secret' }).signAsync({ sub: viewerId }, { issuer: 'modelport', audience: 'modelport-internal' });
+    expect(await refusal(authenticator.authenticate(requestWith(versionless), ALL_ROLES))).toEqual([401, 'AUTH_TOKEN_INVALID']);
+  });
+
   it('rejects a token of a deleted user', async () => {
     users.rows.delete(viewerId);
     expect(await refusal(authenticator.authenticate(requestWith(viewerToken), ALL_ROLES))).toEqual([401, 'AUTH_TOKEN_INVALID']);
@@ -66,7 +75,7 @@ describe('JwtInternalAuthenticator', () => {
     expect(await refusal(authenticator.authenticate(requestWith('   '), ALL_ROLES))).toEqual([401, 'AUTH_TOKEN_MISSING']);
     expect(await refusal(authenticator.authenticate(requestWith('not.a.jwt'), ALL_ROLES))).toEqual([401, 'AUTH_TOKEN_INVALID']);
     expect(await refusal(authenticator.authenticate(requestWith('x'.repeat(10_000)), ALL_ROLES))).toEqual([401, 'AUTH_TOKEN_INVALID']);
-    const claims = { sub: viewerId, username: 'vera', role: 'viewer' };
+    const claims = { sub: viewerId, username: 'vera', role: 'viewer', sv: 0 };
     const foreign = await new JwtService({ secret: 'some-other-secret' }).signAsync(claims, { issuer: 'modelport', audience: 'modelport-internal' });
     expect(await refusal(authenticator.authenticate(requestWith(foreign), ALL_ROLES))).toEqual([401, 'AUTH_TOKEN_INVALID']);
     const wrongAudience = await new JwtService({ secret: 'unit-test-secret' }).signAsync(claims, { issuer: 'modelport', audience: 'elsewhere' });

@@ -21,7 +21,8 @@ type StrategyOutcome = { ok: true; user: AuthUser } | { ok: false; reason: unkno
 
 /**
  * Verifies X-Auth-Token with passport-jwt (signature, algorithm, issuer, audience, expiry), then
- * reloads the user so a deleted or demoted user's token loses its powers at once.
+ * reloads the user so a deleted or demoted user's token loses its powers at once, and a token
+ * issued before a password change (or "log out everywhere") stops working.
  */
 @Injectable()
 export class JwtInternalAuthenticator extends InternalAuthenticator {
@@ -40,8 +41,8 @@ export class JwtInternalAuthenticator extends InternalAuthenticator {
         issuer: JWT_ISSUER,
         audience: JWT_AUDIENCE,
       },
-      (payload: { sub?: unknown }, done: VerifiedCallback) => {
-        this.currentUser(payload.sub).then(
+      (payload: { sub?: unknown; sv?: unknown }, done: VerifiedCallback) => {
+        this.currentUser(payload.sub, payload.sv).then(
           (user) => (user ? done(null, user) : done(null, false, { reason: 'user-gone' })),
           (error: unknown) => done(error),
         );
@@ -87,9 +88,11 @@ export class JwtInternalAuthenticator extends InternalAuthenticator {
     });
   }
 
-  private async currentUser(subject: unknown): Promise<AuthUser | null> {
+  /** The token's user as the database has it now; null when deleted or the token predates a password change. */
+  private async currentUser(subject: unknown, sessionVersion: unknown): Promise<AuthUser | null> {
     if (typeof subject !== 'string' || subject.length === 0 || subject.length > 64) return null;
     const user = await this.users.findById(subject);
-    return user ? { id: user.id, username: user.username, role: user.role } : null;
+    if (!user || user.sessionVersion !== sessionVersion) return null;
+    return { id: user.id, username: user.username, role: user.role };
   }
 }

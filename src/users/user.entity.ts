@@ -15,6 +15,10 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 16 })
   role: Role;
 
+  /** Carried in every access token; bumping it (password change, log out everywhere) voids them all. */
+  @Column({ type: 'integer' })
+  sessionVersion: number;
+
   @Column({ type: 'datetime' })
   createdAt: Date;
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { Role } from '../auth/auth.types.js';
 import { UserEntity } from './user.entity.js';
 
@@ -15,6 +16,8 @@ export interface NewUser {
 export interface UserChanges {
   role?: Role;
   passwordHash?: string;
+  /** Invalidates every access token issued so far. */
+  endSessions?: boolean;
   updatedAt: Date;
 }
 
@@ -56,7 +59,7 @@ export class UserRepository {
   async create(user: NewUser): Promise<UserEntity | null> {
     // Checked first because TypeORM logs a failed INSERT with its parameters, hash included.
     if (await this.findByUsername(user.username)) return null;
-    const entity = this.users.create({ ...user, id: randomUUID(), updatedAt: user.createdAt });
+    const entity = this.users.create({ ...user, id: randomUUID(), sessionVersion: 0, updatedAt: user.createdAt });
     try {
       await this.users.insert(entity);
     } catch (error) {
@@ -72,7 +75,11 @@ export class UserRepository {
    * Returns false when that guard refused (or the user is gone).
    */
   async update(id: string, changes: UserChanges): Promise<boolean> {
-    const query = this.users.createQueryBuilder().update(UserEntity).set(changes).where('id = :id', { id });
+    const values: QueryDeepPartialEntity<UserEntity> = { updatedAt: changes.updatedAt };
+    if (changes.role !== undefined) values.role = changes.role;
+    if (changes.passwordHash !== undefined) values.passwordHash = changes.passwordHash;
+    if (changes.endSessions) values.sessionVersion = () => '"sessionVersion" + 1';
+    const query = this.users.createQueryBuilder().update(UserEntity).set(values).where('id = :id', { id });
     if (changes.role !== undefined && changes.role !== Role.Admin) {
       query.andWhere(`(role != 'admin' OR (SELECT COUNT(*) FROM users WHERE role = 'admin') > 1)`);
     }

@@ -68,13 +68,15 @@ describe('UsersService', () => {
     });
   });
 
-  it('a password reset by an admin revokes the user’s refresh tokens; a role change does not', async () => {
+  it('a password reset by an admin ends the user’s sessions; a role change does not', async () => {
     const user = await service.create({ username: 'viewer', password: 'long-enough', role: Role.Viewer });
     await tokens.create({ userId: user.id, familyId: 'f1', tokenHash: 'h1', expiresAt: clock.now(), createdAt: clock.now() });
     await service.update(user.id, { role: Role.Operator });
     expect(tokens.rows[0].revokedAt).toBeNull();
+    expect(users.rows.get(user.id)!.sessionVersion).toBe(0);
     await service.update(user.id, { password: 'reset-password' });
     expect(tokens.rows[0].revokedAt).toEqual(clock.now());
     expect(users.rows.get(user.id)!.passwordHash).toBe('hashed:reset-password');
+    expect(users.rows.get(user.id)!.sessionVersion).toBe(1);
   });
 });

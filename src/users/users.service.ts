@@ -40,13 +40,13 @@ export class UsersService {
     return toUserDto(created);
   }
 
-  /** Role and/or password. A new password ends the user's refresh sessions. */
+  /** Role and/or password. A new password ends every session of the user (access and refresh tokens). */
   async update(id: string, changes: UpdateUserDto): Promise<UserDto> {
     const user = await this.require(id);
     if (this.isDemotion(user, changes.role) && (await this.users.countAdmins()) <= 1) throw lastAdmin();
     const now = this.clock.now();
     const passwordHash = changes.password === undefined ? undefined : await this.hasher.hash(changes.password);
-    const applied = await this.users.update(id, { role: changes.role, passwordHash, updatedAt: now });
+    const applied = await this.users.update(id, { role: changes.role, passwordHash, endSessions: passwordHash !== undefined, updatedAt: now });
     if (!applied) {
       // The repository's atomic guard refused (a concurrent demotion won) or the user vanished.
       if (await this.users.findById(id)) throw lastAdmin();

@@ -105,21 +105,21 @@ describe('internal auth over HTTP', () => {
 
       expect((await me()).body.error.code).toBe('AUTH_TOKEN_MISSING');
       expect((await me()).status).toBe(401);
-      for (const bad of ['garbage', `${admin.body.accessToken}x`, admin.body.refreshToken, await signWithTestSecret({ sub: id, role: 'admin' }, 'not-the-server-secret')]) {
+      for (const bad of ['garbage', `${admin.body.accessToken}x`, admin.body.refreshToken, await signWithTestSecret({ sub: id, role: 'admin', sv: 0 }, 'not-the-server-secret')]) {
         const res = await me(bad);
         expect([res.status, res.body.error.code]).toEqual([401, 'AUTH_TOKEN_INVALID']);
       }
-      const expired = await me(await signWithTestSecret({ sub: id, username: 'admin', role: 'admin', iat: now - 3600, exp: now - 60 }));
+      const expired = await me(await signWithTestSecret({ sub: id, username: 'admin', role: 'admin', sv: 0, iat: now - 3600, exp: now - 60 }));
       expect([expired.status, expired.body.error.code]).toEqual([401, 'AUTH_TOKEN_EXPIRED']);
       // The same claims, still valid, prove the expired one failed only for its age.
-      const fresh = await me(await signWithTestSecret({ sub: id, username: 'admin', role: 'admin', exp: now + 60 }));
+      const fresh = await me(await signWithTestSecret({ sub: id, username: 'admin', role: 'admin', sv: 0, exp: now + 60 }));
       expect(fresh.status).toBe(200);
     });
 
     it('a token whose role claim says admin still gets only the database role', async () => {
       const admin = await loginAs(t.url, TEST_ADMIN.username, TEST_ADMIN.password);
       const { user } = await createUserAndLogin(t.url, admin, 'viewer');
-      const forged = await signWithTestSecret({ sub: user.id, username: user.username, role: 'admin', exp: Math.floor(Date.now() / 1000) + 60 });
+      const forged = await signWithTestSecret({ sub: user.id, username: user.username, role: 'admin', sv: 0, exp: Math.floor(Date.now() / 1000) + 60 });
       const res = await request(`${t.url}/api/v1/internal/users`, { headers: { 'X-Auth-Token': forged } });
       expect([res.status, res.body.error.code]).toEqual([403, 'FORBIDDEN']);
     });
@@ -168,7 +168,7 @@ describe('internal auth over HTTP', () => {
       expect((await post('/refresh', { refreshToken: session.refreshToken })).body.error.code).toBe('REFRESH_TOKEN_REVOKED');
     });
 
-    it('without a body ends every refresh session of the caller', async () => {
+    it('without a body ends every session of the caller, access tokens included', async () => {
       const admin = await loginAs(t.url, TEST_ADMIN.username, TEST_ADMIN.password);
       const { user, password } = await createUserAndLogin(t.url, admin, 'operator');
       const one = (await post('/login', { username: user.username, password })).body;
@@ -177,11 +177,14 @@ describe('internal auth over HTTP', () => {
       expect(res.status).toBe(204);
       expect((await post('/refresh', { refreshToken: one.refreshToken })).status).toBe(401);
       expect((await post('/refresh', { refreshToken: two.refreshToken })).status).toBe(401);
+      const me = await request(`${t.url}${AUTH}/me`, { headers: { 'X-Auth-Token': two.accessToken } });
+      expect([me.status, me.body.error.code]).toEqual([401, 'AUTH_TOKEN_INVALID']);
+      await expect(loginAs(t.url, user.username, password)).resolves.toEqual(expect.any(String));
     });
   });
 
   describe('own password change', () => {
-    it('needs the current password and 8+ characters, then ends refresh sessions', async () => {
+    it('needs the current password and 8+ characters, then ends every older session and returns a new one', async () => {
       const admin = await loginAs(t.url, TEST_ADMIN.username, TEST_ADMIN.password);
       const { user, password } = await createUserAndLogin(t.url, admin, 'viewer');
       const session = (await post('/login', { username: user.username, password })).body;
@@ -193,7 +196,12 @@ describe('internal auth over HTTP', () => {
       expect((await post('/password', { currentPassword: password, newPassword: 'a-new-password' })).status).toBe(401);
 
       const ok = await post('/password', { currentPassword: password, newPassword: 'a-new-password' }, session.accessToken);
-      expect(ok.status).toBe(204);
+      expect(ok.status).toBe(200);
+      expect(ok.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900, user: { id: user.id, username: user.username, role: 'viewer' } });
+      const oldToken = await request(`${t.url}${AUTH}/me`, { headers: { 'X-Auth-Token': session.accessToken } });
+      expect([oldToken.status, oldToken.body.error.code]).toEqual([401, 'AUTH_TOKEN_INVALID']);
+      expect((await request(`${t.url}${AUTH}/me`, { headers: { 'X-Auth-Token': ok.body.accessToken } })).status).toBe(200);
+      expect((await post('/refresh', { refreshToken: ok.body.refreshToken })).status).toBe(200);
       expect((await post('/login', { username: user.username, password })).status).toBe(401);
       expect((await post('/login', { username: user.username, password: 'a-new-password' })).status).toBe(200);
       expect((await post('/refresh', { refreshToken: session.refreshToken })).body.error.code).toBe('REFRESH_TOKEN_REVOKED');

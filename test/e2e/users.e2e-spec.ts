@@ -51,9 +51,10 @@ describe('users admin API over HTTP', () => {
     }
   });
 
-  it('an admin password reset lets the user log in with the new password only', async () => {
-    const { user, password } = await createUserAndLogin(t.url, admin, 'viewer');
+  it('an admin password reset ends the user’s sessions and only the new password logs in', async () => {
+    const { user, password, token } = await createUserAndLogin(t.url, admin, 'viewer');
     expect((await call('PATCH', `/${user.id}`, admin, { password: 'reset-by-admin' })).status).toBe(200);
+    expect((await request(`${t.url}/api/v1/internal/auth/me`, { headers: { 'X-Auth-Token': token } })).status).toBe(401);
     await expect(loginAs(t.url, user.username, password)).rejects.toThrow(/401/);
     await expect(loginAs(t.url, user.username, 'reset-by-admin')).resolves.toEqual(expect.any(String));
   });

@@ -67,8 +67,11 @@ describe('auth, users and audit repositories on SQLite (migrations applied)', ()
       expect(await users.update(first.id, { role: Role.Operator, updatedAt: new Date(t0.getTime() + 1000) })).toBe(true);
       expect((await users.findById(first.id))?.updatedAt.toISOString()).toBe('2026-03-01T10:00:01.000Z');
       expect(await users.deleteKeepingAnAdmin(second.id)).toBe(false);
-      expect(await users.update(first.id, { passwordHash: 'new-hash', updatedAt: t0 })).toBe(true);
-      expect((await users.findById(first.id))?.passwordHash).toBe('new-hash');
+      expect(await users.update(first.id, { passwordHash: 'new-hash', endSessions: true, updatedAt: t0 })).toBe(true);
+      const updated = await users.findById(first.id);
+      expect([updated?.passwordHash, updated?.role, updated?.sessionVersion]).toEqual(['new-hash', Role.Operator, 1]);
+      expect(await users.update(first.id, { endSessions: true, updatedAt: t0 })).toBe(true);
+      expect((await users.findById(first.id))?.sessionVersion).toBe(2);
       expect(await users.deleteKeepingAnAdmin(first.id)).toBe(true);
       expect(await users.findById(first.id)).toBeNull();
     });
