@@ -69,6 +69,8 @@ class OnnxRuntimeEngine implements Engine {
   readonly formats = ['onnx'] as const;
   private cuda: CudaSupport = { available: false, reason: 'not probed yet' };
   private readonly spawn = workerSpawner(import.meta.url, 'worker');
+  /** Models still loaded, so shutdown() can stop their workers. */
+  private readonly live = new Set<WorkerModel>();
 
   constructor(private readonly context: EngineContext) {}
 
@@ -100,13 +102,22 @@ class OnnxRuntimeEngine implements Engine {
     }
   }
 
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.live].map((model) => model.dispose()));
+  }
+
+  private track(model: WorkerModel): void {
+    this.live.add(model);
+    model.onDispose(() => this.live.delete(model));
+  }
+
   async load(artifact: ModelArtifact, options: LoadOptions): Promise<LoadedModel> {
     const unreadable = checkFile(artifact.path);
     if (unreadable) throw new EngineError('MODEL_UNREADABLE', unreadable);
     return this.open(artifact, options);
   }
 
-  private open(artifact: ModelArtifact, options: LoadOptions): Promise<WorkerModel> {
+  private async open(artifact: ModelArtifact, options: LoadOptions): Promise<WorkerModel> {
     const wantsCuda = this.cuda.available && (options.device === undefined || options.device.startsWith('cuda'));
     const payload = {
       path: artifact.path,
@@ -115,7 +126,9 @@ class OnnxRuntimeEngine implements Engine {
       executionProviders: wantsCuda ? ['cuda', 'cpu'] : ['cpu'],
     };
     this.context.logger.debug('loading ONNX model', { path: artifact.path, providers: payload.executionProviders });
-    return WorkerModel.open(this.spawn, payload, options.maxBatchSize ?? DEFAULT_MAX_BATCH);
+    const model = await WorkerModel.open(this.spawn, payload, options.maxBatchSize ?? DEFAULT_MAX_BATCH);
+    this.track(model);
+    return model;
   }
 }
 

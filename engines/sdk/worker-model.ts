@@ -105,6 +105,7 @@ export interface WorkerLoadResult {
 export class WorkerModel implements LoadedModel {
   private loading: Promise<void> | undefined;
   private disposed = false;
+  private readonly disposeListeners: (() => void)[] = [];
 
   private constructor(
     private readonly channel: WorkerChannel,
@@ -146,6 +147,12 @@ export class WorkerModel implements LoadedModel {
   async dispose(): Promise<void> {
     this.disposed = true;
     await this.channel.terminate();
+    for (const listener of this.disposeListeners.splice(0)) listener();
+  }
+
+  /** Lets an engine forget the model once the host disposes it. */
+  onDispose(listener: () => void): void {
+    this.disposeListeners.push(listener);
   }
 
   private async ensureLoaded(): Promise<void> {

@@ -29,6 +29,8 @@ class TensorflowEngine implements Engine {
   readonly apiVersion = ENGINE_API_VERSION;
   readonly formats = ['tfjs', 'savedmodel'] as const;
   private readonly spawn = workerSpawner(import.meta.url, 'worker');
+  /** Models still loaded, so shutdown() can stop their workers. */
+  private readonly live = new Set<WorkerModel>();
   private backend = expectedBackend();
 
   constructor(private readonly context: EngineContext) {}
@@ -61,15 +63,26 @@ class TensorflowEngine implements Engine {
     }
   }
 
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.live].map((model) => model.dispose()));
+  }
+
+  private track(model: WorkerModel): void {
+    this.live.add(model);
+    model.onDispose(() => this.live.delete(model));
+  }
+
   async load(artifact: ModelArtifact, options: LoadOptions): Promise<LoadedModel> {
     const problem = this.checkArtifact(artifact);
     if (problem) throw new EngineError(problem.code, problem.message);
     return this.open(artifact, options);
   }
 
-  private open(artifact: ModelArtifact, options: LoadOptions): Promise<WorkerModel> {
+  private async open(artifact: ModelArtifact, options: LoadOptions): Promise<WorkerModel> {
     this.context.logger.debug('loading TF.js model', { path: artifact.path, format: artifact.format });
-    return WorkerModel.open(this.spawn, { format: artifact.format, path: artifact.path }, options.maxBatchSize ?? DEFAULT_MAX_BATCH);
+    const model = await WorkerModel.open(this.spawn, { format: artifact.format, path: artifact.path }, options.maxBatchSize ?? DEFAULT_MAX_BATCH);
+    this.track(model);
+    return model;
   }
 
   private checkArtifact(artifact: ModelArtifact): { code: string; message: string } | undefined {

@@ -21,7 +21,7 @@ describe('GET /api/v1/internal/system/engines', () => {
   it('lists every discovered engine with availability, reason, backend, devices and formats', async () => {
     const res = await request(`${app.url}/api/v1/internal/system/engines`, { headers: { 'X-Auth-Token': token } });
     expect(res.status).toBe(200);
-    const byName = Object.fromEntries((res.body.items as { name: string }[]).map((item) => [item.name, item]));
+    const byName = Object.fromEntries((res.body.items as { name: string; available: boolean; reason: string | null }[]).map((item) => [item.name, item]));
     expect(Object.keys(byName)).toEqual(expect.arrayContaining(['onnxruntime', 'tensorflow', 'tensorrt', 'echo', 'future-api', 'broken-probe']));
     for (const item of res.body.items) {
       expect(Object.keys(item).sort()).toEqual(['available', 'backend', 'devices', 'formats', 'name', 'reason', 'version']);

@@ -1,46 +1,81 @@
 /**
- * The TF.js wasm backend computes on the thread that calls it; the engine must run it in a worker
- * so the host keeps serving. Counts event-loop turns during one heavy execute() call.
+ * TF.js's wasm backend computes on the calling thread, and onnxruntime-node 1.30 runs inference
+ * synchronously after a setImmediate; both engines therefore run models in worker threads. This
+ * counts event-loop turns during one heavy execute() call: a model computing on the main thread
+ * would allow at most a couple.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LoadedModel } from '../../engines/sdk/index.js';
-import { createEngine } from '../../engines/tensorflow/index.js';
-import { writeTfjsLayersModel } from '../fixtures/models/index.js';
+import type { Engine, NamedTensors } from '../../engines/sdk/index.js';
+import { createEngine as createOnnxEngine } from '../../engines/onnxruntime/index.js';
+import { createEngine as createTensorflowEngine } from '../../engines/tensorflow/index.js';
+import { buildOnnxClassifier, writeTfjsLayersModel } from '../fixtures/models/index.js';
 import { silentLogger } from './engine-test-helpers.js';
 
-describe('tensorflow engine keeps the event loop free', () => {
-  let dir: string;
-  let model: LoadedModel;
-  const size = 96;
+const SIZE = 96;
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'event-loop-'));
-    const info = await writeTfjsLayersModel(join(dir, 'heavy'), { size, filters: 32, convLayers: 4 });
-    model = await (await createEngine({ config: {}, logger: silentLogger })).load({ format: 'tfjs', path: info.dir }, { maxBatchSize: 8 });
-  });
-  afterAll(async () => {
-    await model?.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+async function countTicksDuring(work: () => Promise<unknown>): Promise<{ ticks: number; result: unknown }> {
+  let ticks = 0;
+  let running = true;
+  const spin = () => {
+    ticks += 1;
+    if (running) setImmediate(spin);
+  };
+  setImmediate(spin);
+  const result = await work();
+  running = false;
+  return { ticks, result };
+}
 
-  it('ticks the loop many times while a heavy batch runs', async () => {
-    const requests = Array.from({ length: 4 }, (_, index) => ({
-      image: { dtype: 'float32' as const, shape: [1, size, size, 3], data: new Float32Array(size * size * 3).fill(index / 4) },
-    }));
-    let ticks = 0;
-    let running = true;
-    const spin = () => {
-      ticks += 1;
-      if (running) setImmediate(spin);
-    };
-    setImmediate(spin);
-    const results = await model.execute(requests);
-    running = false;
-    expect(results.every((result) => result.ok)).toBe(true);
-    // A model computing on the main thread would allow at most a couple of turns.
-    expect(ticks).toBeGreaterThan(50);
+const CASES = [
+  {
+    name: 'tensorflow',
+    engine: () => createTensorflowEngine({ config: {}, logger: silentLogger }),
+    async artifact(dir: string) {
+      const info = await writeTfjsLayersModel(join(dir, 'heavy'), { size: SIZE, filters: 32, convLayers: 4 });
+      return { format: 'tfjs', path: info.dir };
+    },
+    request: (fill: number): NamedTensors => ({ image: { dtype: 'float32', shape: [1, SIZE, SIZE, 3], data: new Float32Array(SIZE * SIZE * 3).fill(fill) } }),
+  },
+  {
+    name: 'onnxruntime',
+    engine: () => createOnnxEngine({ config: {}, logger: silentLogger }),
+    async artifact(dir: string) {
+      const info = buildOnnxClassifier(join(dir, 'heavy.onnx'), { size: SIZE * 2, filters: 128 });
+      return { format: 'onnx', path: info.path };
+    },
+    request: (fill: number): NamedTensors => ({ input: { dtype: 'float32', shape: [1, 3, SIZE * 2, SIZE * 2], data: new Float32Array(3 * SIZE * SIZE * 4).fill(fill) } }),
+  },
+];
+
+for (const testCase of CASES) {
+  describe(`${testCase.name} engine keeps the event loop free`, () => {
+    let dir: string;
+    let engine: Engine;
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'event-loop-'));
+      engine = await testCase.engine();
+    });
+    afterAll(async () => {
+      await engine.shutdown?.();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('ticks the loop many times while a heavy batch runs', async () => {
+      const model = await engine.load(await testCase.artifact(dir), { maxBatchSize: 8, intraOpThreads: 1 });
+      const requests = Array.from({ length: 4 }, (_, index) => testCase.request(index / 4));
+      const { ticks, result } = await countTicksDuring(() => model.execute(requests));
+      expect((result as { ok: boolean }[]).every((entry) => entry.ok)).toBe(true);
+      expect(ticks).toBeGreaterThan(50);
+    });
+
+    it('shutdown() stops the workers of models still loaded', async () => {
+      const model = await engine.load(await testCase.artifact(dir), { maxBatchSize: 2 });
+      await engine.shutdown?.();
+      expect(await model.execute([testCase.request(0)])).toMatchObject([{ ok: false, error: { code: 'MODEL_DISPOSED' } }]);
+    });
   });
-});
+}
