@@ -7,11 +7,14 @@ import { Auth, Authenticated } from './auth.decorator.js';
 import { changePasswordSchema, ChangePasswordDto, loginSchema, LoginDto, logoutSchema, LogoutDto, refreshSchema, RefreshDto, SessionTokens } from './auth.dto.js';
 import type { AuthContext, AuthUser } from './auth.types.js';
 import { AuthService } from './auth.service.js';
-import { AuditService } from '../audit/audit.service.js';
+import { ApiError } from '../common/api-error.js';
+import { resolveClientIp } from '../common/client-ip.js';
+import { AppConfig } from '../config/app-config.js';
 
+/** The internal user behind a request; @Authenticated has already ensured there is one. */
 function userOf(auth: AuthContext | undefined): AuthUser {
-  // @Authenticated guarantees a user context here.
-  return (auth as Extract<AuthContext, { kind: 'user' }>).user;
+  if (auth?.kind !== 'user') throw ApiError.unauthorized('AUTH_TOKEN_MISSING', 'X-Auth-Token header is required');
+  return auth.user;
 }
 
 @ApiTags('auth')
@@ -19,8 +22,12 @@ function userOf(auth: AuthContext | undefined): AuthUser {
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
-    private readonly audit: AuditService,
+    private readonly config: AppConfig,
   ) {}
+
+  private clientIp(request: FastifyRequest): string {
+    return resolveClientIp(request, this.config.server.trustedProxies);
+  }
 
   @Post('login')
   @HttpCode(200)
@@ -30,7 +37,7 @@ export class AuthController {
   @ApiUnauthorizedResponse({ description: 'INVALID_CREDENTIALS' })
   @ApiTooManyRequestsResponse({ description: 'TOO_MANY_LOGIN_ATTEMPTS (with Retry-After)' })
   async login(@Body(new ZodValidationPipe(loginSchema)) body: LoginDto, @Req() request: FastifyRequest): Promise<SessionTokens> {
-    const session = await this.auth.login(body, this.audit.clientIp(request));
+    const session = await this.auth.login(body, this.clientIp(request));
     // From here on the request is this user's: the access and audit logs name them.
     request.auth = { kind: 'user', user: session.user };
     return session;
@@ -72,6 +79,6 @@ export class AuthController {
   @ApiBody({ schema: openApiSchema(changePasswordSchema) })
   @ApiOkResponse({ description: 'Password changed; every earlier access and refresh token of the caller is void, and a fresh {accessToken, refreshToken, expiresIn, user} is returned' })
   changePassword(@Auth() auth: AuthContext | undefined, @Body(new ZodValidationPipe(changePasswordSchema)) body: ChangePasswordDto, @Req() request: FastifyRequest): Promise<SessionTokens> {
-    return this.auth.changePassword(userOf(auth), body, this.audit.clientIp(request));
+    return this.auth.changePassword(userOf(auth), body, this.clientIp(request));
   }
 }
