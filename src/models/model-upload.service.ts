@@ -51,25 +51,27 @@ export function checkConfig(config: ModelConfig, signature: ModelSignature | nul
   }
 }
 
-function textField(value: unknown, field: string, max: number, required: boolean): string | undefined {
+function textField(value: unknown, field: string, limits: { min: number; max: number; required: boolean }): string | undefined {
   if (value === undefined) {
-    if (required) throw ApiError.badRequest('VALIDATION_FAILED', `${field} is required`, [{ field, message: 'Required' }]);
+    if (limits.required) throw ApiError.badRequest('VALIDATION_FAILED', `${field} is required`, [{ field, message: 'Required' }]);
     return undefined;
   }
   if (typeof value !== 'string') throw ApiError.badRequest('VALIDATION_FAILED', `${field} must be text`, [{ field, message: 'Expected a string' }]);
   const trimmed = value.trim();
-  if ((required && trimmed.length === 0) || trimmed.length > max) {
-    throw ApiError.badRequest('VALIDATION_FAILED', `${field} must be ${required ? '1' : '0'}–${max} characters`, [{ field, message: `Must be ${required ? '1' : '0'}–${max} characters` }]);
+  if (trimmed.length < limits.min || trimmed.length > limits.max) {
+    const message = `Must be ${limits.min}–${limits.max} characters`;
+    throw ApiError.badRequest('VALIDATION_FAILED', `${field}: ${message.toLowerCase()}`, [{ field, message }]);
   }
   return trimmed;
 }
 
+/** A name, when given, is never blank; `required` says whether it may be absent. */
 export function modelNameOf(value: unknown, required: boolean): string | undefined {
-  return textField(value, 'name', 128, required);
+  return textField(value, 'name', { min: 1, max: 128, required });
 }
 
 export function descriptionOf(value: unknown): string | undefined {
-  return textField(value, 'description', 2000, false);
+  return textField(value, 'description', { min: 0, max: 2000, required: false });
 }
 
 /**
@@ -98,7 +100,8 @@ export class ModelUploadService {
       if (!upload) throw ApiError.badRequest('FILE_REQUIRED', 'The form needs a `file` part holding the model');
       if (upload.sizeBytes === 0) throw ApiError.badRequest('EMPTY_FILE', 'The uploaded model file is empty');
       const fields: UploadFields = {
-        name: modelNameOf(form.fields.name, options.requireName),
+        // A version upload ignores `name`: the model already has one.
+        name: options.requireName ? modelNameOf(form.fields.name, true) : undefined,
         description: descriptionOf(form.fields.description),
         rawConfig: form.fields.config,
       };

@@ -1,4 +1,5 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +113,35 @@ describe('model uploads: hostile input (e2e)', () => {
     expect(readdirSync(join(t.dataDir, 'models'))).toEqual([winner.body.id]);
     expect(readdirSync(join(t.dataDir, 'tmp'))).toEqual([]);
     await modelAction(t.url, token, `/${winner.body.id}`, undefined, 'DELETE');
+  });
+
+  it('cleans up when the client aborts mid-upload', async () => {
+    const boundary = '----modelport-abort';
+    const upload = httpRequest(`${t.url}${MODELS}`, {
+      method: 'POST',
+      headers: { 'X-Auth-Token': token, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(10 * 1024 * 1024) },
+    });
+    upload.on('error', () => undefined);
+    upload.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="abort.onnx"\r\n\r\n`);
+    upload.write(Buffer.alloc(64 * 1024, 9));
+    const deadline = Date.now() + 10_000;
+    while (readdirSync(join(t.dataDir, 'tmp')).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(readdirSync(join(t.dataDir, 'tmp')).length).toBe(1);
+    upload.destroy();
+    while (readdirSync(join(t.dataDir, 'tmp')).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expectNoLeftovers();
+    // The server is still healthy afterwards.
+    expect((await uploadModel(t.url, token, { file: onnxPath, name: 'after-abort' })).status).toBe(201);
+  });
+
+  it('refuses renaming a model to a name another model holds', async () => {
+    const list = await request(`${t.url}${MODELS}?search=after-abort`, { headers: { 'X-Auth-Token': token } });
+    const other = await uploadModel(t.url, token, { file: onnxPath, name: 'rename-me' });
+    await expectError(modelAction(t.url, token, `/${other.body.id}`, { name: 'after-abort' }, 'PATCH'), 409, 'MODEL_NAME_TAKEN');
+    await expectError(modelAction(t.url, token, `/${other.body.id}`, { name: '' }, 'PATCH'), 400, 'VALIDATION_FAILED');
+    const renamed = await modelAction(t.url, token, `/${other.body.id}`, { name: 'renamed' }, 'PATCH');
+    expect(renamed.body.name).toBe('renamed');
+    for (const id of [other.body.id, list.body.items[0].id]) expect((await modelAction(t.url, token, `/${id}`, undefined, 'DELETE')).status).toBe(204);
   });
 
   it('refuses a zip-slip archive and writes nothing outside', async () => {
