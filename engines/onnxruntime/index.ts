@@ -23,6 +23,8 @@ import {
 } from '../sdk/index.js';
 
 const DEFAULT_MAX_BATCH = 32;
+/** validate() gives up on a model whose load or test run hangs (a hostile file can do that). */
+const VALIDATE_TIMEOUT_MS = 120_000;
 
 interface CudaSupport {
   available: boolean;
@@ -72,7 +74,12 @@ class OnnxRuntimeEngine implements Engine {
   /** Models still loaded, so shutdown() can stop their workers. */
   private readonly live = new Set<WorkerModel>();
 
-  constructor(private readonly context: EngineContext) {}
+  private readonly validateTimeoutMs: number;
+
+  constructor(private readonly context: EngineContext) {
+    const configured = Number(context.config.validateTimeoutMs);
+    this.validateTimeoutMs = Number.isFinite(configured) && configured > 0 ? configured : VALIDATE_TIMEOUT_MS;
+  }
 
   async probe(): Promise<ProbeResult> {
     if (!packageDir()) return { available: false, reason: 'onnxruntime-node is not installed' };
@@ -88,13 +95,13 @@ class OnnxRuntimeEngine implements Engine {
     if (unreadable) return { ok: false, error: { code: 'MODEL_UNREADABLE', message: unreadable }, warnings };
     let model: WorkerModel | undefined;
     try {
-      model = await this.open(artifact, { intraOpThreads: 1, interOpThreads: 1 });
+      model = await this.open(artifact, { intraOpThreads: 1, interOpThreads: 1 }, this.validateTimeoutMs);
     } catch (error) {
       return { ok: false, error: describe(error, 'MODEL_UNREADABLE'), warnings };
     }
     try {
       if (model.maxBatchSize <= 1) warnings.push('the model has no dynamic batch dimension: requests run one at a time');
-      const failure = await tryDummyRun(model.signature, (inputs) => model!.runOnce(inputs));
+      const failure = await tryDummyRun(model.signature, (inputs) => model!.runOnce(inputs, this.validateTimeoutMs));
       if (failure) return { ok: false, error: { code: 'DUMMY_RUN_FAILED', message: `a test run on zero inputs failed: ${failure.message}` }, warnings };
       return { ok: true, signature: model.signature, warnings };
     } finally {
@@ -117,7 +124,7 @@ class OnnxRuntimeEngine implements Engine {
     return this.open(artifact, options);
   }
 
-  private async open(artifact: ModelArtifact, options: LoadOptions): Promise<WorkerModel> {
+  private async open(artifact: ModelArtifact, options: LoadOptions, loadTimeoutMs?: number): Promise<WorkerModel> {
     const wantsCuda = this.cuda.available && (options.device === undefined || options.device.startsWith('cuda'));
     const payload = {
       path: artifact.path,
@@ -126,7 +133,7 @@ class OnnxRuntimeEngine implements Engine {
       executionProviders: wantsCuda ? ['cuda', 'cpu'] : ['cpu'],
     };
     this.context.logger.debug('loading ONNX model', { path: artifact.path, providers: payload.executionProviders });
-    const model = await WorkerModel.open(this.spawn, payload, options.maxBatchSize ?? DEFAULT_MAX_BATCH);
+    const model = await WorkerModel.open(this.spawn, payload, options.maxBatchSize ?? DEFAULT_MAX_BATCH, loadTimeoutMs);
     this.track(model);
     return model;
   }

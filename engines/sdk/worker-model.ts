@@ -47,14 +47,28 @@ export class WorkerChannel {
     return this.worker !== undefined;
   }
 
-  call<T>(method: string, payload?: unknown): Promise<T> {
+  /**
+   * Calls a worker method. With `timeoutMs`, a call that does not answer in time kills the worker
+   * (a hostile model can hang a runtime) and rejects with TIMEOUT.
+   */
+  call<T>(method: string, payload?: unknown, timeoutMs?: number): Promise<T> {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     worker.ref();
-    return new Promise<T>((resolve, reject) => {
+    const answer = new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       worker.postMessage({ id, method, payload });
     });
+    if (timeoutMs === undefined) return answer;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new EngineError('TIMEOUT', `${method} did not finish within ${timeoutMs} ms`));
+        this.crashed(worker, `worker call "${method}" timed out`);
+        void worker.terminate();
+      }, timeoutMs);
+    });
+    return Promise.race([answer, expired]).finally(() => clearTimeout(timer));
   }
 
   async terminate(): Promise<void> {
@@ -114,10 +128,10 @@ export class WorkerModel implements LoadedModel {
     readonly maxBatchSize: number,
   ) {}
 
-  static async open(spawn: WorkerSpawner, loadPayload: unknown, requestedBatch: number): Promise<WorkerModel> {
+  static async open(spawn: WorkerSpawner, loadPayload: unknown, requestedBatch: number, loadTimeoutMs?: number): Promise<WorkerModel> {
     const channel = new WorkerChannel(spawn);
     try {
-      const { signature } = await channel.call<WorkerLoadResult>('load', loadPayload);
+      const { signature } = await channel.call<WorkerLoadResult>('load', loadPayload, loadTimeoutMs);
       return new WorkerModel(channel, loadPayload, signature, batchCapacity(signature, requestedBatch));
     } catch (error) {
       await channel.terminate();
@@ -140,8 +154,8 @@ export class WorkerModel implements LoadedModel {
   }
 
   /** Runs inputs exactly as given (no batching); used by validate() for the dummy run. */
-  async runOnce(inputs: NamedTensors): Promise<NamedTensors> {
-    return this.channel.call<NamedTensors>('run', { inputs });
+  async runOnce(inputs: NamedTensors, timeoutMs?: number): Promise<NamedTensors> {
+    return this.channel.call<NamedTensors>('run', { inputs }, timeoutMs);
   }
 
   async dispose(): Promise<void> {

@@ -22,6 +22,8 @@ import {
 import { expectedBackend, packageVersion } from './backend.js';
 
 const DEFAULT_MAX_BATCH = 32;
+/** validate() gives up on a model whose load or test run hangs (a hostile file can do that). */
+const VALIDATE_TIMEOUT_MS = 120_000;
 
 class TensorflowEngine implements Engine {
   readonly name = 'tensorflow';
@@ -33,7 +35,12 @@ class TensorflowEngine implements Engine {
   private readonly live = new Set<WorkerModel>();
   private backend = expectedBackend();
 
-  constructor(private readonly context: EngineContext) {}
+  private readonly validateTimeoutMs: number;
+
+  constructor(private readonly context: EngineContext) {
+    const configured = Number(context.config.validateTimeoutMs);
+    this.validateTimeoutMs = Number.isFinite(configured) && configured > 0 ? configured : VALIDATE_TIMEOUT_MS;
+  }
 
   async probe(): Promise<ProbeResult> {
     this.backend = expectedBackend();
@@ -49,13 +56,13 @@ class TensorflowEngine implements Engine {
     if (problem) return { ok: false, error: problem, warnings };
     let model: WorkerModel | undefined;
     try {
-      model = await this.open(artifact, {});
+      model = await this.open(artifact, {}, this.validateTimeoutMs);
     } catch (error) {
       return { ok: false, error: describe(error, 'MODEL_UNREADABLE'), warnings };
     }
     try {
       if (model.maxBatchSize <= 1) warnings.push('the model has no dynamic batch dimension: requests run one at a time');
-      const failure = await tryDummyRun(model.signature, (inputs) => model!.runOnce(inputs));
+      const failure = await tryDummyRun(model.signature, (inputs) => model!.runOnce(inputs, this.validateTimeoutMs));
       if (failure) return { ok: false, error: { code: 'DUMMY_RUN_FAILED', message: `a test run on zero inputs failed: ${failure.message}` }, warnings };
       return { ok: true, signature: model.signature, warnings };
     } finally {
@@ -78,9 +85,9 @@ class TensorflowEngine implements Engine {
     return this.open(artifact, options);
   }
 
-  private async open(artifact: ModelArtifact, options: LoadOptions): Promise<WorkerModel> {
+  private async open(artifact: ModelArtifact, options: LoadOptions, loadTimeoutMs?: number): Promise<WorkerModel> {
     this.context.logger.debug('loading TF.js model', { path: artifact.path, format: artifact.format });
-    const model = await WorkerModel.open(this.spawn, { format: artifact.format, path: artifact.path }, options.maxBatchSize ?? DEFAULT_MAX_BATCH);
+    const model = await WorkerModel.open(this.spawn, { format: artifact.format, path: artifact.path }, options.maxBatchSize ?? DEFAULT_MAX_BATCH, loadTimeoutMs);
     this.track(model);
     return model;
   }

@@ -33,3 +33,16 @@ describe('WorkerModel (a runtime in a worker thread)', () => {
     model = undefined;
   });
 });
+
+describe('WorkerChannel timeouts', () => {
+  it('kills a worker stuck in a call and answers TIMEOUT; the model then starts a fresh worker', async () => {
+    const model = await WorkerModel.open(spawn, {}, 1);
+    try {
+      await expect(model.runOnce(row(888, 0), 300)).rejects.toMatchObject({ code: 'TIMEOUT' });
+      const [after] = await model.execute([row(1, 2)]);
+      expect(after).toMatchObject({ ok: true, outputs: { y: { data: Float32Array.from([1, 2]) } } });
+    } finally {
+      await model.dispose();
+    }
+  });
+});
