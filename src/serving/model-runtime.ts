@@ -48,6 +48,8 @@ export interface RuntimeStats {
   batches: number;
   executedItems: number;
   expiredItems: number;
+  /** Dropped from the queue because the client went away. */
+  cancelledItems: number;
   rejectedItems: number;
   /** How many engine calls carried N rows, keyed by N. */
   batchRowHistogram: Record<number, number>;
@@ -100,7 +102,7 @@ export class ModelRuntime {
   private flushAt = 0;
   private draining = false;
   private drainWaiters: Array<() => void> = [];
-  private readonly stats = { batches: 0, executedItems: 0, expiredItems: 0, rejectedItems: 0, histogram: {} as Record<number, number> };
+  private readonly stats = { batches: 0, executedItems: 0, expiredItems: 0, cancelledItems: 0, rejectedItems: 0, histogram: {} as Record<number, number> };
 
   constructor(
     readonly modelId: string,
@@ -214,6 +216,7 @@ export class ModelRuntime {
       batches: this.stats.batches,
       executedItems: this.stats.executedItems,
       expiredItems: this.stats.expiredItems,
+      cancelledItems: this.stats.cancelledItems,
       rejectedItems: this.stats.rejectedItems,
       batchRowHistogram: { ...this.stats.histogram },
     };
@@ -364,6 +367,7 @@ export class ModelRuntime {
 
   private cancel(item: PendingItem): void {
     if (item.settled || !this.queue.remove(item)) return;
+    this.stats.cancelledItems++;
     this.settle(item, new ApiError(499, 'REQUEST_CANCELLED', 'The client closed the request'));
     this.observer.queueDepthChanged(this.queue.size);
     this.checkDrained();
