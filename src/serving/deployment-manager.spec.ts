@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import type { ExecuteResult, LoadedModel, ModelSignature, NamedTensors } from '../../engines/sdk/index.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { DeploymentManager } from './deployment-manager.js';
+import { InstanceLoader } from './instance-loader.js';
+import type { DeploymentSpec } from './model-deployer.js';
+
+const signature: ModelSignature = {
+  inputs: [{ name: 'images', dtype: 'float32', shape: ['batch', 3, 'h', 'w'] }],
+  outputs: [{ name: 'scores', dtype: 'float32', shape: ['batch', 2] }],
+};
+
+class FakeInstance implements LoadedModel {
+  readonly signature = signature;
+  readonly maxBatchSize = 4;
+  readonly calls: NamedTensors[][] = [];
+  disposed = false;
+  constructor(
+    readonly version: number,
+    private readonly failWarmup = false,
+  ) {}
+  async execute(requests: NamedTensors[]): Promise<ExecuteResult[]> {
+    this.calls.push(requests);
+    if (this.failWarmup) return requests.map(() => ({ ok: false, error: { code: 'BROKEN', message: 'no' } }));
+    return requests.map(() => ({ ok: true, outputs: { scores: { dtype: 'float32', shape: [1, 2], data: Float32Array.of(this.version, 0) } } }));
+  }
+  async dispose(): Promise<void> {
+    this.disposed = true;
+  }
+}
+
+class FakeLoader extends InstanceLoader {
+  readonly loaded: FakeInstance[] = [];
+  failWarmupFor = new Set<number>();
+  async load(spec: DeploymentSpec): Promise<LoadedModel> {
+    const instance = new FakeInstance(spec.version, this.failWarmupFor.has(spec.version));
+    this.loaded.push(instance);
+    return instance;
+  }
+}
+
+class RecordingMetrics extends MetricsService {
+  loaded: number[] = [];
+  override setLoadedModels(count: number): void {
+    this.loaded.push(count);
+  }
+}
+
+const spec = (version: number, config: DeploymentSpec['config'] = {}): DeploymentSpec => ({
+  modelId: 'm1',
+  modelName: 'model-one',
+  version,
+  engine: 'fake',
+  artifact: { format: 'onnx', path: '/nowhere.onnx' },
+  signature,
+  config: { task: 'classification', preprocess: { width: 8, height: 6 }, ...config },
+});
+
+const input: NamedTensors = { images: { dtype: 'float32', shape: [1, 3, 6, 8], data: new Float32Array(144) } };
+const submit = (manager: DeploymentManager) => manager.get('m1')!.runtime.submit(input, { priority: 0, deadline: Date.now() + 10_000, rows: 1 });
+
+function setup() {
+  const loader = new FakeLoader();
+  const metrics = new RecordingMetrics();
+  return { loader, metrics, manager: new DeploymentManager(loader, metrics) };
+}
+
+describe('DeploymentManager', () => {
+  it('loads and warms every instance with dummy inputs shaped from the resolved config', async () => {
+    const { loader, metrics, manager } = setup();
+    await manager.deploy(spec(1, { instances: 2 }));
+    expect(loader.loaded).toHaveLength(2);
+    for (const instance of loader.loaded) {
+      expect(instance.calls).toHaveLength(1);
+      expect(instance.calls[0][0].images.shape).toEqual([1, 3, 6, 8]);
+    }
+    expect(manager.deployedVersion('m1')).toBe(1);
+    expect(manager.stats('m1')).toMatchObject({ instances: 2, version: 1 });
+    expect(metrics.loaded.at(-1)).toBe(2);
+  });
+
+  it('a failed warm-up throws, disposes what it loaded and leaves the serving version alone', async () => {
+    const { loader, manager } = setup();
+    await manager.deploy(spec(1));
+    loader.failWarmupFor.add(2);
+    await expect(manager.deploy(spec(2))).rejects.toThrow(/warm-up/);
+    expect(loader.loaded[1].disposed).toBe(true);
+    expect(manager.deployedVersion('m1')).toBe(1);
+    expect((await submit(manager)).version).toBe(1);
+  });
+
+  it('a second deploy hot-swaps behind the same queue and disposes the old instances', async () => {
+    const { loader, metrics, manager } = setup();
+    await manager.deploy(spec(1));
+    const runtime = manager.get('m1')!.runtime;
+    await manager.deploy(spec(2));
+    expect(manager.get('m1')!.runtime).toBe(runtime);
+    expect(loader.loaded[0].disposed).toBe(true);
+    expect(manager.deployedVersion('m1')).toBe(2);
+    const result = await submit(manager);
+    expect([result.version, (result.outputs.scores.data as Float32Array)[0]]).toEqual([2, 2]);
+    expect(metrics.loaded.at(-1)).toBe(1);
+  });
+
+  it('undeploy lets queued work finish, then forgets and disposes the model', async () => {
+    const { loader, metrics, manager } = setup();
+    await manager.deploy(spec(1));
+    const pending = submit(manager);
+    await manager.undeploy('m1');
+    expect(manager.get('m1')).toBeUndefined();
+    expect(manager.deployedVersion('m1')).toBeUndefined();
+    await expect(pending).resolves.toMatchObject({ version: 1 });
+    expect(loader.loaded[0].disposed).toBe(true);
+    expect(metrics.loaded.at(-1)).toBe(0);
+    await manager.undeploy('m1');
+  });
+
+  it('reconfigure applies queue and delay changes live, and reloads when instances change', async () => {
+    const { loader, manager } = setup();
+    await manager.deploy(spec(1));
+    await manager.reconfigure('m1', { ...spec(1).config, queue: { maxSize: 3 }, batching: { maxQueueDelayMs: 50 } });
+    expect(loader.loaded).toHaveLength(1);
+    expect(manager.get('m1')!.config.queue.maxSize).toBe(3);
+    await manager.reconfigure('m1', { ...spec(1).config, instances: 3 });
+    expect(loader.loaded).toHaveLength(4);
+    expect(manager.stats('m1')).toMatchObject({ instances: 3, version: 1 });
+    expect(loader.loaded[0].disposed).toBe(true);
+  });
+
+  it('shutdown drains every deployment', async () => {
+    const { loader, manager } = setup();
+    await manager.deploy(spec(1));
+    await manager.deploy({ ...spec(1), modelId: 'm2' });
+    await manager.beforeApplicationShutdown();
+    expect(manager.list()).toEqual([]);
+    expect(loader.loaded.every((instance) => instance.disposed)).toBe(true);
+  });
+
+  it('rejects a config that contradicts the signature without loading anything', async () => {
+    const { loader, manager } = setup();
+    await expect(manager.deploy(spec(1, { preprocess: { input: 'nope', width: 8, height: 6 } }))).rejects.toThrow(/preprocess.input/);
+    expect(loader.loaded).toHaveLength(0);
+  });
+});
