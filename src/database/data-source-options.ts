@@ -21,6 +21,7 @@ export function dataSourceOptions(dataDir: string, entities: DataSourceOptions['
     synchronize: false,
     enableWAL: true,
     busyErrorRetry: 50,
-    logging: ['error'],
+    // Off: typeorm's error logging prints query parameters, which can include password hashes.
+    logging: false,
   };
 }
