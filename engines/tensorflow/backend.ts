@@ -31,9 +31,11 @@ function packageRoot(pkg: string): string | undefined {
     return dirname(requireHere.resolve(`${pkg}/package.json`));
   } catch {
     try {
-      let dir = dirname(requireHere.resolve(pkg));
-      while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-      return dir;
+      // Packages whose exports hide package.json: walk up from the entry point.
+      for (let dir = dirname(requireHere.resolve(pkg)); dir !== dirname(dir); dir = dirname(dir)) {
+        if (existsSync(join(dir, 'package.json'))) return dir;
+      }
+      return undefined;
     } catch {
       return undefined;
     }
