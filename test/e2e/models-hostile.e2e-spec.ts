@@ -144,6 +144,16 @@ describe('model uploads: hostile input (e2e)', () => {
     for (const id of [other.body.id, list.body.items[0].id]) expect((await modelAction(t.url, token, `/${id}`, undefined, 'DELETE')).status).toBe(204);
   });
 
+  it('refuses two file parts and oversized form fields', async () => {
+    const form = new FormData();
+    form.append('name', 'two-files');
+    form.append('file', new Blob([new Uint8Array(Buffer.from('a'))]), 'a.onnx');
+    form.append('file', new Blob([new Uint8Array(Buffer.from('b'))]), 'b.onnx');
+    await expectError(request(`${t.url}${MODELS}`, { method: 'POST', headers: { 'X-Auth-Token': token }, body: form }), 400, 'MULTIPLE_FILES');
+    await expectError(uploadModel(t.url, token, { file: onnxPath, name: 'huge-config', description: 'd'.repeat(2 * 1024 * 1024) }), 400, 'FIELD_TOO_LARGE');
+    expectNoLeftovers();
+  });
+
   it('refuses a zip-slip archive and writes nothing outside', async () => {
     const zip = await writeZipSlip(join(work, 'slip.zip'));
     await expectError(uploadModel(t.url, token, { file: zip, name: 'slip' }), 400, 'UNSAFE_ARCHIVE');

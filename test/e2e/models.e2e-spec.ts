@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs } from '../helpers/auth.js';
 import { request, startTestApp, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
-import { buildOnnxAdd, buildOnnxClassifier, writeTfjsLayersModel, zipDirectory } from '../fixtures/models/index.js';
+import { buildOnnxAdd, buildOnnxClassifier, writeTfjsGraphModel, writeTfjsLayersModel, zipDirectory } from '../fixtures/models/index.js';
+import { writeZipOf } from '../medium/storage-zip-builders.js';
 import { chelseaPng, imageForm, infer, issueAccessToken } from '../serving/serving-helpers.js';
 import { MODELS, modelAction, uploadModel, uploadVersion } from './models-helpers.js';
 
@@ -118,6 +119,25 @@ describe('model store lifecycle (e2e)', () => {
     const forced = await modelAction(t.url, token, `/${id}?force=true`, undefined, 'DELETE');
     expect(forced.status).toBe(204);
     expect(existsSync(join(t.dataDir, 'models', id))).toBe(false);
+  });
+
+  it('detects formats: a TF.js graph model at the zip root, a SavedModel, and a TensorRT plan', async () => {
+    const graph = writeTfjsGraphModel(join(work, 'graph'));
+    const graphUpload = await uploadModel(t.url, token, { file: await zipDirectory(graph.dir, join(work, 'graph.zip')), name: 'graph-model' });
+    expect(graphUpload.status, JSON.stringify(graphUpload.body)).toBe(201);
+    expect(graphUpload.body).toMatchObject({ engine: 'tensorflow', format: 'tfjs', status: 'validated' });
+    expect(graphUpload.body.signature.inputs[0].shape.at(-1)).toBe(4);
+
+    const savedModel = await writeZipOf(join(work, 'saved.zip'), { 'export/saved_model.pb': 'not really a graph', 'export/variables/variables.index': 'x' });
+    const savedUpload = await uploadModel(t.url, token, { file: savedModel, name: 'saved-model' });
+    expect(savedUpload.status).toBe(201);
+    expect(savedUpload.body).toMatchObject({ format: 'savedmodel', status: 'invalid', validation: { ok: false } });
+    expect(savedUpload.body.statusReason).toBeTruthy();
+
+    const plan = await uploadModel(t.url, token, { file: Buffer.from('serialized engine bytes'), filename: 'detector.engine', name: 'trt-plan' });
+    expect(plan.status).toBe(201);
+    expect(plan.body).toMatchObject({ format: 'tensorrt-plan', status: 'invalid' });
+    expect(plan.body.validation.errors[0].code).toMatch(/^[A-Z_]+$/);
   });
 
   it('stores random bytes named .onnx as invalid with a report, and refuses to deploy it', async () => {
