@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuditAction } from '../audit/audit.decorator.js';
 import { Authenticated } from '../auth/auth.decorator.js';
@@ -18,6 +18,7 @@ export class ModelsController {
   @Post()
   @Authenticated({ roles: WRITE_ROLES })
   @AuditAction('model.upload')
+  @ApiOperation({ summary: 'Upload a model (streamed), validate it; 201 with status validated|invalid' })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: uploadFormSchema })
   upload(@Req() request: FastifyRequest): Promise<ModelView> {
@@ -26,12 +27,14 @@ export class ModelsController {
 
   @Get()
   @Authenticated()
+  @ApiOperation({ summary: 'List models (?status, ?engine, ?search, ?limit, ?offset)' })
   list(@Query(new ZodValidationPipe(modelListQuerySchema)) query: ModelListQuery): Promise<{ items: ModelView[]; total: number }> {
     return this.lifecycle.list(query);
   }
 
   @Get(':id')
   @Authenticated()
+  @ApiOperation({ summary: 'A model with its versions, deployment settings and status' })
   get(@Param('id') id: string): Promise<ModelView> {
     return this.lifecycle.get(id);
   }
@@ -39,6 +42,7 @@ export class ModelsController {
   @Patch(':id')
   @Authenticated({ roles: WRITE_ROLES })
   @AuditAction('model.update')
+  @ApiOperation({ summary: 'Rename, describe, or change the config of the active version (applied live when deployed)' })
   @ApiBody({ schema: openApiSchema(modelPatchSchema) })
   update(@Param('id') id: string, @Body(new ZodValidationPipe(modelPatchSchema)) body: ModelPatchBody): Promise<ModelView> {
     return this.lifecycle.update(id, body);
@@ -48,6 +52,7 @@ export class ModelsController {
   @HttpCode(204)
   @Authenticated({ roles: WRITE_ROLES })
   @AuditAction('model.delete')
+  @ApiOperation({ summary: 'Delete a model and its files (?force=true undeploys first)' })
   remove(@Param('id') id: string, @Query(new ZodValidationPipe(deleteQuerySchema)) query: { force: boolean }): Promise<void> {
     return this.lifecycle.remove(id, query.force);
   }
@@ -56,6 +61,7 @@ export class ModelsController {
   @HttpCode(200)
   @Authenticated({ roles: WRITE_ROLES })
   @AuditAction('model.validate')
+  @ApiOperation({ summary: 'Re-run engine validation of the active version' })
   validate(@Param('id') id: string): Promise<ModelView> {
     return this.lifecycle.validate(id);
   }
@@ -64,6 +70,7 @@ export class ModelsController {
   @HttpCode(200)
   @Authenticated({ roles: WRITE_ROLES })
   @AuditAction('model.deploy')
+  @ApiOperation({ summary: 'Load, warm up and route traffic to the active version (optional batching/queue/instances overrides)' })
   @ApiBody({ required: false, schema: openApiSchema(deploymentOverridesSchema) })
   deploy(@Param('id') id: string, @Body(new ZodValidationPipe(deploymentOverridesSchema)) overrides: DeploymentOverrides): Promise<ModelView> {
     return this.lifecycle.deploy(id, overrides);
@@ -73,6 +80,7 @@ export class ModelsController {
   @HttpCode(200)
   @Authenticated({ roles: WRITE_ROLES })
   @AuditAction('model.undeploy')
+  @ApiOperation({ summary: 'Drain requests and free the instances of the model' })
   undeploy(@Param('id') id: string): Promise<ModelView> {
     return this.lifecycle.undeploy(id);
   }
@@ -80,6 +88,7 @@ export class ModelsController {
   @Post(':id/versions')
   @Authenticated({ roles: WRITE_ROLES })
   @AuditAction('model.version.upload')
+  @ApiOperation({ summary: 'Upload and validate a new version (not activated)' })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: uploadFormSchema })
   addVersion(@Param('id') id: string, @Req() request: FastifyRequest): Promise<VersionView> {
@@ -90,6 +99,7 @@ export class ModelsController {
   @HttpCode(200)
   @Authenticated({ roles: WRITE_ROLES })
   @AuditAction('model.version.activate')
+  @ApiOperation({ summary: 'Activate a version: hot swap when deployed (rollback = an earlier version)' })
   activate(@Param('id') id: string, @Param('version', VersionParamPipe) version: number): Promise<ModelView> {
     return this.lifecycle.activate(id, version);
   }

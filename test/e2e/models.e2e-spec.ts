@@ -121,6 +121,15 @@ describe('model store lifecycle (e2e)', () => {
     expect(existsSync(join(t.dataDir, 'models', id))).toBe(false);
   });
 
+  it('documents the routes in OpenAPI with the multipart form and the auth header', async () => {
+    const doc = await request(`${t.url}/docs-json`);
+    const upload = doc.body.paths['/api/v1/internal/models'].post;
+    expect(Object.keys(upload.requestBody.content)).toContain('multipart/form-data');
+    expect(upload.requestBody.content['multipart/form-data'].schema.properties.file).toMatchObject({ type: 'string', format: 'binary' });
+    expect(upload.security).toEqual([{ 'X-Auth-Token': [] }]);
+    expect(doc.body.paths['/api/v1/internal/models/{id}/versions/{version}/activate'].post).toBeDefined();
+  });
+
   it('detects formats: a TF.js graph model at the zip root, a SavedModel, and a TensorRT plan', async () => {
     const graph = writeTfjsGraphModel(join(work, 'graph'));
     const graphUpload = await uploadModel(t.url, token, { file: await zipDirectory(graph.dir, join(work, 'graph.zip')), name: 'graph-model' });
