@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,7 +79,16 @@ describe('model store: failed swaps, config changes and restarts (e2e)', () => {
     t = undefined;
 
     writeFileSync(join(dataDir, 'models', ids[2], 'v1', 'model.onnx'), Buffer.from('damaged while the server was down'));
+    // What a crash between "rename into models/" and "insert the row" leaves behind, plus a half upload.
+    mkdirSync(join(dataDir, 'models', 'ghost-model', 'v1'), { recursive: true });
+    writeFileSync(join(dataDir, 'models', 'ghost-model', 'v1', 'model.onnx'), 'orphan');
+    mkdirSync(join(dataDir, 'models', ids[1], 'v2'), { recursive: true });
+    mkdirSync(join(dataDir, 'tmp', 'interrupted-upload'), { recursive: true });
+    writeFileSync(join(dataDir, 'tmp', 'interrupted-upload', 'model.onnx'), 'partial');
     t = await startTestApp({}, dataDir);
+    expect(existsSync(join(dataDir, 'models', 'ghost-model'))).toBe(false);
+    expect(readdirSync(join(dataDir, 'models', ids[1]))).toEqual(['v1']);
+    expect(readdirSync(join(dataDir, 'tmp'))).toEqual([]);
     const readyStates: number[] = [];
     let ready = await request(`${t.url}/ready`);
     readyStates.push(ready.status);
