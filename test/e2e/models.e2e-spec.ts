@@ -64,11 +64,19 @@ describe('model store lifecycle (e2e)', () => {
     expect(served.status, JSON.stringify(served.body)).toBe(200);
     expect(served.body.version).toBe(1);
     expect(served.body.results[0].predictions).toHaveLength(2);
+    for (const prediction of served.body.results[0].predictions) expect(['a', 'b', 'c', 'd']).toContain(prediction.label);
+
+    // A config change reaches the serving model without a redeploy.
+    const patched = await modelAction(t.url, token, `/${id}`, { config: { task: 'classification', postprocess: { labels: ['w', 'x', 'y', 'z'], topK: 3 } } }, 'PATCH');
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    const relabelled = await infer(t.url, accessToken, id, { body: imageForm([chelseaPng()]) });
+    expect(relabelled.body.results[0].predictions).toHaveLength(3);
+    for (const prediction of relabelled.body.results[0].predictions) expect(['w', 'x', 'y', 'z']).toContain(prediction.label);
 
     const v2 = buildOnnxClassifier(join(work, 'classifier-v2.onnx'), { seed: 2 });
     const version2 = await uploadVersion(t.url, token, id, { file: v2.path });
     expect(version2.status).toBe(201);
-    expect(version2.body).toMatchObject({ version: 2, status: 'validated', active: false, config: { task: 'classification' } });
+    expect(version2.body).toMatchObject({ version: 2, status: 'validated', active: false, config: { task: 'classification', postprocess: { labels: ['w', 'x', 'y', 'z'] } } });
 
     const swapped = await modelAction(t.url, token, `/${id}/versions/2/activate`);
     expect(swapped.status).toBe(200);
