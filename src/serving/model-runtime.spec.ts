@@ -250,4 +250,27 @@ describe('ModelRuntime', () => {
     model.failWith = undefined;
     await expect(runtime.submit(input(2), { priority: 0, deadline: far(), rows: 1 })).resolves.toMatchObject({ batchRows: 1 });
   });
+
+  it('dispatches an item larger than a preferred size on its own rather than stalling', async () => {
+    const model = new FakeModel(8, true);
+    const runtime = new ModelRuntime('m', [model], 1, limits({ maxBatchSize: 8, maxQueueDelayMs: 10_000, preferredBatchSizes: [2] }));
+    const big = runtime.submit(input(5), { priority: 0, deadline: far(), rows: 3 });
+    await expect(big).resolves.toMatchObject({ batchRows: 3 });
+  });
+
+  it('answers INVALID_INPUT for a waiting item that a lowered maxBatchSize no longer fits', async () => {
+    const model = new FakeModel(8);
+    const runtime = new ModelRuntime('m', [model], 1, limits({ maxBatchSize: 4, maxQueueDelayMs: 0 }));
+    const blocker = runtime.submit(input(0), { priority: 0, deadline: far(), rows: 1 });
+    await until(() => model.calls.length === 1);
+    const wide = runtime.submit(input(1), { priority: 0, deadline: far(), rows: 4 });
+    const narrow = runtime.submit(input(2), { priority: 0, deadline: far(), rows: 1 });
+    runtime.updateLimits(limits({ maxBatchSize: 2, maxQueueDelayMs: 0 }));
+    model.releaseAll();
+    await expect(wide).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await until(() => model.calls.length === 2);
+    model.releaseAll();
+    await Promise.all([blocker, narrow]);
+    expect(model.calls).toEqual([[0], [2]]);
+  });
 });

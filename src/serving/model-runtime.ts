@@ -1,6 +1,6 @@
 import type { ExecuteResult, LoadedModel, NamedTensors } from '../../engines/sdk/index.js';
 import { ApiError } from '../common/api-error.js';
-import { QueueEntryBase, RequestQueue } from './request-queue.js';
+import { QueueEntry, RequestQueue } from './request-queue.js';
 
 export interface BatchingPolicy {
   maxBatchSize: number;
@@ -55,9 +55,8 @@ export interface RuntimeStats {
   batchRowHistogram: Record<number, number>;
 }
 
-interface PendingItem extends QueueEntryBase {
+interface PendingItem extends QueueEntry {
   inputs: NamedTensors;
-  rows: number;
   enqueuedAt: number;
   deadline: number;
   deadlineTimer?: NodeJS.Timeout;
@@ -261,11 +260,8 @@ export class ModelRuntime {
   /** Decides how many rows to dispatch now (0 = keep waiting) following the batching policy. */
   private rowsToDispatch(): number {
     const maxRows = this.pool.maxRows;
-    let waitingRows = 0;
-    for (const item of this.queue.toArray()) {
-      waitingRows += item.rows;
-      if (waitingRows >= maxRows) return maxRows;
-    }
+    const waitingRows = this.queue.waitingRows;
+    if (waitingRows >= maxRows) return maxRows;
     if (waitingRows === 0) return 0;
     if (this.draining) return waitingRows;
     const preferred = this.batching.preferredBatchSizes.filter((size) => size <= waitingRows && size <= maxRows);
@@ -305,18 +301,27 @@ export class ModelRuntime {
     }, Math.max(0, at - this.now()));
   }
 
-  /** Takes items in dispatch order up to `rows`, answering expired ones 504 instead of running them. */
+  /**
+   * Takes items in dispatch order up to `rows`, answering expired ones 504 instead of running them.
+   * Always takes at least one runnable item, so the dispatcher makes progress even when the next
+   * item is larger than a preferred batch size.
+   */
   private takeBatch(rows: number): PendingItem[] {
     const batch: PendingItem[] = [];
     let taken = 0;
     for (;;) {
       const next = this.queue.peek();
-      if (!next || taken + next.rows > rows) break;
+      if (!next || (batch.length > 0 && taken + next.rows > rows)) break;
       this.queue.shift();
       if (this.now() >= next.deadline) {
         this.settle(next, inferenceTimeout());
         this.stats.expiredItems++;
         this.observer.itemExpired?.();
+        continue;
+      }
+      if (next.rows > this.pool.maxRows) {
+        // Only possible after a reconfigure lowered the limit while the item waited.
+        this.settle(next, ApiError.badRequest('INVALID_INPUT', `The request carries ${next.rows} rows; this deployment now runs at most ${this.pool.maxRows} per call`));
         continue;
       }
       this.detach(next);

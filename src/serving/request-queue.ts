@@ -10,14 +10,27 @@ export interface QueueEntryBase {
   sequence: number;
 }
 
-export class RequestQueue<T extends QueueEntryBase> {
+export interface QueueEntry extends QueueEntryBase {
+  /** Batch rows the entry carries. */
+  rows: number;
+}
+
+export class RequestQueue<T extends QueueEntry> {
   private readonly entries: T[] = [];
+  /** The same entries in arrival order (a Set keeps insertion order and deletes in O(1)). */
+  private readonly arrivals = new Set<T>();
+  private rows = 0;
   private nextSequence = 0;
 
   constructor(public maxSize: number) {}
 
   get size(): number {
     return this.entries.length;
+  }
+
+  /** Total batch rows waiting. */
+  get waitingRows(): number {
+    return this.rows;
   }
 
   isFull(): boolean {
@@ -29,6 +42,8 @@ export class RequestQueue<T extends QueueEntryBase> {
     if (this.isFull()) return false;
     entry.sequence = this.nextSequence++;
     this.entries.splice(this.insertionIndex(entry), 0, entry);
+    this.arrivals.add(entry);
+    this.rows += entry.rows;
     return true;
   }
 
@@ -39,34 +54,30 @@ export class RequestQueue<T extends QueueEntryBase> {
 
   /** The entry that has waited longest (lowest sequence), whatever its priority. */
   oldest(): T | undefined {
-    let oldest: T | undefined;
-    for (const entry of this.entries) if (!oldest || entry.sequence < oldest.sequence) oldest = entry;
-    return oldest;
+    return this.arrivals.values().next().value;
   }
 
   shift(): T | undefined {
-    return this.entries.shift();
+    const entry = this.entries.shift();
+    if (entry) this.forget(entry);
+    return entry;
   }
 
   remove(entry: T): boolean {
-    const index = this.entries.indexOf(entry);
-    if (index < 0) return false;
-    this.entries.splice(index, 1);
+    if (!this.arrivals.has(entry)) return false;
+    this.entries.splice(this.entries.indexOf(entry), 1);
+    this.forget(entry);
     return true;
-  }
-
-  /** Removes and returns every entry matching `predicate`. */
-  removeWhere(predicate: (entry: T) => boolean): T[] {
-    const removed: T[] = [];
-    for (let index = this.entries.length - 1; index >= 0; index--) {
-      if (predicate(this.entries[index])) removed.unshift(...this.entries.splice(index, 1));
-    }
-    return removed;
   }
 
   /** Entries in dispatch order (a copy). */
   toArray(): T[] {
     return [...this.entries];
+  }
+
+  private forget(entry: T): void {
+    this.arrivals.delete(entry);
+    this.rows -= entry.rows;
   }
 
   private insertionIndex(entry: T): number {
