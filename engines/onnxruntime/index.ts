@@ -8,23 +8,19 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import {
   ENGINE_API_VERSION,
-  EngineError,
+  WorkerBackedEngine,
   WorkerModel,
-  tryDummyRun,
   workerSpawner,
   type Engine,
   type EngineContext,
+  type EngineErrorInfo,
   type EngineFactory,
   type LoadOptions,
-  type LoadedModel,
   type ModelArtifact,
   type ProbeResult,
-  type ValidationResult,
 } from '../sdk/index.js';
 
 const DEFAULT_MAX_BATCH = 32;
-/** validate() gives up on a model whose load or test run hangs (a hostile file can do that). */
-const VALIDATE_TIMEOUT_MS = 120_000;
 
 interface CudaSupport {
   available: boolean;
@@ -64,21 +60,16 @@ function versionOf(): string {
   }
 }
 
-class OnnxRuntimeEngine implements Engine {
+class OnnxRuntimeEngine extends WorkerBackedEngine implements Engine {
   readonly name = 'onnxruntime';
   readonly version = versionOf();
   readonly apiVersion = ENGINE_API_VERSION;
   readonly formats = ['onnx'] as const;
   private cuda: CudaSupport = { available: false, reason: 'not probed yet' };
   private readonly spawn = workerSpawner(import.meta.url, 'worker');
-  /** Models still loaded, so shutdown() can stop their workers. */
-  private readonly live = new Set<WorkerModel>();
 
-  private readonly validateTimeoutMs: number;
-
-  constructor(private readonly context: EngineContext) {
-    const configured = Number(context.config.validateTimeoutMs);
-    this.validateTimeoutMs = Number.isFinite(configured) && configured > 0 ? configured : VALIDATE_TIMEOUT_MS;
+  constructor(context: EngineContext) {
+    super(context);
   }
 
   async probe(): Promise<ProbeResult> {
@@ -89,42 +80,12 @@ class OnnxRuntimeEngine implements Engine {
       : { available: true, backend: 'cpu', devices: ['cpu'], reason: this.cuda.reason };
   }
 
-  async validate(artifact: ModelArtifact): Promise<ValidationResult> {
-    const warnings: string[] = [];
+  protected checkArtifact(artifact: ModelArtifact): EngineErrorInfo | undefined {
     const unreadable = checkFile(artifact.path);
-    if (unreadable) return { ok: false, error: { code: 'MODEL_UNREADABLE', message: unreadable }, warnings };
-    let model: WorkerModel | undefined;
-    try {
-      model = await this.open(artifact, { intraOpThreads: 1, interOpThreads: 1 }, this.validateTimeoutMs);
-    } catch (error) {
-      return { ok: false, error: describe(error, 'MODEL_UNREADABLE'), warnings };
-    }
-    try {
-      if (model.maxBatchSize <= 1) warnings.push('the model has no dynamic batch dimension: requests run one at a time');
-      const failure = await tryDummyRun(model.signature, (inputs) => model!.runOnce(inputs, this.validateTimeoutMs));
-      if (failure) return { ok: false, error: { code: 'DUMMY_RUN_FAILED', message: `a test run on zero inputs failed: ${failure.message}` }, warnings };
-      return { ok: true, signature: model.signature, warnings };
-    } finally {
-      await model.dispose();
-    }
+    return unreadable ? { code: 'MODEL_UNREADABLE', message: unreadable } : undefined;
   }
 
-  async shutdown(): Promise<void> {
-    await Promise.all([...this.live].map((model) => model.dispose()));
-  }
-
-  private track(model: WorkerModel): void {
-    this.live.add(model);
-    model.onDispose(() => this.live.delete(model));
-  }
-
-  async load(artifact: ModelArtifact, options: LoadOptions): Promise<LoadedModel> {
-    const unreadable = checkFile(artifact.path);
-    if (unreadable) throw new EngineError('MODEL_UNREADABLE', unreadable);
-    return this.open(artifact, options);
-  }
-
-  private async open(artifact: ModelArtifact, options: LoadOptions, loadTimeoutMs?: number): Promise<WorkerModel> {
+  protected async openWorker(artifact: ModelArtifact, options: LoadOptions, loadTimeoutMs?: number): Promise<WorkerModel> {
     const wantsCuda = this.cuda.available && (options.device === undefined || options.device.startsWith('cuda'));
     const payload = {
       path: artifact.path,
@@ -133,9 +94,7 @@ class OnnxRuntimeEngine implements Engine {
       executionProviders: wantsCuda ? ['cuda', 'cpu'] : ['cpu'],
     };
     this.context.logger.debug('loading ONNX model', { path: artifact.path, providers: payload.executionProviders });
-    const model = await WorkerModel.open(this.spawn, payload, options.maxBatchSize ?? DEFAULT_MAX_BATCH, loadTimeoutMs);
-    this.track(model);
-    return model;
+    return WorkerModel.open(this.spawn, payload, options.maxBatchSize ?? DEFAULT_MAX_BATCH, loadTimeoutMs);
   }
 }
 
@@ -148,11 +107,6 @@ function checkFile(path: string): string | undefined {
   } catch {
     return 'the model file does not exist';
   }
-}
-
-function describe(error: unknown, fallback: string): { code: string; message: string } {
-  if (error instanceof EngineError) return { code: error.code, message: error.message };
-  return { code: fallback, message: error instanceof Error ? error.message : String(error) };
 }
 
 export const createEngine: EngineFactory = (context) => new OnnxRuntimeEngine(context);
