@@ -60,6 +60,30 @@ describe('model store: failed swaps, config changes and restarts (e2e)', () => {
     expect(revalidated.body.validation.ok).toBe(true);
   });
 
+  it('marks a model failed when its first deploy cannot load, and deploys it once fixed', async () => {
+    const app = t ?? (t = await startTestApp({}, dataDir));
+    const token = await loginAs(app.url, TEST_ADMIN.username, TEST_ADMIN.password);
+    const good = buildOnnxAdd(join(work, 'fixable.onnx'));
+    const created = await uploadModel(app.url, token, { file: good.path, name: 'fixable' });
+    const id = created.body.id as string;
+    const stored = join(app.dataDir, 'models', id, 'v1', 'model.onnx');
+    writeFileSync(stored, Buffer.from('broken on disk'));
+    const failed = await modelAction(app.url, token, `/${id}/deploy`);
+    expect(failed.status).toBe(422);
+    expect(failed.body.error.code).toBe('DEPLOY_FAILED');
+    expect(failed.body.error.details.reason).toBeTruthy();
+    const afterFailure = await get(app, token, id);
+    expect(afterFailure.body).toMatchObject({ status: 'failed' });
+    expect(afterFailure.body.statusReason).toBeTruthy();
+    expect((await modelAction(app.url, token, `/${id}/undeploy`)).body.error.code).toBe('MODEL_NOT_DEPLOYED');
+
+    buildOnnxAdd(stored);
+    const retried = await modelAction(app.url, token, `/${id}/deploy`);
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ status: 'deployed', statusReason: null });
+    expect((await modelAction(app.url, token, `/${id}?force=true`, undefined, 'DELETE')).status).toBe(204);
+  });
+
   it('restores deployed models at boot, /ready answering 200 only once they serve; a broken one becomes failed', async () => {
     const first = t ?? (await startTestApp({}, dataDir));
     const token = await loginAs(first.url, TEST_ADMIN.username, TEST_ADMIN.password);
