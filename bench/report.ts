@@ -109,9 +109,9 @@ export function renderMarkdown(results: BenchResults): string {
     const rejected = o.load.latencyByStatusMs['503'];
     const ok = o.load.latencyByStatusMs['200'];
     lines.push('#### Overload', '');
-    lines.push(`${o.model}, batching on: measured capacity ${o.capacityRps} req/s, offered ${o.offeredRps} req/s (open loop, ${o.connections} connections, ${o.load.durationSeconds} s).`, '');
-    lines.push('| served 2xx/s | 503 count | 503 latency p50 / p95 / p99 ms | 200 latency p50 / p95 / p99 ms | other errors | server RSS before → peak |', '|---:|---:|---|---|---:|---|');
-    lines.push(`| ${o.load.successPerSecond} | ${rejected?.count ?? 0} | ${rejected ? `${rejected.p50} / ${rejected.p95} / ${rejected.p99}` : 'n/a'} | ${ok ? `${ok.p50} / ${ok.p95} / ${ok.p99}` : 'n/a'} | ${o.load.errors + o.load.timeouts} | ${mib(o.rssBeforeBytes)} → ${mib(o.peakRssBytes)} |`, '');
+    lines.push(`${o.model}, batching on: measured capacity ${o.capacityRps} req/s, offered ${o.offeredRps} req/s (open loop, up to ${o.connections} connections, ${o.load.durationSeconds} s).`, '');
+    lines.push('| answered req/s | served 2xx/s | 503 count | 503 latency p50 / p95 / p99 ms | 200 latency p50 / p95 / p99 ms | other errors | server RSS before → peak |', '|---:|---:|---:|---|---|---:|---|');
+    lines.push(`| ${o.load.requestsPerSecond} | ${o.load.successPerSecond} | ${rejected?.count ?? 0} | ${rejected ? `${rejected.p50} / ${rejected.p95} / ${rejected.p99}` : 'n/a'} | ${ok ? `${ok.p50} / ${ok.p95} / ${ok.p99}` : 'n/a'} | ${o.load.errors + o.load.timeouts} | ${mib(o.rssBeforeBytes)} → ${mib(o.peakRssBytes)} |`, '');
   }
   if (results.memory) {
     const r = results.memory;

@@ -73,7 +73,9 @@ describe('per-model statistics and inference metrics follow real traffic', () =>
     expect(res.status).toBe(200);
     const body = res.body;
     expect(body.requests.success).toBe(sent);
-    expect(body.requests.total).toBe(body.requests.success + body.requests.errors);
+    expect(body.requests.total).toBe(sent + 1);
+    expect(body.requests.errors).toBe(1);
+    expect(body.errorsByCode).toEqual({ [bad.body.error.code]: 1 });
     const batched = Object.entries(body.batchSizes as Record<string, number>).reduce((total, [size, count]) => total + Number(size) * count, 0);
     expect(batched).toBe(sent);
     expect(body.latencyMs.compute.samples).toBe(sent);
