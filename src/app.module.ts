@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from './config/app-config.js';
 import { CoreModule } from './core.module.js';
 import { dataSourceOptions } from './database/data-source-options.js';
+import { DatabaseModule } from './database/database.module.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import { HealthController } from './health/health.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
@@ -26,6 +27,7 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.storage.dataDir), autoLoadEntities: true }),
+        DatabaseModule,
         MetricsModule,
         AuthModule,
         UsersModule,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
+import { SerialTransactions } from '../database/serial-transactions.js';
 import { ModelEntity, ModelStatus, ModelVersionEntity } from './model.entity.js';
 
 export interface ModelListFilter {
@@ -11,23 +12,13 @@ export interface ModelListFilter {
   offset: number;
 }
 
-// The sqlite3 driver runs every query on one connection, so two overlapping transactions would
-// nest ("cannot start a transaction within a transaction"); ours take turns.
-let transactionTail: Promise<unknown> = Promise.resolve();
-
-function serialised<T>(work: () => Promise<T>): Promise<T> {
-  const run = transactionTail.catch(() => undefined).then(work);
-  transactionTail = run;
-  return run;
-}
-
 /** Every database access of the model store. */
 @Injectable()
 export class ModelRepository {
   constructor(
     @InjectRepository(ModelEntity) private readonly models: Repository<ModelEntity>,
     @InjectRepository(ModelVersionEntity) private readonly versions: Repository<ModelVersionEntity>,
-    private readonly dataSource: DataSource,
+    private readonly transactions: SerialTransactions,
   ) {}
 
   findById(id: string): Promise<ModelEntity | null> {
@@ -56,21 +47,17 @@ export class ModelRepository {
 
   /** A new model and its first version, in one transaction. */
   async createWithVersion(model: ModelEntity, version: ModelVersionEntity): Promise<void> {
-    await serialised(() =>
-      this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (manager) => {
         await manager.insert(ModelEntity, model);
         await manager.insert(ModelVersionEntity, version);
-      }),
-    );
+    });
   }
 
   async insertVersion(version: ModelVersionEntity, touch: { id: string; updatedAt: string }): Promise<void> {
-    await serialised(() =>
-      this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (manager) => {
         await manager.insert(ModelVersionEntity, version);
         await manager.update(ModelEntity, { id: touch.id }, { updatedAt: touch.updatedAt });
-      }),
-    );
+    });
   }
 
   async update(id: string, changes: Partial<ModelEntity>): Promise<void> {
@@ -95,12 +82,10 @@ export class ModelRepository {
   }
 
   async delete(id: string): Promise<void> {
-    await serialised(() =>
-      this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (manager) => {
         await manager.delete(ModelVersionEntity, { modelId: id });
         await manager.delete(ModelEntity, { id });
-      }),
-    );
+    });
   }
 
   /** modelId → versions that have rows; boot cleanup keeps exactly these directories. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { SerialTransactions } from '../database/serial-transactions.js';
 import { AccessTokenEntity } from './access-token.entity.js';
 import type { AccessTokenRecord, AccessTokenStatus } from './access-token.types.js';
 
@@ -43,6 +44,7 @@ export class TypeOrmAccessTokenRepository extends AccessTokenRepository {
   constructor(
     @InjectRepository(AccessTokenEntity) private readonly tokens: Repository<AccessTokenEntity>,
     private readonly dataSource: DataSource,
+    private readonly transactions: SerialTransactions,
   ) {
     super();
   }
@@ -107,7 +109,7 @@ export class TypeOrmAccessTokenRepository extends AccessTokenRepository {
   }
 
   async recordUsage(increments: readonly UsageIncrement[], lastUsed: ReadonlyMap<string, string>): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (manager) => {
       for (const increment of increments) {
         // A token deleted from the table meanwhile simply loses its counts (no foreign-key error).
         await manager.query(

@@ -1,3 +1,4 @@
+import { SerialTransactions } from '../../src/database/serial-transactions.js';
 import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,7 +58,7 @@ describe('model repository and public catalog on SQLite (migrations applied)', (
     dir = mkdtempSync(join(tmpdir(), 'modelport-medium-models-'));
     dataSource = new DataSource(dataSourceOptions(dir, [ModelEntity, ModelVersionEntity]));
     await dataSource.initialize();
-    repository = new ModelRepository(dataSource.getRepository(ModelEntity), dataSource.getRepository(ModelVersionEntity), dataSource);
+    repository = new ModelRepository(dataSource.getRepository(ModelEntity), dataSource.getRepository(ModelVersionEntity), new SerialTransactions(dataSource));
     catalog = new ModelStoreCatalog(dataSource);
     await Promise.all([
       repository.createWithVersion(model('m-deployed', 'resnet', 'deployed', { description: 'image classifier 100%' }), version('m-deployed', 1)),

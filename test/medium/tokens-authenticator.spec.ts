@@ -1,3 +1,4 @@
+import { SerialTransactions } from '../../src/database/serial-transactions.js';
 import { rmSync } from 'node:fs';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
@@ -69,7 +70,7 @@ interface Harness {
 async function openHarness(dataDir: string, clock = new MovableClock(), trustedProxies: string[] = []): Promise<Harness> {
   const dataSource = new DataSource(dataSourceOptions(dataDir, [AccessTokenEntity, AccessTokenUsageEntity]));
   await dataSource.initialize();
-  const repository = new CountingRepository(dataSource.getRepository(AccessTokenEntity), dataSource);
+  const repository = new CountingRepository(dataSource.getRepository(AccessTokenEntity), dataSource, new SerialTransactions(dataSource));
   const secrets = new TokenSecrets();
   const state = new TokenGuardState();
   const usage = new TokenUsageTracker(repository, clock);
