@@ -29,6 +29,7 @@ interface Plan {
   limitBatchSizes: number[];
   limitLoops: number[];
   overloadSeconds: number;
+  /** Upper bound; autocannon gives each connection at least 1 req/s, so the offered rate sets the count. */
   overloadConnections: number;
   overloadModel: 'mobilenetv2' | 'tiny32';
   deployCycles: number;
@@ -44,7 +45,7 @@ const FULL: Plan = {
   limitBatchSizes: [1, 4, 8],
   limitLoops: [1, 2],
   overloadSeconds: 10,
-  overloadConnections: 400,
+  overloadConnections: 1000,
   overloadModel: 'mobilenetv2',
   deployCycles: 100,
 };
@@ -59,7 +60,7 @@ const SMOKE: Plan = {
   limitBatchSizes: [1, 4],
   limitLoops: [1],
   overloadSeconds: 2,
-  overloadConnections: 64,
+  overloadConnections: 400,
   overloadModel: 'tiny32',
   deployCycles: 3,
 };
@@ -196,6 +197,8 @@ async function runPlatform(context: Context, models: BuiltModel[], results: Map<
       const id = modelIds.get(overloadModel.name)!;
       await client.deploy(id, BATCHED);
       const offered = Math.ceil(capacity * 3);
+      // More waiting requests than the queue holds (100) plus a batch, so the excess must be refused.
+      const connections = Math.min(context.plan.overloadConnections, offered);
       log(`overload: ${overloadModel.name} at ${offered} req/s offered (capacity ${capacity})`);
       const rssBefore = readRss(pid).rssBytes;
       const watcher = watchRss(pid);
@@ -203,13 +206,13 @@ async function runPlatform(context: Context, models: BuiltModel[], results: Map<
         url: inferenceUrl(id),
         headers: { 'X-Access-Token': accessToken, 'content-type': `multipart/form-data; boundary=${context.boundary}` },
         bodyFiles: context.bodyFiles,
-        connections: context.plan.overloadConnections,
+        connections,
         durationSeconds: context.plan.overloadSeconds,
         overallRate: offered,
         timeoutSeconds: 30,
       });
       const peak = watcher.stop();
-      out.overload = { model: overloadModel.name, capacityRps: capacity, offeredRps: offered, connections: context.plan.overloadConnections, load, peakRssBytes: peak, rssBeforeBytes: rssBefore };
+      out.overload = { model: overloadModel.name, capacityRps: capacity, offeredRps: offered, connections, load, peakRssBytes: peak, rssBeforeBytes: rssBefore };
       log(`  served ${load.successPerSecond}/s, 503s: ${load.latencyByStatusMs['503']?.count ?? 0}, peak RSS ${(peak / 1048576).toFixed(0)} MiB`);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       await client.undeploy(id);
