@@ -13,8 +13,11 @@ export interface LimitRun {
   /** Independent decode→run loops sharing one session (2 lets decoding overlap inference). */
   loops: number;
   imagesPerSecond: number;
-  /** Time for one image through decode + run, amortised per batch. */
+  /** Time for one batch through decode + run. */
   batchLatencyMs: LatencySummary;
+  /** Medians per batch of the two stages. */
+  decodeMsP50: number;
+  runMsP50: number;
 }
 
 export interface LimitOptions {
@@ -59,6 +62,8 @@ export async function measureLimit(options: LimitOptions): Promise<{ runs: Limit
 async function runLoops(session: ort.InferenceSession, options: LimitOptions, batchSize: number, loops: number, durationMs: number): Promise<LimitRun> {
   const plane = 3 * options.size * options.size;
   const latencies: number[] = [];
+  const decodeTimes: number[] = [];
+  const runTimes: number[] = [];
   let processed = 0;
   let cursor = 0;
   const started = performance.now();
@@ -73,8 +78,11 @@ async function runLoops(session: ort.InferenceSession, options: LimitOptions, ba
           return decodeToChw(image.data, options.size, options.norm, input, slot * plane);
         }),
       );
+      const decoded = performance.now();
+      decodeTimes.push(decoded - batchStart);
       const tensor = new ort.Tensor('float32', input, [batchSize, 3, options.size, options.size]);
       const output = await session.run({ [options.inputName]: tensor });
+      runTimes.push(performance.now() - decoded);
       const logits = output[options.outputName].data as Float32Array;
       for (let row = 0; row < batchSize; row += 1) topK(logits, row * options.classes, options.classes, 5);
       latencies.push(performance.now() - batchStart);
@@ -83,5 +91,5 @@ async function runLoops(session: ort.InferenceSession, options: LimitOptions, ba
   };
   await Promise.all(Array.from({ length: loops }, loop));
   const elapsedSeconds = (performance.now() - started) / 1000;
-  return { batchSize, loops, imagesPerSecond: Math.round((processed / elapsedSeconds) * 10) / 10, batchLatencyMs: summarize(latencies) };
+  return { batchSize, loops, imagesPerSecond: Math.round((processed / elapsedSeconds) * 10) / 10, batchLatencyMs: summarize(latencies), decodeMsP50: summarize(decodeTimes).p50, runMsP50: summarize(runTimes).p50 };
 }

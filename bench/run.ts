@@ -16,6 +16,7 @@ import { buildTinyClassifier } from './models/tiny-classifier.js';
 import { PlatformClient } from './platform-client.js';
 import { renderProfileMarkdown, summarizeProfile } from './profile-summary.js';
 import { IMAGENET_MEAN, IMAGENET_STD } from './preprocess.js';
+import { summarize } from './stats.js';
 import { freePort, readRss, runLoad, ServerProcess, startNodeServer, watchRss } from './processes.js';
 import { BenchResults, ModelResults, renderMarkdown } from './report.js';
 
@@ -183,6 +184,7 @@ async function runPlatform(context: Context, models: BuiltModel[], results: Map<
         const probe = context.images[0];
         await client.infer(id, accessToken, multipartBody(probe, context.boundary), `multipart/form-data; boundary=${context.boundary}`);
         log(`platform, ${model.name}, batching ${label === 'batched' ? 'on (max 8, 3 ms)' : 'off'}`);
+        if (label === 'unbatched') entry.platform.breakdown = await probeBreakdown(context, client, id, accessToken);
         const before = await client.stats(id);
         entry.platform[label] = await loadSeries(context, inferenceUrl(id), { 'X-Access-Token': accessToken });
         const after = await client.stats(id);
@@ -238,6 +240,24 @@ async function runPlatform(context: Context, models: BuiltModel[], results: Map<
     await server.stop();
     rmSync(platform.dataDir, { recursive: true, force: true });
   }
+}
+
+/** Sequential requests at concurrency 1: the server's own timing fields against what the client saw. */
+async function probeBreakdown(context: Context, client: PlatformClient, modelId: string, accessToken: string): Promise<Record<string, number>> {
+  const count = context.plan.mode === 'smoke' ? 5 : 40;
+  const samples: Record<string, number[]> = { clientMs: [], serverTotalMs: [], preprocessMs: [], queueMs: [], inferenceMs: [], postprocessMs: [] };
+  for (let index = 0; index < count; index += 1) {
+    const image = context.images[index % context.images.length];
+    const started = performance.now();
+    const response = await client.infer(modelId, accessToken, multipartBody(image, context.boundary), `multipart/form-data; boundary=${context.boundary}`);
+    samples.clientMs.push(performance.now() - started);
+    const timing = response.timing ?? {};
+    samples.serverTotalMs.push(timing.totalMs ?? 0);
+    for (const key of ['preprocessMs', 'queueMs', 'inferenceMs', 'postprocessMs']) samples[key].push(timing[key] ?? 0);
+  }
+  const medians = Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, summarize(values).p50]));
+  medians.outsidePipelineMs = Math.round((medians.clientMs - medians.serverTotalMs) * 100) / 100;
+  return medians;
 }
 
 async function main(): Promise<void> {
