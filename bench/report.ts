@@ -8,6 +8,8 @@ export interface ModelResults {
   fileBytes: number;
   limit?: { runs: LimitRun[]; best: LimitRun };
   naive?: LoadResult[];
+  /** Median client-side latency of sequential requests to the naive server. */
+  naiveClientMsP50?: number;
   platform?: { batched: LoadResult[]; unbatched: LoadResult[]; statsAfter?: { batched?: unknown; unbatched?: unknown }; breakdown?: Record<string, number> };
 }
 
@@ -73,12 +75,12 @@ export function renderMarkdown(results: BenchResults): string {
   lines.push('');
 
   lines.push('#### Where one request\'s time goes (medians, concurrency 1)', '');
-  lines.push('| model | limit: decode+preprocess | limit: session.run | platform: client-side total | platform: preprocess | queue | inference (worker) | postprocess | outside the pipeline (HTTP, multipart, auth, routing, serialization) |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| model | limit: decode+preprocess | limit: session.run | naive server: client-side total | platform: client-side total | platform: preprocess | queue | inference (worker) | postprocess | outside the pipeline (HTTP, multipart, auth, routing, serialization) |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const model of results.models) {
     const single = model.limit?.runs.find((run) => run.batchSize === 1 && run.loops === 1);
     const b = model.platform?.breakdown;
     const cell = (value: number | undefined) => (value === undefined ? 'n/a' : `${value} ms`);
-    lines.push(`| ${model.name} | ${cell(single?.decodeMsP50)} | ${cell(single?.runMsP50)} | ${cell(b?.clientMs)} | ${cell(b?.preprocessMs)} | ${cell(b?.queueMs)} | ${cell(b?.inferenceMs)} | ${cell(b?.postprocessMs)} | ${cell(b?.outsidePipelineMs)} |`);
+    lines.push(`| ${model.name} | ${cell(single?.decodeMsP50)} | ${cell(single?.runMsP50)} | ${cell(model.naiveClientMsP50)} | ${cell(b?.clientMs)} | ${cell(b?.preprocessMs)} | ${cell(b?.queueMs)} | ${cell(b?.inferenceMs)} | ${cell(b?.postprocessMs)} | ${cell(b?.outsidePipelineMs)} |`);
   }
   lines.push('');
 

@@ -81,11 +81,13 @@ function projectRoot(): string {
 }
 
 function parseArgs(argv: string[]): { plan: Plan; outDir?: string; profileDir?: string; threads: ThreadSettings; parts: Set<string> } {
-  const plan = argv.includes('--smoke') ? SMOKE : FULL;
   const value = (flag: string) => {
     const index = argv.indexOf(flag);
     return index >= 0 ? argv[index + 1] : undefined;
   };
+  const base = argv.includes('--smoke') ? SMOKE : FULL;
+  const models = value('--models')?.split(',').filter((name): name is Plan['models'][number] => name === 'mobilenetv2' || name === 'tiny32');
+  const plan: Plan = models?.length ? { ...base, models } : base;
   const cores = os.cpus().length;
   return {
     plan,
@@ -127,7 +129,22 @@ async function loadSeries(context: Context, url: string, headers: Record<string,
   return results;
 }
 
-async function runNaive(context: Context, model: BuiltModel): Promise<LoadResult[]> {
+/** Sequential fetches at concurrency 1, measured the same way as the platform's breakdown probe. */
+async function probeClientLatency(context: Context, url: string, headers: Record<string, string>): Promise<number> {
+  const count = context.plan.mode === 'smoke' ? 5 : 40;
+  const times: number[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const body = multipartBody(context.images[index % context.images.length], context.boundary);
+    const started = performance.now();
+    const response = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': `multipart/form-data; boundary=${context.boundary}` }, body: new Uint8Array(body) });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`probe request failed with ${response.status}`);
+    times.push(performance.now() - started);
+  }
+  return summarize(times).p50;
+}
+
+async function runNaive(context: Context, model: BuiltModel, entry: ModelResults): Promise<LoadResult[]> {
   const port = await freePort();
   const server = await startNodeServer(join(context.root, 'dist', 'bench', 'naive-server.js'), [], {
     NAIVE_MODEL_PATH: model.path,
@@ -140,6 +157,7 @@ async function runNaive(context: Context, model: BuiltModel): Promise<LoadResult
   }, port, '/health');
   try {
     log(`naive server, ${model.name}`);
+    entry.naiveClientMsP50 = await probeClientLatency(context, `${server.url}/predict`, {});
     return await loadSeries(context, `${server.url}/predict`, {});
   } finally {
     await server.stop();
@@ -318,7 +336,8 @@ async function main(): Promise<void> {
 
     for (const model of parts.has('naive') ? models : []) {
       try {
-        results.get(model.name)!.naive = await runNaive(context, model);
+        const entry = results.get(model.name)!;
+        entry.naive = await runNaive(context, model, entry);
       } catch (error) {
         out.problems.push(`naive server (${model.name}): ${(error as Error).message}`);
       }
