@@ -98,6 +98,15 @@ function parseArgs(argv: string[]): { plan: Plan; outDir?: string; profileDir?: 
   };
 }
 
+/** The "model name" line of /proc/cpuinfo (Linux); undefined elsewhere. */
+function cpuModelName(): string | undefined {
+  try {
+    return /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim();
+  } catch {
+    return undefined;
+  }
+}
+
 function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
@@ -287,7 +296,7 @@ async function main(): Promise<void> {
   const out: BenchResults = {
     startedAt: startedAt.toISOString(),
     mode: plan.mode,
-    machine: { cpuModel: cpus[0]?.model.trim() ?? 'unknown', cores: cpus.length, memoryBytes: os.totalmem(), node: process.version, platform: `${process.platform}-${process.arch}` },
+    machine: { cpuModel: cpuModelName() ?? cpus[0]?.model.trim() ?? 'unknown', cores: cpus.length, memoryBytes: os.totalmem(), node: process.version, platform: `${process.platform}-${process.arch}` },
     threads,
     settings: { plan, batched: BATCHED, unbatched: UNBATCHED, preprocessing: 'sharp stretch resize, RGB, ImageNet mean/std, float32 NCHW' },
     models: [],
