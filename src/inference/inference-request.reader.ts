@@ -95,6 +95,17 @@ export async function readInferenceBody(request: FastifyRequest, limits: ReaderL
 }
 
 async function readMultipart(request: FastifyRequest, limits: ReaderLimits, query: z.infer<typeof queryOptionsSchema>): Promise<InferenceBody> {
+  try {
+    return await readMultipartParts(request, limits, query);
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (error instanceof ApiError || (typeof code === 'string' && code.startsWith('FST_'))) throw error;
+    // busboy's own parse errors (truncated body, missing boundary, bad part headers).
+    throw ApiError.badRequest('INVALID_INPUT', 'The multipart body is malformed or truncated');
+  }
+}
+
+async function readMultipartParts(request: FastifyRequest, limits: ReaderLimits, query: z.infer<typeof queryOptionsSchema>): Promise<InferenceBody> {
   const images: Buffer[] = [];
   const fields: Record<string, string> = {};
   let totalBytes = 0;

@@ -73,6 +73,14 @@ describe('queueing and batching over HTTP with real ONNX models', () => {
     expect(rows).toBe(8);
     expect(Math.max(...Object.keys(histogram).map(Number))).toBeGreaterThan(1);
     expect(stats(id).batches).toBeLessThan(8);
+    // The same batches reach the Prometheus series.
+    const metrics = await request(`${t.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    const batchCount = new RegExp(`modelport_batch_size_count\\{model="${id}"\\} (\\d+)`).exec(metrics.body)?.[1];
+    expect(Number(batchCount)).toBe(stats(id).batches);
+    const batchSum = new RegExp(`modelport_batch_size_sum\\{model="${id}"\\} (\\d+)`).exec(metrics.body)?.[1];
+    expect(Number(batchSum)).toBe(8);
+    expect(metrics.body).toContain(`modelport_inference_requests_total{model="${id}",outcome="success"} 8`);
   });
 
   it('the images of one request are queue items batched into one engine call', async () => {

@@ -127,6 +127,13 @@ describe('inference over HTTP: body kinds, options, results and errors', () => {
     expect(anonymous.status).toBe(401);
   });
 
+  it('documents the inference and v2 routes with the access-token scheme', async () => {
+    const spec = await request(`${t.url}/docs-json`);
+    expect(spec.body.paths['/api/v1/inference/{modelId}'].post.security).toEqual([{ 'X-Access-Token': [] }]);
+    expect(spec.body.paths['/v2/models/{name}/infer'].post.security).toEqual([{ 'X-Access-Token': [] }]);
+    expect(spec.body.paths['/v2/health/live'].get.security).toBeUndefined();
+  });
+
   it('415 for bodies that are neither multipart nor JSON', async () => {
     const text = await infer(t.url, token, classifierId, { body: 'hello', headers: { 'content-type': 'text/plain' } });
     expect([text.status, text.body.error.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
@@ -185,6 +192,29 @@ describe('inference over HTTP: body kinds, options, results and errors', () => {
     expect([secondBad.status, secondBad.body.error.code, secondBad.body.error.details?.index]).toEqual([400, 'INVALID_IMAGE', 1]);
     const stillUp = await infer(t.url, token, classifierId, { body: imageForm([chelseaPng()]) });
     expect(stillUp.status).toBe(200);
+  });
+
+  it('hostile multipart forms are refused cleanly', async () => {
+    const wrongField = new FormData();
+    wrongField.append('file', new Blob([new Uint8Array(chelseaPng())]), 'cat.png');
+    const wrong = await infer(t.url, token, classifierId, { body: wrongField });
+    expect([wrong.status, wrong.body.error.code]).toEqual([400, 'INVALID_INPUT']);
+    const noImage = new FormData();
+    noImage.append('topK', '2');
+    const empty = await infer(t.url, token, classifierId, { body: noImage });
+    expect([empty.status, empty.body.error.code]).toEqual([400, 'INVALID_INPUT']);
+    const broken = await infer(t.url, token, classifierId, {
+      body: '--xyz\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\n\r\nnot closed',
+      headers: { 'content-type': 'multipart/form-data; boundary=xyz' },
+    });
+    expect([broken.status, broken.body.error.code]).toEqual([400, 'INVALID_INPUT']);
+    const noBoundary = await infer(t.url, token, classifierId, { body: 'whatever', headers: { 'content-type': 'multipart/form-data' } });
+    expect(noBoundary.status).toBeGreaterThanOrEqual(400);
+    expect(noBoundary.status).toBeLessThan(500);
+    const tooManyFields = imageForm([chelseaPng()], Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}`, 'x'])));
+    const fields = await infer(t.url, token, classifierId, { body: tooManyFields });
+    expect([fields.status, fields.body.error.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    expect((await infer(t.url, token, classifierId, { body: imageForm([chelseaPng()]) })).status).toBe(200);
   });
 
   it('accepts an animated GIF (first frame), JPEG, WebP, TIFF and EXIF-rotated images', async () => {
