@@ -222,3 +222,37 @@ describe('queueing and batching over HTTP with real ONNX models', () => {
     expect(t.app.get(DeploymentManager).deployedVersion(id)).toBe(2);
   });
 });
+
+describe('graceful shutdown', () => {
+  it('requests queued when the app closes still get their answers', async () => {
+    const t = await startTestApp();
+    const work = mkdtempSync(join(tmpdir(), 'inference-shutdown-'));
+    try {
+      const admin = await loginAs(t.url, TEST_ADMIN.username, TEST_ADMIN.password);
+      const token = await issueAccessToken(t.url, admin);
+      buildOnnxClassifier(join(work, 'slow.onnx'), { size: 640, classes: 3, filters: 256 });
+      const id = await uploadAndDeploy(t.url, admin, {
+        file: join(work, 'slow.onnx'),
+        name: 'slow',
+        config: { task: 'classification' },
+        overrides: { instances: 1, batching: { maxBatchSize: 1, maxQueueDelayMs: 0 } },
+      });
+      const photo = await sharp(chelseaPng()).resize(160, 120).png().toBuffer();
+      const manager = t.app.get(DeploymentManager);
+      const pending = infer(t.url, token, id, { body: imageForm(new Array(6).fill(photo)) });
+      const end = Date.now() + 10_000;
+      while ((manager.stats(id)?.queueDepth ?? 0) + (manager.stats(id)?.inFlightBatches ?? 0) < 6) {
+        if (Date.now() > end) throw new Error('request never queued');
+        await tick(2);
+      }
+      const closing = t.close();
+      const res = await pending;
+      expect(res.status).toBe(200);
+      expect(res.body.results).toHaveLength(6);
+      await closing;
+      expect(manager.list()).toEqual([]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
