@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOnnxAdd, buildOnnxClassifier, expectedAddOutput } from '../fixtures/models/index.js';
+import { buildOnnxAdd, buildOnnxClassifier, expectedAddOutput, writeTfjsLayersModel, zipDirectory } from '../fixtures/models/index.js';
+import { chelseaPng, imageForm, infer } from '../serving/serving-helpers.js';
 import { loginAs } from '../helpers/auth.js';
 import { request, startTestApp, TEST_ADMIN, TestApp } from '../helpers/test-app.js';
 import { issueAccessToken, uploadAndDeploy } from '../serving/serving-helpers.js';
@@ -107,5 +108,25 @@ describe('KServe v2 / Open Inference Protocol', () => {
     expect(noToken.body).toMatchObject({ error: expect.any(String), code: expect.stringMatching(/^ACCESS_TOKEN/) });
     const noTokenMetadata = await v2('/models/adder');
     expect(noTokenMetadata.status).toBe(401);
+  });
+
+  it('a TF.js layers model: tensorflow_tfjs platform, NHWC images over REST and tensors over v2', async () => {
+    const dir = join(work, 'tfjs');
+    await writeTfjsLayersModel(dir, { size: 8, classes: 3 });
+    const zip = await zipDirectory(dir, join(work, 'tfjs.zip'));
+    const admin = await loginAs(t.url, TEST_ADMIN.username, TEST_ADMIN.password);
+    const id = await uploadAndDeploy(t.url, admin, { file: zip, name: 'tfjs-cls', config: { task: 'classification' } });
+    const metadata = await v2('/models/tfjs-cls', { headers: bearer() });
+    expect(metadata.status, JSON.stringify(metadata.body)).toBe(200);
+    expect(metadata.body).toMatchObject({ platform: 'tensorflow_tfjs', inputs: [{ datatype: 'FP32', shape: [-1, 8, 8, 3] }] });
+    const rest = await infer(t.url, token, id, { body: imageForm([chelseaPng()]) });
+    expect(rest.status, JSON.stringify(rest.body)).toBe(200);
+    expect(rest.body.results[0].predictions).toHaveLength(3);
+    const inputName = metadata.body.inputs[0].name;
+    const tensor = await v2('/models/tfjs-cls/infer', { method: 'POST', headers: bearer(), json: { inputs: [{ name: inputName, shape: [1, 8, 8, 3], datatype: 'FP32', data: new Array(192).fill(0.5) }] } });
+    expect(tensor.status, JSON.stringify(tensor.body)).toBe(200);
+    expect(tensor.body.outputs[0].shape).toEqual([1, 3]);
+    const sum = tensor.body.outputs[0].data.reduce((a: number, b: number) => a + b, 0);
+    expect(sum).toBeCloseTo(1, 4);
   });
 });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { request, type JsonResponse } from '../helpers/test-app.js';
 
 export const IMAGES_DIR = join(import.meta.dirname, '..', 'fixtures', 'images');
@@ -17,7 +17,7 @@ export async function uploadAndDeploy(
   const form = new FormData();
   form.append('name', options.name);
   if (options.config) form.append('config', JSON.stringify(options.config));
-  form.append('file', new Blob([new Uint8Array(readFileSync(options.file))]), 'model.onnx');
+  form.append('file', new Blob([new Uint8Array(readFileSync(options.file))]), basename(options.file));
   const upload = await request(`${url}${MODELS}`, { method: 'POST', headers: { 'X-Auth-Token': adminToken }, body: form });
   if (upload.status !== 201) throw new Error(`upload failed: ${upload.status} ${JSON.stringify(upload.body)}`);
   const deployed = await request(`${url}${MODELS}/${upload.body.id}/deploy`, { method: 'POST', headers: { 'X-Auth-Token': adminToken }, json: options.overrides ?? {} });
