@@ -1,13 +1,9 @@
 import type { ExecuteResult, LoadedModel, NamedTensors } from '../../engines/sdk/index.js';
 import { ApiError } from '../common/api-error.js';
+import { BatchingPolicy, rowsToDispatch } from './batch-policy.js';
 import { QueueEntry, RequestQueue } from './request-queue.js';
 
-export interface BatchingPolicy {
-  maxBatchSize: number;
-  maxQueueDelayMs: number;
-  /** Ascending; every value is at most maxBatchSize. */
-  preferredBatchSizes: number[];
-}
+export type { BatchingPolicy } from './batch-policy.js';
 
 export interface RuntimeLimits {
   batching: BatchingPolicy;
@@ -257,26 +253,18 @@ export class ModelRuntime {
       });
   }
 
-  /** Decides how many rows to dispatch now (0 = keep waiting) following the batching policy. */
-  private rowsToDispatch(): number {
-    const maxRows = this.pool.maxRows;
-    const waitingRows = this.queue.waitingRows;
-    if (waitingRows >= maxRows) return maxRows;
-    if (waitingRows === 0) return 0;
-    if (this.draining) return waitingRows;
-    const preferred = this.batching.preferredBatchSizes.filter((size) => size <= waitingRows && size <= maxRows);
-    if (preferred.length > 0) return preferred[preferred.length - 1];
-    const oldest = this.queue.oldest();
-    if (oldest && this.now() - oldest.enqueuedAt >= this.batching.maxQueueDelayMs) return waitingRows;
-    return 0;
-  }
-
   private pump(): void {
     for (;;) {
       if (this.queue.size === 0) break;
       const slot = this.pool.slots.find((candidate) => !candidate.busy);
       if (!slot) break;
-      const rows = this.rowsToDispatch();
+      const oldest = this.queue.oldest();
+      const rows = rowsToDispatch(this.batching, {
+        waitingRows: this.queue.waitingRows,
+        oldestWaitMs: oldest ? this.now() - oldest.enqueuedAt : 0,
+        maxRows: this.pool.maxRows,
+        draining: this.draining,
+      });
       if (rows === 0) {
         this.scheduleFlush();
         break;
