@@ -39,6 +39,13 @@ export class KserveController {
     return this.kserve.metadata(name);
   }
 
+  @Get('models/:name/versions/:version')
+  @ExternalAccess({ modelParam: 'name' })
+  @ApiOperation({ summary: 'Model metadata for the version being served (404 MODEL_VERSION_NOT_DEPLOYED otherwise)' })
+  versionMetadata(@Param('name') name: string, @Param('version') version: string) {
+    return this.kserve.metadata(name, version);
+  }
+
   @Get('models/:name/ready')
   @ExternalAccess({ modelParam: 'name' })
   @ApiOperation({ summary: 'Model readiness' })
@@ -46,11 +53,32 @@ export class KserveController {
     return this.kserve.modelReady(name);
   }
 
+  @Get('models/:name/versions/:version/ready')
+  @ExternalAccess({ modelParam: 'name' })
+  @ApiOperation({ summary: 'Readiness of a specific version' })
+  versionReady(@Param('name') name: string, @Param('version') version: string) {
+    return this.kserve.modelReady(name, version);
+  }
+
   @Post('models/:name/infer')
   @HttpCode(200)
   @ExternalAccess({ modelParam: 'name', countsUsage: true })
   @ApiOperation({ summary: 'v2 JSON tensor inference; same queue, batching and limits as /api/v1/inference' })
   infer(@Param('name') name: string, @Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.kserve.infer(name, body, reply, (id) => (request.modelId = id));
+    return this.kserve.infer(name, undefined, body, reply, (id) => (request.modelId = id));
+  }
+
+  @Post('models/:name/versions/:version/infer')
+  @HttpCode(200)
+  @ExternalAccess({ modelParam: 'name', countsUsage: true })
+  @ApiOperation({ summary: 'v2 inference pinned to a version; it must be the version being served' })
+  inferVersion(
+    @Param('name') name: string,
+    @Param('version') version: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.kserve.infer(name, version, body, reply, (id) => (request.modelId = id));
   }
 }

@@ -72,8 +72,17 @@ export class KserveService {
     return this.readiness.isStartupComplete();
   }
 
-  async metadata(name: string) {
+  /** The live deployment, also checking an explicit `/versions/:version` against the serving one. */
+  private async resolve(name: string, version?: string) {
     const deployment = await this.models.resolve(name);
+    if (version !== undefined && version !== String(deployment.spec.version)) {
+      throw ApiError.notFound('MODEL_VERSION_NOT_DEPLOYED', `Version ${version} of "${name}" is not the version being served (${deployment.spec.version})`);
+    }
+    return deployment;
+  }
+
+  async metadata(name: string, version?: string) {
+    const deployment = await this.resolve(name, version);
     const { spec } = deployment;
     const describe = (tensor: { name: string; dtype: string; shape: Array<number | string> }) => ({
       name: tensor.name,
@@ -90,13 +99,13 @@ export class KserveService {
     };
   }
 
-  async modelReady(name: string): Promise<{ name: string; ready: boolean }> {
-    const deployment = await this.models.resolve(name);
+  async modelReady(name: string, version?: string): Promise<{ name: string; ready: boolean }> {
+    const deployment = await this.resolve(name, version);
     return { name: deployment.spec.modelName, ready: !deployment.runtime.isDraining };
   }
 
-  async infer(name: string, body: unknown, reply: FastifyReply, requestModel: (id: string) => void) {
-    const deployment = await this.models.resolve(name);
+  async infer(name: string, version: string | undefined, body: unknown, reply: FastifyReply, requestModel: (id: string) => void) {
+    const deployment = await this.resolve(name, version);
     requestModel(deployment.spec.modelId);
     const parsed = v2InferRequestSchema.safeParse(body ?? {});
     if (!parsed.success) throw ApiError.badRequest('VALIDATION_FAILED', 'Invalid v2 inference request', describeIssues(parsed.error));

@@ -52,6 +52,10 @@ describe('KServe v2 / Open Inference Protocol', () => {
     const byId = await v2(`/models/${addId}`, { headers: { 'X-Access-Token': token } });
     expect(byId.body).toMatchObject(expected);
     expect((await v2('/models/adder/ready', { headers: bearer() })).body).toEqual({ name: 'adder', ready: true });
+    expect((await v2('/models/adder/versions/1', { headers: bearer() })).body).toMatchObject(expected);
+    expect((await v2('/models/adder/versions/1/ready', { headers: bearer() })).body).toEqual({ name: 'adder', ready: true });
+    const otherVersion = await v2('/models/adder/versions/7', { headers: bearer() });
+    expect([otherVersion.status, otherVersion.body.code]).toEqual([404, 'MODEL_VERSION_NOT_DEPLOYED']);
   });
 
   it('infer round trip on y = 2x + 1 gives exact outputs, echoes id, honours requested outputs', async () => {
@@ -75,6 +79,18 @@ describe('KServe v2 / Open Inference Protocol', () => {
     });
     expect(nested.body.outputs[0].data).toEqual(Array.from(expectedAddOutput(data)));
     expect(nested.body.id).toBeUndefined();
+    const pinned = await v2('/models/adder/versions/1/infer', { method: 'POST', headers: bearer(), json: { inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }] } });
+    expect(pinned.body.outputs[0].data).toEqual([3, 5, 7, 9]);
+    const wrongVersion = await v2('/models/adder/versions/2/infer', { method: 'POST', headers: bearer(), json: { inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }] } });
+    expect([wrongVersion.status, wrongVersion.body.code]).toEqual([404, 'MODEL_VERSION_NOT_DEPLOYED']);
+    const prioritised = await v2('/models/adder/infer', {
+      method: 'POST',
+      headers: bearer(),
+      json: { parameters: { priority: 5, timeoutMs: 1000, unrelated: 'ignored' }, inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: [0, 0, 0, 0] }] },
+    });
+    expect(prioritised.body.outputs[0].data).toEqual([1, 1, 1, 1]);
+    const badPriority = await v2('/models/adder/infer', { method: 'POST', headers: bearer(), json: { parameters: { priority: 1.5 }, inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: [0, 0, 0, 0] }] } });
+    expect([badPriority.status, badPriority.body.code]).toEqual([400, 'VALIDATION_FAILED']);
   });
 
   it('runs an image model on v2 tensors (raw outputs)', async () => {
