@@ -273,4 +273,17 @@ describe('ModelRuntime', () => {
     await Promise.all([blocker, narrow]);
     expect(model.calls).toEqual([[0], [2]]);
   });
+
+  it('answers 504 at the deadline when the engine is stuck, and keeps the instance busy until it returns', async () => {
+    const model = new FakeModel(1);
+    const runtime = new ModelRuntime('m', [model], 1, limits({ maxBatchSize: 1, maxQueueDelayMs: 0 }));
+    const stuck = runtime.submit(input(1), { priority: 0, deadline: Date.now() + 30, rows: 1 });
+    await expect(stuck).rejects.toMatchObject({ code: 'INFERENCE_TIMEOUT' });
+    expect(runtime.snapshot().inFlightBatches).toBe(1);
+    const next = runtime.submit(input(2), { priority: 0, deadline: far(), rows: 1 });
+    model.releaseAll();
+    await until(() => model.calls.length === 2);
+    model.releaseAll();
+    await expect(next).resolves.toMatchObject({ batchRows: 1 });
+  });
 });

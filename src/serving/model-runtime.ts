@@ -33,7 +33,6 @@ export interface ItemResult {
 export interface RuntimeObserver {
   batchExecuted(rows: number, requests: number): void;
   queueDepthChanged(depth: number): void;
-  itemExpired?(): void;
 }
 
 export interface RuntimeStats {
@@ -304,7 +303,6 @@ export class ModelRuntime {
       if (this.now() >= next.deadline) {
         this.settle(next, inferenceTimeout());
         this.stats.expiredItems++;
-        this.observer.itemExpired?.();
         continue;
       }
       if (next.rows > this.pool.maxRows) {
@@ -323,6 +321,11 @@ export class ModelRuntime {
     slot.busy = true;
     const started = this.now();
     const batchRows = batch.reduce((sum, item) => sum + item.rows, 0);
+    // A running item is not cancelled (the engine cannot be interrupted), but its client still
+    // gets a 504 at its deadline instead of waiting on a stuck engine; the late result is dropped.
+    const watchdogs = batch.map((item) =>
+      setTimeout(() => this.settle(item, new ApiError(504, 'INFERENCE_TIMEOUT', 'The engine did not finish before the request deadline')), Math.max(0, item.deadline - started)),
+    );
     let results: ExecuteResult[];
     try {
       results = await slot.model.execute(batch.map((item) => item.inputs));
@@ -330,6 +333,7 @@ export class ModelRuntime {
       const message = error instanceof Error ? error.message : String(error);
       results = batch.map(() => ({ ok: false, error: { code: 'INFERENCE_FAILED', message } }));
     }
+    for (const watchdog of watchdogs) clearTimeout(watchdog);
     const inferenceMs = this.now() - started;
     this.stats.batches++;
     this.stats.executedItems += batch.length;
@@ -337,6 +341,7 @@ export class ModelRuntime {
     this.observer.batchExecuted(batchRows, batch.length);
     batch.forEach((item, index) => {
       const result = results[index];
+      if (item.settled) return;
       if (result?.ok) {
         item.settled = true;
         item.resolve({ outputs: result.outputs, version: slot.version, queueMs: started - item.enqueuedAt, inferenceMs, batchRows });
@@ -352,7 +357,6 @@ export class ModelRuntime {
   private expire(item: PendingItem): void {
     if (item.settled || !this.queue.remove(item)) return;
     this.stats.expiredItems++;
-    this.observer.itemExpired?.();
     this.settle(item, inferenceTimeout());
     this.observer.queueDepthChanged(this.queue.size);
     this.checkDrained();
