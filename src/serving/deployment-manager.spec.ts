@@ -15,12 +15,15 @@ class FakeInstance implements LoadedModel {
   readonly maxBatchSize = 4;
   readonly calls: NamedTensors[][] = [];
   disposed = false;
+  /** After warm-up, execute() never returns (a stuck engine). */
+  hangAfterWarmup = false;
   constructor(
     readonly version: number,
     private readonly failWarmup = false,
   ) {}
   async execute(requests: NamedTensors[]): Promise<ExecuteResult[]> {
     this.calls.push(requests);
+    if (this.hangAfterWarmup && this.calls.length > 1) return new Promise<never>(() => undefined);
     if (this.failWarmup) return requests.map(() => ({ ok: false, error: { code: 'BROKEN', message: 'no' } }));
     return requests.map(() => ({ ok: true, outputs: { scores: { dtype: 'float32', shape: [1, 2], data: Float32Array.of(this.version, 0) } } }));
   }
@@ -141,4 +144,15 @@ describe('DeploymentManager', () => {
     await expect(manager.deploy(spec(1, { preprocess: { input: 'nope', width: 8, height: 6 } }))).rejects.toThrow(/preprocess.input/);
     expect(loader.loaded).toHaveLength(0);
   });
+
+  it('undeploy stops waiting for a stuck engine call after the queue timeout plus a grace period', async () => {
+    const { loader, manager } = setup();
+    await manager.deploy(spec(1, { queue: { timeoutMs: 1 } }));
+    loader.loaded[0].hangAfterWarmup = true;
+    const stuck = manager.get('m1')!.runtime.submit(input, { priority: 0, deadline: Date.now() + 20, rows: 1 }).catch((error) => error);
+    expect(await stuck).toMatchObject({ code: 'INFERENCE_TIMEOUT' });
+    await manager.undeploy('m1');
+    expect(manager.get('m1')).toBeUndefined();
+    expect(loader.loaded[0].disposed).toBe(false);
+  }, 15_000);
 });

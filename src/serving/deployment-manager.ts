@@ -8,6 +8,18 @@ import { DeploymentSpec, ModelDeployer } from './model-deployer.js';
 import { ModelRuntime, RuntimeLimits, RuntimeStats } from './model-runtime.js';
 import { zeroTensor } from './tensor-codec.js';
 
+const DRAIN_GRACE_MS = 5_000;
+
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([work.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** What serving knows about one deployed model. */
 export interface ActiveDeployment {
   spec: DeploymentSpec;
@@ -90,7 +102,10 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
       // New requests see "not deployed" at once; queued and running ones finish.
       this.deployments.delete(modelId);
       const instances = deployment.runtime.snapshot().instances;
-      await deployment.runtime.drain();
+      // Every waiting or running item is answered by its deadline, so after queue.timeoutMs only a
+      // stuck engine call can remain; stop waiting then (its instance is disposed when it returns).
+      const drained = await settlesWithin(deployment.runtime.drain(), deployment.config.queue.timeoutMs + DRAIN_GRACE_MS);
+      if (!drained) this.logger.warn({ msg: 'An engine call is still running after the drain deadline; its instance will be freed when it returns', modelId });
       this.metrics.setQueueDepth(modelId, 0);
       this.changeLoaded(-instances);
       this.logger.log({ msg: 'Model undeployed', modelId });
