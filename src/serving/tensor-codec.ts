@@ -18,6 +18,19 @@ const ARRAY_TYPES: Record<NumericDType, { new (length: number): Exclude<TensorDa
   bool: Uint8Array,
 } as never;
 
+/** Integer ranges; typed arrays would silently wrap values outside them. */
+const INTEGER_RANGES: Partial<Record<DType, [number, number]>> = {
+  bool: [0, 1],
+  int8: [-128, 127],
+  uint8: [0, 255],
+  int16: [-32768, 32767],
+  uint16: [0, 65535],
+  int32: [-2147483648, 2147483647],
+  uint32: [0, 4294967295],
+  int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  uint64: [0, Number.MAX_SAFE_INTEGER],
+};
+
 export const SUPPORTED_DTYPES: readonly DType[] = ['float32', 'float16', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool'];
 
 /** A zero-filled tensor of `dtype` and `shape`. */
@@ -36,6 +49,7 @@ export function typedDataFromJson(dtype: DType, values: unknown[]): TensorData |
     return values.every((value) => typeof value === 'string') ? (values as string[]) : 'string tensors take string values';
   }
   const isInteger = !dtype.startsWith('float');
+  const range = INTEGER_RANGES[dtype];
   const converted: Array<number | bigint> = new Array(values.length);
   for (let index = 0; index < values.length; index++) {
     let value = values[index];
@@ -43,6 +57,7 @@ export function typedDataFromJson(dtype: DType, values: unknown[]): TensorData |
     if (typeof value !== 'number' || !Number.isFinite(value)) return `element ${index} is not a finite number`;
     const number = value;
     if (isInteger && !Number.isInteger(number)) return `element ${index} is not an integer`;
+    if (range && (number < range[0] || number > range[1])) return `element ${index} is out of range for ${dtype}`;
     converted[index] = dtype === 'int64' || dtype === 'uint64' ? BigInt(number) : number;
   }
   if (dtype === 'float16') return Uint16Array.from(converted as number[], toFloat16Bits);

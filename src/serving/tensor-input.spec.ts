@@ -65,4 +65,13 @@ describe('tensor codec', () => {
     expect(typedDataFromJson('string', ['a', 'b'])).toEqual(['a', 'b']);
     expect(typeof typedDataFromJson('string', ['a', 1])).toBe('string');
   });
+
+  it('refuses integers outside the dtype instead of wrapping them', () => {
+    expect(typedDataFromJson('uint8', [0, 255])).toEqual(Uint8Array.of(0, 255));
+    expect(typedDataFromJson('uint8', [256])).toBe('element 0 is out of range for uint8');
+    expect(typedDataFromJson('int8', [-129])).toMatch(/out of range/);
+    expect(typedDataFromJson('bool', [2])).toMatch(/out of range/);
+    expect(typedDataFromJson('uint32', [-1])).toMatch(/out of range/);
+    expect(typedDataFromJson('int64', [2 ** 60])).toMatch(/out of range/);
+  });
 });
