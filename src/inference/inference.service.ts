@@ -42,7 +42,7 @@ export class InferenceService {
     }
     const run = await this.pipeline.runTensors(deployment, body.tensors, body.options, signal);
     const postStarted = performance.now();
-    const results = run.results.map((outputs) => this.pipeline.formatTensorResult(deployment, outputs, body.options));
+    const results = run.results.flatMap((outputs) => this.pipeline.formatTensorResult(deployment, outputs, body.options));
     const postprocessMs = Math.round((performance.now() - postStarted) * 1000) / 1000;
     return { ...base, version: run.version, results, timing: { ...run.timing, postprocessMs, totalMs: run.timing.totalMs + postprocessMs } };
   }

@@ -103,11 +103,19 @@ export class InferencePipeline {
   }
 
   /** Tensor results formatted for the REST route: raw unless the task can use them as they are. */
-  formatTensorResult(deployment: ActiveDeployment, outputs: NamedTensors, options: InferenceOptions): ItemOutcome {
-    if (options.output !== 'raw' && deployment.config.task === 'classification') {
-      return this.postprocess(deployment, outputs, null, options);
-    }
-    return { outputs: rawOutputs(outputs) };
+  /**
+   * Tensor results for the REST route: a classification model gives one result per row of the
+   * request (its first dimension); anything else gives the raw outputs as one result.
+   */
+  formatTensorResult(deployment: ActiveDeployment, outputs: NamedTensors, options: InferenceOptions): ItemOutcome[] {
+    if (options.output === 'raw' || deployment.config.task !== 'classification') return [{ outputs: rawOutputs(outputs) }];
+    const primary = this.primaryOutput(deployment, outputs);
+    const rows = primary.shape.length > 1 ? primary.shape[0] : 1;
+    const rowLength = rows > 0 ? primary.data.length / rows : 0;
+    return Array.from({ length: rows }, (_, row) => {
+      const data = primary.data.slice(row * rowLength, (row + 1) * rowLength) as Tensor['data'];
+      return { predictions: classify({ ...primary, shape: [1, rowLength], data }, deployment.config.postprocess, options) };
+    });
   }
 
   private postprocess(deployment: ActiveDeployment, outputs: NamedTensors, transform: ImageTransform | null, options: InferenceOptions): ItemOutcome {

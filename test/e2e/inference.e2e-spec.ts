@@ -90,6 +90,18 @@ describe('inference over HTTP: body kinds, options, results and errors', () => {
     const predicted = await infer(t.url, token, classifierId, { json: { inputs: { input } } });
     expect(predicted.status, JSON.stringify(predicted.body)).toBe(200);
     expect(predicted.body.results[0].predictions).toHaveLength(3);
+    const twoRows = await infer(t.url, token, classifierId, {
+      json: { inputs: { input: { shape: [2, 3, 32, 32], data: [...input.data, ...new Array(3 * 32 * 32).fill(-0.5)] } }, topK: 5 },
+    });
+    expect(twoRows.status, JSON.stringify(twoRows.body)).toBe(200);
+    expect(twoRows.body.results).toHaveLength(2);
+    expect(twoRows.body.results[0].predictions).toEqual(
+      (await infer(t.url, token, classifierId, { json: { inputs: { input }, topK: 5 } })).body.results[0].predictions,
+    );
+    for (const result of twoRows.body.results) {
+      expect(result.predictions).toHaveLength(5);
+      expect(result.predictions.reduce((sum: number, p: { score: number }) => sum + p.score, 0)).toBeCloseTo(1, 4);
+    }
     const raw = await infer(t.url, token, classifierId, { json: { inputs: { input }, output: 'raw' } });
     expect(raw.body.results[0].outputs.probabilities).toMatchObject({ shape: [1, 5], dtype: 'float32' });
     const sum = raw.body.results[0].outputs.probabilities.data.reduce((a: number, b: number) => a + b, 0);
