@@ -87,6 +87,16 @@ describe('preprocessImage (real sharp)', () => {
     expect((rgbaTensor.tensor.data as Uint8Array).length).toBe(27);
   });
 
+  it('produces one grey channel for single-channel models', async () => {
+    const image = await halves(4, 2);
+    const { tensor } = await preprocessImage(image, pre({ width: 4, height: 2, dtype: 'uint8' }), MAX_PIXELS, 1);
+    expect(tensor.shape).toEqual([1, 1, 2, 4]);
+    const data = Array.from(tensor.data as Uint8Array);
+    // Red is brighter than blue in luma.
+    expect(data[0]).toBeGreaterThan(data[3]);
+    expect(data[0]).toBe(data[4]);
+  });
+
   it('letterboxes with the pad colour and records the offsets', async () => {
     const wide = await sharp({ create: { width: 8, height: 4, channels: 3, background: { r: 200, g: 200, b: 200 } } }).png().toBuffer();
     const { tensor, transform } = await preprocessImage(wide, pre({ width: 8, height: 8, resize: 'letterbox', padValue: 114, dtype: 'uint8' }), MAX_PIXELS);

@@ -44,7 +44,7 @@ export function planResize(width: number, height: number, pre: Pick<ResolvedPrep
  * and resizing on libuv's thread pool; only the final channel shuffle runs in JS.
  * Throws ApiError INVALID_IMAGE for anything that is not a decodable, reasonably sized image.
  */
-export async function preprocessImage(buffer: Buffer, pre: ResolvedPreprocess, maxPixels: number): Promise<PreprocessedImage> {
+export async function preprocessImage(buffer: Buffer, pre: ResolvedPreprocess, maxPixels: number, outputChannels: 1 | 3 = 3): Promise<PreprocessedImage> {
   if (buffer.length === 0) throw invalidImage('The image is empty');
   const options = { limitInputPixels: maxPixels, pages: 1, failOn: 'error' as const };
   let metadata: Metadata;
@@ -69,7 +69,11 @@ export async function preprocessImage(buffer: Buffer, pre: ResolvedPreprocess, m
   const orientedHeight = swapsSides ? width : frameHeight;
   const plan = planResize(orientedWidth, orientedHeight, pre);
 
-  let pipeline = sharp(buffer, options).rotate().removeAlpha().toColourspace('srgb').resize(plan.resizedWidth, plan.resizedHeight, { fit: 'fill' });
+  let pipeline = sharp(buffer, options)
+    .rotate()
+    .removeAlpha()
+    .toColourspace(outputChannels === 1 ? 'b-w' : 'srgb')
+    .resize(plan.resizedWidth, plan.resizedHeight, { fit: 'fill' });
   if (pre.resize === 'letterbox') {
     const right = pre.width - plan.resizedWidth - plan.offsetX;
     const bottom = pre.height - plan.resizedHeight - plan.offsetY;
@@ -90,31 +94,32 @@ export async function preprocessImage(buffer: Buffer, pre: ResolvedPreprocess, m
     throw invalidImage('The image could not be resized to the model input');
   }
   const { resizedWidth: _w, resizedHeight: _h, ...transform } = plan;
-  return { tensor: pixelsToTensor(pixels.data, pixels.info.channels, pre), transform };
+  return { tensor: pixelsToTensor(pixels.data, pixels.info.channels, pre, outputChannels), transform };
 }
 
-/** Interleaved 8-bit pixels → the model's layout, channel order and dtype. */
-export function pixelsToTensor(pixels: Uint8Array, channels: number, pre: ResolvedPreprocess): Tensor {
+/** Interleaved 8-bit pixels → the model's layout, channel order and dtype (3 colour channels or 1 grey). */
+export function pixelsToTensor(pixels: Uint8Array, channels: number, pre: ResolvedPreprocess, outputChannels: 1 | 3 = 3): Tensor {
   const plane = pre.width * pre.height;
-  const shape = pre.layout === 'NCHW' ? [1, 3, pre.height, pre.width] : [1, pre.height, pre.width, 3];
-  const source = [0, 1, 2].map((channel) => (channels < 3 ? 0 : pre.colorOrder === 'BGR' ? 2 - channel : channel));
+  const out = outputChannels;
+  const shape = pre.layout === 'NCHW' ? [1, out, pre.height, pre.width] : [1, pre.height, pre.width, out];
+  const channelIndexes = Array.from({ length: out }, (_, channel) => channel);
+  const source = channelIndexes.map((channel) => (channels < 3 || out === 1 ? 0 : pre.colorOrder === 'BGR' ? 2 - channel : channel));
   const planar = pre.layout === 'NCHW';
+  const target = (pixel: number, channel: number) => (planar ? channel * plane + pixel : pixel * out + channel);
   if (pre.dtype === 'uint8') {
-    const out = new Uint8Array(plane * 3);
+    const data = new Uint8Array(plane * out);
     for (let pixel = 0; pixel < plane; pixel++) {
       const base = pixel * channels;
-      for (let channel = 0; channel < 3; channel++) out[planar ? channel * plane + pixel : pixel * 3 + channel] = pixels[base + source[channel]];
+      for (let channel = 0; channel < out; channel++) data[target(pixel, channel)] = pixels[base + source[channel]];
     }
-    return { dtype: 'uint8', shape, data: out };
+    return { dtype: 'uint8', shape, data };
   }
-  const out = new Float32Array(plane * 3);
-  const multiplier = [0, 1, 2].map((channel) => pre.scale / pre.std[channel]);
-  const shift = [0, 1, 2].map((channel) => pre.mean[channel] / pre.std[channel]);
+  const data = new Float32Array(plane * out);
+  const multiplier = channelIndexes.map((channel) => pre.scale / pre.std[channel]);
+  const shift = channelIndexes.map((channel) => pre.mean[channel] / pre.std[channel]);
   for (let pixel = 0; pixel < plane; pixel++) {
     const base = pixel * channels;
-    for (let channel = 0; channel < 3; channel++) {
-      out[planar ? channel * plane + pixel : pixel * 3 + channel] = pixels[base + source[channel]] * multiplier[channel] - shift[channel];
-    }
+    for (let channel = 0; channel < out; channel++) data[target(pixel, channel)] = pixels[base + source[channel]] * multiplier[channel] - shift[channel];
   }
-  return { dtype: 'float32', shape, data: out };
+  return { dtype: 'float32', shape, data };
 }

@@ -69,10 +69,11 @@ export class InferencePipeline {
     if (deployment.spec.signature.inputs.length !== 1) {
       throw ApiError.badRequest('INVALID_INPUT', 'This model has several inputs; send them as tensors');
     }
+    const channels = imageChannels(deployment);
     return this.measure(deployment, started, async (timing) => {
       const prepared = await Promise.all(
         images.map((image, index) =>
-          preprocessImage(image, pre, this.config.serving.maxImagePixels).catch((error: unknown) => {
+          preprocessImage(image, pre, this.config.serving.maxImagePixels, channels).catch((error: unknown) => {
             if (error instanceof ApiError && images.length > 1) throw new ApiError(400, error.code, `Image ${index}: ${error.message}`, { index, ...(error.details as object) });
             throw error;
           }),
@@ -102,7 +103,6 @@ export class InferencePipeline {
     });
   }
 
-  /** Tensor results formatted for the REST route: raw unless the task can use them as they are. */
   /**
    * Tensor results for the REST route: a classification model gives one result per row of the
    * request (its first dimension); anything else gives the raw outputs as one result.
@@ -187,6 +187,14 @@ export class InferencePipeline {
       throw error;
     }
   }
+}
+
+/** 1 for a model whose image input has a single (grey) channel, else 3. */
+function imageChannels(deployment: ActiveDeployment): 1 | 3 {
+  const pre = deployment.config.preprocess;
+  const input = deployment.spec.signature.inputs.find((spec) => spec.name === pre?.input);
+  const channelDim = input?.shape[pre?.layout === 'NHWC' ? 3 : 1];
+  return channelDim === 1 ? 1 : 3;
 }
 
 function roundTiming(timing: Timing): Timing {

@@ -244,6 +244,14 @@ describe('inference over HTTP: body kinds, options, results and errors', () => {
     expect(res.body.results).toHaveLength(images.length);
   });
 
+  it('feeds single-channel models a grey image', async () => {
+    const grey = buildOnnxClassifier(join(work, 'grey.onnx'), { size: 24, channels: 1, classes: 3 });
+    const id = await uploadAndDeploy(t.url, admin, { file: grey.path, name: 'grey-classifier', config: { task: 'classification' } });
+    const res = await infer(t.url, token, id, { body: imageForm([chelseaPng()]) });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.results[0].predictions).toHaveLength(3);
+  });
+
   it('maps letterboxed YOLOv8 detections back to original image pixels', async () => {
     // coffee.png is 600x400; into 640x640 it scales by 640/600 and is padded 106 px top.
     const s = 640 / 600;
