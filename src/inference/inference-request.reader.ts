@@ -25,7 +25,7 @@ const optionFields = {
 const queryOptionsSchema = z.object(optionFields);
 const fieldOptionsSchema = z.strictObject(optionFields);
 const tensorSchema = z.strictObject({ shape: z.unknown(), dtype: z.unknown().optional(), data: z.unknown() });
-const jsonBodySchema = z.strictObject({
+export const jsonBodySchema = z.strictObject({
   ...optionFields,
   image: z.string().optional(),
   images: z.array(z.string()).optional(),

@@ -1,5 +1,7 @@
 import { Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { openApiSchema } from '../common/validation.js';
+import { jsonBodySchema } from './inference-request.reader.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ExternalAccess } from '../auth/auth.decorator.js';
 import { InferenceResponse, InferenceService } from './inference.service.js';
@@ -13,6 +15,10 @@ export class InferenceController {
   @HttpCode(200)
   @ExternalAccess({ modelParam: 'modelId', countsUsage: true })
   @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiBody({
+    description: 'JSON: exactly one of image / images / inputs, plus options. Multipart: `image` file parts plus option fields.',
+    schema: openApiSchema(jsonBodySchema),
+  })
   @ApiOperation({ summary: 'Run a deployed model on images (multipart or base64 JSON) or tensors; see docs/api/serving.md' })
   infer(@Param('modelId') modelId: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<InferenceResponse> {
     return this.inference.infer(modelId, request, reply);

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { openApiSchema } from '../common/validation.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ExternalAccess } from '../auth/auth.decorator.js';
-import { KserveService } from './kserve.service.js';
+import { KserveService, v2InferRequestSchema } from './kserve.service.js';
 import { V2ErrorFilter } from './v2-error.filter.js';
 
 /** KServe v2 / Open Inference Protocol (REST). `:name` is a model id or its unique name. */
@@ -64,6 +65,7 @@ export class KserveController {
   @HttpCode(200)
   @ExternalAccess({ modelParam: 'name', countsUsage: true })
   @ApiOperation({ summary: 'v2 JSON tensor inference; same queue, batching and limits as /api/v1/inference' })
+  @ApiBody({ schema: openApiSchema(v2InferRequestSchema) })
   infer(@Param('name') name: string, @Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.kserve.infer(name, undefined, body, reply, (id) => (request.modelId = id));
   }
@@ -72,6 +74,7 @@ export class KserveController {
   @HttpCode(200)
   @ExternalAccess({ modelParam: 'name', countsUsage: true })
   @ApiOperation({ summary: 'v2 inference pinned to a version; it must be the version being served' })
+  @ApiBody({ schema: openApiSchema(v2InferRequestSchema) })
   inferVersion(
     @Param('name') name: string,
     @Param('version') version: string,

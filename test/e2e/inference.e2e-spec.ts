@@ -144,6 +144,8 @@ describe('inference over HTTP: body kinds, options, results and errors', () => {
     expect(spec.body.paths['/api/v1/inference/{modelId}'].post.security).toEqual([{ 'X-Access-Token': [] }]);
     expect(spec.body.paths['/v2/models/{name}/infer'].post.security).toEqual([{ 'X-Access-Token': [] }]);
     expect(spec.body.paths['/v2/health/live'].get.security).toBeUndefined();
+    const jsonSchema = spec.body.paths['/api/v1/inference/{modelId}'].post.requestBody.content['application/json'].schema;
+    expect(Object.keys(jsonSchema.properties)).toEqual(expect.arrayContaining(['image', 'images', 'inputs', 'topK', 'priority', 'timeoutMs']));
   });
 
   it('415 for bodies that are neither multipart nor JSON', async () => {
