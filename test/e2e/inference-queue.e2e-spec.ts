@@ -8,7 +8,7 @@ import type { RuntimeStats } from '../../src/serving/model-runtime.js';
 import { buildOnnxAdd, buildOnnxClassifier, expectedAddOutput } from '../fixtures/models/index.js';
 import { loginAs } from '../helpers/auth.js';
 import { request, startTestApp, TEST_ADMIN, TestApp } from '../helpers/test-app.js';
-import { chelseaPng, imageForm, infer, issueAccessToken, uploadAndDeploy } from '../serving/serving-helpers.js';
+import { chelseaPng, IMAGES_DIR, imageForm, infer, issueAccessToken, uploadAndDeploy } from '../serving/serving-helpers.js';
 
 const MODELS = '/api/v1/internal/models';
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -94,6 +94,39 @@ describe('queueing and batching over HTTP with real ONNX models', () => {
     expect(res.status).toBe(200);
     expect(res.body.results).toHaveLength(4);
     expect(stats(id).batchRowHistogram).toEqual({ 4: 1 });
+  });
+
+  it('image and tensor requests share batches without mixing up their answers', async () => {
+    const id = await uploadAndDeploy(t.url, admin, {
+      file: join(work, 'small.onnx'),
+      name: 'mixed',
+      config: { task: 'classification', postprocess: { topK: 3 } },
+      overrides: { batching: { maxBatchSize: 8, maxQueueDelayMs: 200 } },
+    });
+    const cup = await sharp(join(IMAGES_DIR, 'coffee.png')).resize(120, 80).png().toBuffer();
+    const tensor = (value: number) => ({ json: { inputs: { input: { shape: [1, 3, 16, 16], data: new Array(768).fill(value) } } } });
+    const requests = [
+      () => infer(t.url, token, id, { body: imageForm([photo]) }),
+      () => infer(t.url, token, id, tensor(0.9)),
+      () => infer(t.url, token, id, { body: imageForm([cup]) }),
+      () => infer(t.url, token, id, tensor(-0.4)),
+      () => infer(t.url, token, id, { body: imageForm([cup, photo]) }),
+      () => infer(t.url, token, id, tensor(0.1)),
+    ];
+    const alone: Array<Array<{ predictions: Array<{ index: number; score: number }> }>> = [];
+    for (const send of requests) alone.push((await send()).body.results);
+    const batchesBefore = stats(id).batches;
+    const together = await Promise.all(requests.map((send) => send()));
+    together.forEach((res, index) => {
+      expect(res.status).toBe(200);
+      expect(res.body.results.length).toBe(alone[index].length);
+      res.body.results.forEach((result: { predictions: Array<{ index: number; score: number }> }, item: number) => {
+        expect(result.predictions.map((p) => p.index)).toEqual(alone[index][item].predictions.map((p: { index: number }) => p.index));
+        result.predictions.forEach((p, k) => expect(p.score).toBeCloseTo(alone[index][item].predictions[k].score, 5));
+      });
+    });
+    // Seven items in fewer engine calls than items: they really were batched together.
+    expect(stats(id).batches - batchesBefore).toBeLessThan(7);
   });
 
   it('a flood into a tiny queue answers 503 QUEUE_FULL with Retry-After, never crashes', async () => {
