@@ -88,6 +88,8 @@ describe('DeploymentManager', () => {
     loader.failWarmupFor.add(2);
     await expect(manager.deploy(spec(2))).rejects.toThrow(/warm-up/);
     expect(loader.loaded[1].disposed).toBe(true);
+    // Retried with larger dynamic sizes before giving up.
+    expect(loader.loaded[1].calls).toHaveLength(3);
     expect(manager.deployedVersion('m1')).toBe(1);
     expect((await submit(manager)).version).toBe(1);
   });
@@ -155,4 +157,18 @@ describe('DeploymentManager', () => {
     expect(manager.get('m1')).toBeUndefined();
     expect(loader.loaded[0].disposed).toBe(false);
   }, 15_000);
+
+  it('warm-up retries larger dynamic sizes for models that reject tiny inputs', async () => {
+    const { loader, manager } = setup();
+    const tensorSignature: ModelSignature = { inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 'n'] }], outputs: [{ name: 'y', dtype: 'float32', shape: ['batch', 'n'] }] };
+    const original = loader.load.bind(loader);
+    loader.load = async (deploySpec) => {
+      const instance = (await original(deploySpec)) as FakeInstance;
+      const execute = instance.execute.bind(instance);
+      instance.execute = async (requests) => ((requests[0].x.shape[1] as number) < 64 ? [{ ok: false, error: { code: 'INVALID_INPUT', message: 'too small' } }] : execute(requests));
+      return instance;
+    };
+    await manager.deploy({ ...spec(1, { task: 'raw' }), signature: tensorSignature, config: { task: 'raw' } });
+    expect(manager.deployedVersion('m1')).toBe(1);
+  });
 });

@@ -31,23 +31,38 @@ function limitsOf(config: ResolvedModelConfig): RuntimeLimits {
   return { batching: config.batching, queueMaxSize: config.queue.maxSize };
 }
 
-/** Dummy inputs for the warm-up run: one row, dynamic dims at 1 except image sides. */
-export function warmupInputs(spec: DeploymentSpec, config: ResolvedModelConfig): NamedTensors {
+/** Sizes tried, in order, for dynamic non-batch dimensions during warm-up (some models reject tiny inputs). */
+const WARMUP_DYNAMIC_SIZES = [1, 64, 224];
+
+/** Dummy inputs for the warm-up run: one row; image sides from preprocess; other dynamic dims at `dynamicSize`. */
+export function warmupInputs(spec: DeploymentSpec, config: ResolvedModelConfig, dynamicSize = 1): NamedTensors {
   const inputs: NamedTensors = {};
-  for (const input of spec.signature.inputs) inputs[input.name] = zeroTensor(input.dtype, warmupShape(input, config));
+  for (const input of spec.signature.inputs) inputs[input.name] = zeroTensor(input.dtype, warmupShape(input, config, dynamicSize));
   return inputs;
 }
 
-function warmupShape(input: TensorSpec, config: ResolvedModelConfig): number[] {
+function warmupShape(input: TensorSpec, config: ResolvedModelConfig, dynamicSize: number): number[] {
   const pre = config.preprocess?.input === input.name ? config.preprocess : null;
   const [heightIndex, widthIndex, channelIndex] = pre?.layout === 'NHWC' ? [1, 2, 3] : [2, 3, 1];
   return input.shape.map((dim, index) => {
     if (!isDynamicDim(dim)) return dim as number;
+    if (index === 0) return 1;
     if (pre && index === heightIndex) return pre.height;
     if (pre && index === widthIndex) return pre.width;
     if (pre && index === channelIndex) return 3;
-    return 1;
+    return dynamicSize;
   });
+}
+
+/** Runs one dummy batch; retries larger dynamic sizes before calling the instance broken. */
+async function warmUp(model: LoadedModel, spec: DeploymentSpec, config: ResolvedModelConfig): Promise<void> {
+  let lastError = 'no result';
+  for (const size of WARMUP_DYNAMIC_SIZES) {
+    const [result] = await model.execute([warmupInputs(spec, config, size)]);
+    if (result?.ok) return;
+    lastError = result ? `${result.error.code} ${result.error.message}` : 'no result';
+  }
+  throw new Error(`warm-up run failed: ${lastError}`);
 }
 
 /**
@@ -156,8 +171,7 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
       for (let index = 0; index < config.instances; index++) {
         const model = await this.loader.load(spec, { maxBatchSize: config.batching.maxBatchSize, instances: config.instances });
         models.push(model);
-        const [warm] = await model.execute([warmupInputs(spec, config)]);
-        if (!warm?.ok) throw new Error(`warm-up run failed: ${warm?.error.code ?? 'NO_RESULT'} ${warm?.error.message ?? ''}`.trim());
+        await warmUp(model, spec, config);
       }
       return models;
     } catch (error) {
