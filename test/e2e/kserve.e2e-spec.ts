@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOnnxAdd, buildOnnxClassifier, expectedAddOutput, writeTfjsLayersModel, zipDirectory } from '../fixtures/models/index.js';
+import { buildOnnxAdd, buildOnnxClassifier, buildOnnxTwoInputs, expectedAddOutput, writeTfjsLayersModel, zipDirectory } from '../fixtures/models/index.js';
 import { chelseaPng, imageForm, infer } from '../serving/serving-helpers.js';
 import { loginAs } from '../helpers/auth.js';
 import { request, startTestApp, TEST_ADMIN, TestApp } from '../helpers/test-app.js';
@@ -144,5 +144,38 @@ describe('KServe v2 / Open Inference Protocol', () => {
     expect(tensor.body.outputs[0].shape).toEqual([1, 3]);
     const sum = tensor.body.outputs[0].data.reduce((a: number, b: number) => a + b, 0);
     expect(sum).toBeCloseTo(1, 4);
+  });
+
+  it('two inputs with different datatypes (FP32 + INT64) over v2 and REST', async () => {
+    const admin = await loginAs(t.url, TEST_ADMIN.username, TEST_ADMIN.password);
+    const model = buildOnnxTwoInputs(join(work, 'two.onnx'));
+    await uploadAndDeploy(t.url, admin, { file: model.path, name: 'two-inputs' });
+    const metadata = await v2('/models/two-inputs', { headers: bearer() });
+    expect(metadata.body.inputs).toEqual([
+      { name: 'a', datatype: 'FP32', shape: [-1, 3] },
+      { name: 'shift', datatype: 'INT64', shape: [-1, 1] },
+    ]);
+    const res = await v2('/models/two-inputs/infer', {
+      method: 'POST',
+      headers: bearer(),
+      json: {
+        inputs: [
+          { name: 'a', shape: [2, 3], datatype: 'FP32', data: [1, 2, 3, 4, 5, 6] },
+          { name: 'shift', shape: [2, 1], datatype: 'INT64', data: [10, -1] },
+        ],
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.outputs).toEqual([{ name: 'sum', shape: [2, 3], datatype: 'FP32', data: [11, 12, 13, 3, 4, 5] }]);
+    const rest = await infer(t.url, token, 'two-inputs', {
+      json: { inputs: { a: { shape: [1, 3], data: [0, 0, 0] }, shift: { shape: [1, 1], dtype: 'int64', data: [7] } } },
+    });
+    expect(rest.body.results[0].outputs.sum.data).toEqual([7, 7, 7]);
+    const rowMismatch = await infer(t.url, token, 'two-inputs', {
+      json: { inputs: { a: { shape: [2, 3], data: [0, 0, 0, 0, 0, 0] }, shift: { shape: [1, 1], data: [7] } } },
+    });
+    expect([rowMismatch.status, rowMismatch.body.error.code]).toEqual([400, 'INVALID_INPUT']);
+    const images = await infer(t.url, token, 'two-inputs', { body: imageForm([chelseaPng()]) });
+    expect([images.status, images.body.error.code]).toEqual([400, 'INVALID_INPUT']);
   });
 });
