@@ -9,7 +9,6 @@ import { AppModule } from './app.module.js';
 import { AppConfig, loadConfig } from './config/app-config.js';
 import { createAppLogger } from './logging/app-logger.js';
 import { registerAccessLog } from './logging/access-log.js';
-import { normalizeError } from './common/http-error.filter.js';
 
 export interface CreateAppOptions {
   /** Environment to read config from (defaults to process.env); tests pass their own. */
@@ -57,10 +56,12 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     reply.header('X-Request-Id', request.id);
     done();
   });
-  // Errors raised by Fastify itself (body parsing, limits) before Nest's filter sees the request.
-  fastify.setErrorHandler((error, request, reply) => {
-    const normalized = normalizeError(error, String(request.id));
-    reply.headers(normalized.headers).status(normalized.status).send(normalized.body);
+  // A request refused before its body was fully read (an oversized upload, a bad multipart
+  // part) would leave unread bytes on a keep-alive connection and stall the next request on it;
+  // draining could mean gigabytes, so the connection closes after the answer instead.
+  fastify.addHook('onSend', (request, reply, _payload, done) => {
+    if (reply.statusCode >= 400 && !request.raw.complete) void reply.header('Connection', 'close');
+    done();
   });
   registerAccessLog(fastify);
 

@@ -28,11 +28,6 @@ export class InferenceService {
     const body = await readInferenceBody(request, {
       maxImages: this.config.serving.maxImagesPerRequest,
       maxBytes: this.config.server.bodyLimitBytes,
-    }).catch((error: unknown) => {
-      // Refused before the upload was fully read: the rest of it would stall this keep-alive
-      // connection (and draining it could take unbounded bytes), so close it after the answer.
-      if (!request.raw.complete) void reply.header('Connection', 'close');
-      throw error;
     });
     const signal = clientAbortSignal(reply);
     const base = { modelId: deployment.spec.modelId, requestId: String(request.id) };
