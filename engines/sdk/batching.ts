@@ -8,7 +8,15 @@ import type { Dim, DType, EngineErrorInfo, ExecuteResult, ModelSignature, NamedT
 const isDynamic = (dim: Dim): boolean => typeof dim === 'string' || dim < 0;
 const countElements = (shape: readonly number[]): number => shape.reduce((product, dim) => product * dim, 1);
 
-const ARRAY_TYPES: Record<DType, (new (length: number) => Exclude<TensorData, string[]>) | null> = {
+type NumericData = Exclude<TensorData, string[]>;
+
+/** The typed-array class that carries each dtype (float16 travels as raw Uint16 bits, bool as 0/1 bytes). */
+export interface TypedArrayClass {
+  new (length: number): NumericData;
+  from(values: ArrayLike<number> | ArrayLike<bigint>): NumericData;
+}
+
+const ARRAY_TYPES: Record<DType, TypedArrayClass | null> = {
   float32: Float32Array,
   float16: Uint16Array,
   float64: Float64Array,
@@ -23,6 +31,11 @@ const ARRAY_TYPES: Record<DType, (new (length: number) => Exclude<TensorData, st
   bool: Uint8Array,
   string: null,
 };
+
+/** The typed-array class for a dtype, or null for string tensors. */
+export function typedArrayFor(dtype: DType): TypedArrayClass | null {
+  return ARRAY_TYPES[dtype];
+}
 
 /** A zero-filled buffer of the right typed array for a dtype. */
 export function allocateTensorData(dtype: DType, length: number): TensorData {

@@ -179,8 +179,8 @@ export function isApiCompatible(engineVersion: string, hostVersion: string = ENG
   return { ok: true };
 }
 
-export { allocateTensorData, batchCapacity, checkRequest, concatTensors, dataMatchesDtype, dummyInputs, executeBatched, splitTensor, tryDummyRun } from './batching.js';
-export type { BatchRunOptions } from './batching.js';
+export { allocateTensorData, typedArrayFor, batchCapacity, checkRequest, concatTensors, dataMatchesDtype, dummyInputs, executeBatched, splitTensor, tryDummyRun } from './batching.js';
+export type { BatchRunOptions, TypedArrayClass } from './batching.js';
 export { WorkerChannel, WorkerModel, serveWorker, workerSpawner } from './worker-model.js';
 export { WorkerBackedEngine, describeEngineError } from './worker-engine.js';
 export type { WorkerHandlers, WorkerLoadResult, WorkerSpawner } from './worker-model.js';

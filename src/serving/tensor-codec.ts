@@ -1,22 +1,5 @@
 import type { DType, Tensor, TensorData } from '../../engines/sdk/index.js';
-import { elementCount } from '../../engines/sdk/index.js';
-
-type NumericDType = Exclude<DType, 'string'>;
-
-const ARRAY_TYPES: Record<NumericDType, { new (length: number): Exclude<TensorData, string[]>; from(values: ArrayLike<number> | ArrayLike<bigint>): Exclude<TensorData, string[]> }> = {
-  float32: Float32Array,
-  float16: Uint16Array,
-  float64: Float64Array,
-  int8: Int8Array,
-  uint8: Uint8Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  int64: BigInt64Array,
-  uint64: BigUint64Array,
-  bool: Uint8Array,
-} as never;
+import { allocateTensorData, elementCount, typedArrayFor } from '../../engines/sdk/index.js';
 
 /** Integer ranges; typed arrays would silently wrap values outside them. */
 const INTEGER_RANGES: Partial<Record<DType, [number, number]>> = {
@@ -35,9 +18,7 @@ export const SUPPORTED_DTYPES: readonly DType[] = ['float32', 'float16', 'float6
 
 /** A zero-filled tensor of `dtype` and `shape`. */
 export function zeroTensor(dtype: DType, shape: number[]): Tensor {
-  const count = elementCount(shape);
-  if (dtype === 'string') return { dtype, shape, data: new Array<string>(count).fill('') };
-  return { dtype, shape, data: new ARRAY_TYPES[dtype](count) };
+  return { dtype, shape, data: allocateTensorData(dtype, elementCount(shape)) };
 }
 
 /**
@@ -62,7 +43,7 @@ export function typedDataFromJson(dtype: DType, values: unknown[]): TensorData |
   }
   if (dtype === 'float16') return Uint16Array.from(converted as number[], toFloat16Bits);
   try {
-    return ARRAY_TYPES[dtype].from(converted as never);
+    return typedArrayFor(dtype)!.from(converted as never);
   } catch {
     return 'values are out of range for the dtype';
   }
