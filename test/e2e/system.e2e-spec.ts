@@ -25,7 +25,8 @@ describe('system info and system metrics', () => {
     expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(info.node).toBe(process.version);
     expect(info.uptimeSeconds).toBeGreaterThanOrEqual(0);
-    expect(Array.isArray(info.engines)).toBe(true);
+    const onnx = (info.engines as Array<{ name: string; version: string; available: boolean }>).find((engine) => engine.name === 'onnxruntime');
+    expect(onnx).toMatchObject({ available: true, version: expect.stringMatching(/\d+\.\d+/) });
     expect(info.models).toEqual({ total: expect.any(Number), byStatus: expect.any(Object) });
     expect(info.tokens.total).toBe(Object.values(info.tokens.byStatus as Record<string, number>).reduce((a, b) => a + b, 0));
     expect(info.hardware.cpu.cores).toBeGreaterThanOrEqual(1);
