@@ -12,7 +12,10 @@ export class ModelResolver {
   ) {}
 
   async resolve(idOrName: string): Promise<ActiveDeployment> {
-    const id = (await this.catalog.resolveId(idOrName)) ?? (this.deployments.get(idOrName) ? idOrName : null);
+    // An id wins over a name, so a deployed model's id needs no catalog lookup at all.
+    const direct = this.deployments.get(idOrName);
+    if (direct) return direct;
+    const id = await this.catalog.resolveId(idOrName);
     if (!id) throw ApiError.notFound('MODEL_NOT_FOUND', `No model "${idOrName}"`);
     const deployment = this.deployments.get(id);
     if (!deployment) throw ApiError.conflict('MODEL_NOT_DEPLOYED', `Model "${idOrName}" is not deployed`);

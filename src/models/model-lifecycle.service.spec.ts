@@ -54,6 +54,7 @@ class FakeDeployer {
     this.deployed.delete(id);
   }
   async reconfigure() {}
+  renamed() {}
   deployedVersion(id: string) {
     return this.deployed.get(id);
   }

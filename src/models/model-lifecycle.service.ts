@@ -249,6 +249,7 @@ export class ModelLifecycleService {
         if (isUniqueViolation(error)) throw this.nameTaken(changes.name ?? '');
         throw error;
       }
+      if (changes.name !== undefined) this.deployer?.renamed(id, changes.name);
       return this.view(await this.requireModel(id), true);
     });
   }

@@ -1,16 +1,22 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { PublicModelCatalog, PublicModelView } from '../catalog/public-model-catalog.js';
 import { ModelEntity, ModelVersionEntity } from './model.entity.js';
+import { ModelIdentity, ModelNameIndex } from './model-name-index.js';
 
 /**
  * The public catalog backed by the model store: only deployed models, only what an external
  * caller may see (no paths, hashes, owners or status reasons). Reads through the DataSource so
- * the global catalog module can construct it without importing the models module.
+ * the global catalog module can construct it without importing the models module. Id/name
+ * resolution (on every inference request) answers from the name index the model repository keeps
+ * exact; without one it queries.
  */
 @Injectable()
 export class ModelStoreCatalog extends PublicModelCatalog {
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() private readonly names?: ModelNameIndex,
+  ) {
     super();
   }
 
@@ -26,11 +32,18 @@ export class ModelStoreCatalog extends PublicModelCatalog {
   }
 
   async resolveId(idOrName: string): Promise<string | null> {
-    return (await this.lookup(idOrName))?.id ?? null;
+    if (!isPlausibleKey(idOrName)) return null;
+    if (!this.names) return (await this.lookup(idOrName))?.id ?? null;
+    if (!this.names.isLoaded) await this.names.ensureLoaded(() => this.identities());
+    return this.names.resolve(idOrName);
+  }
+
+  private identities(): Promise<ModelIdentity[]> {
+    return this.dataSource.getRepository(ModelEntity).find({ select: { id: true, name: true } });
   }
 
   private async lookup(idOrName: string): Promise<ModelEntity | null> {
-    if (typeof idOrName !== 'string' || idOrName.length === 0 || idOrName.length > 128) return null;
+    if (!isPlausibleKey(idOrName)) return null;
     const repository = this.dataSource.getRepository(ModelEntity);
     return (await repository.findOneBy({ id: idOrName })) ?? (await repository.findOneBy({ name: idOrName }));
   }
@@ -55,4 +68,8 @@ export class ModelStoreCatalog extends PublicModelCatalog {
       ];
     });
   }
+}
+
+function isPlausibleKey(idOrName: unknown): idOrName is string {
+  return typeof idOrName === 'string' && idOrName.length > 0 && idOrName.length <= 128;
 }

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { SerialTransactions } from '../database/serial-transactions.js';
 import { ModelEntity, ModelStatus, ModelVersionEntity } from './model.entity.js';
+import { ModelNameIndex } from './model-name-index.js';
 
 export interface ModelListFilter {
   status?: ModelStatus;
@@ -12,13 +13,17 @@ export interface ModelListFilter {
   offset: number;
 }
 
-/** Every database access of the model store. */
+/**
+ * Every database access of the model store. Writes that change a model's id or name go through
+ * the name index too, so the request path's id/name resolution can never miss a change.
+ */
 @Injectable()
 export class ModelRepository {
   constructor(
     @InjectRepository(ModelEntity) private readonly models: Repository<ModelEntity>,
     @InjectRepository(ModelVersionEntity) private readonly versions: Repository<ModelVersionEntity>,
     private readonly transactions: SerialTransactions,
+    private readonly names: ModelNameIndex = new ModelNameIndex(),
   ) {}
 
   findById(id: string): Promise<ModelEntity | null> {
@@ -47,10 +52,14 @@ export class ModelRepository {
 
   /** A new model and its first version, in one transaction. */
   async createWithVersion(model: ModelEntity, version: ModelVersionEntity): Promise<void> {
-    await this.transactions.run(async (manager) => {
-        await manager.insert(ModelEntity, model);
-        await manager.insert(ModelVersionEntity, version);
-    });
+    await this.names.write(
+      () =>
+        this.transactions.run(async (manager) => {
+          await manager.insert(ModelEntity, model);
+          await manager.insert(ModelVersionEntity, version);
+        }),
+      () => this.names.added({ id: model.id, name: model.name }),
+    );
   }
 
   async insertVersion(version: ModelVersionEntity, touch: { id: string; updatedAt: string }): Promise<void> {
@@ -61,7 +70,15 @@ export class ModelRepository {
   }
 
   async update(id: string, changes: Partial<ModelEntity>): Promise<void> {
-    await this.models.update({ id }, changes);
+    const { name } = changes;
+    if (name === undefined) {
+      await this.models.update({ id }, changes);
+      return;
+    }
+    await this.names.write(
+      () => this.models.update({ id }, changes),
+      () => this.names.renamed(id, name),
+    );
   }
 
   async updateVersion(modelId: string, version: number, changes: Partial<ModelVersionEntity>): Promise<void> {
@@ -82,11 +99,16 @@ export class ModelRepository {
   }
 
   async delete(id: string): Promise<void> {
-    await this.transactions.run(async (manager) => {
-        await manager.delete(ModelVersionEntity, { modelId: id });
-        await manager.delete(ModelEntity, { id });
-    });
+    await this.names.write(
+      () =>
+        this.transactions.run(async (manager) => {
+          await manager.delete(ModelVersionEntity, { modelId: id });
+          await manager.delete(ModelEntity, { id });
+        }),
+      () => this.names.removed(id),
+    );
   }
+
 
   /** modelId → versions that have rows; boot cleanup keeps exactly these directories. */
   async knownVersions(): Promise<Map<string, Set<number>>> {

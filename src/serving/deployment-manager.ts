@@ -142,6 +142,11 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
     });
   }
 
+  renamed(modelId: string, name: string): void {
+    const deployment = this.deployments.get(modelId);
+    if (deployment) deployment.spec = { ...deployment.spec, modelName: name };
+  }
+
   deployedVersion(modelId: string): number | undefined {
     return this.deployments.get(modelId)?.spec.version;
   }

@@ -29,4 +29,6 @@ export abstract class ModelDeployer {
   /** Applies a changed config to a deployed model without a restart (reloads only if `instances` changed). */
   abstract reconfigure(modelId: string, config: ModelConfig): Promise<void>;
   abstract deployedVersion(modelId: string): number | undefined;
+  /** The model's name changed: what serving reports (v2 metadata, model_name) follows at once. */
+  abstract renamed(modelId: string, name: string): void;
 }
