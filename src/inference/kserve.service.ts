@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { ApiError } from '../common/api-error.js';
 import { describeIssues } from '../common/validation.js';
 import { ReadinessService } from '../health/readiness.service.js';
+import type { ActiveDeployment } from '../serving/deployment-manager.js';
 import { InferencePipeline, rawOutputs } from '../serving/inference-pipeline.js';
+import type { Admission } from '../serving/model-runtime.js';
 import { fromV2Datatype, toV2Datatype, toV2Shape, v2Platform } from '../serving/v2-datatypes.js';
 import { clientAbortSignal } from './client-abort.js';
 import { ModelResolver } from './model-resolver.js';
@@ -107,6 +109,16 @@ export class KserveService {
   async infer(name: string, version: string | undefined, body: unknown, reply: FastifyReply, requestModel: (id: string) => void) {
     const deployment = await this.resolve(name, version);
     requestModel(deployment.spec.modelId);
+    // A full queue refuses before the tensors are validated and converted.
+    const admission = this.pipeline.admit(deployment);
+    try {
+      return await this.run(deployment, admission, body, reply);
+    } finally {
+      admission.release();
+    }
+  }
+
+  private async run(deployment: ActiveDeployment, admission: Admission, body: unknown, reply: FastifyReply) {
     const parsed = v2InferRequestSchema.safeParse(body ?? {});
     if (!parsed.success) throw ApiError.badRequest('VALIDATION_FAILED', 'Invalid v2 inference request', describeIssues(parsed.error));
     const request = parsed.data;
@@ -124,6 +136,7 @@ export class KserveService {
       tensors,
       { priority: request.parameters?.priority ?? 0, timeoutMs: request.parameters?.timeoutMs, output: 'raw' },
       clientAbortSignal(reply),
+      admission,
     );
     const outputs = rawOutputs(run.results[0]);
     const names = wanted ?? Object.keys(outputs);

@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ActiveDeployment } from './deployment-manager.js';
 import { ImageTransform, preprocessImage } from './image-preprocessor.js';
-import { ItemResult } from './model-runtime.js';
+import { Admission, ItemResult } from './model-runtime.js';
 import { classify, ClassPrediction, detect, Detection } from './postprocess.js';
 import { jsonFromTypedData } from './tensor-codec.js';
 import { checkTensorInputs, JsonTensor } from './tensor-input.js';
@@ -52,8 +52,9 @@ export function rawOutputs(outputs: NamedTensors): Record<string, JsonTensorOut>
 }
 
 /**
- * The request path shared by the REST and v2 routes: preprocess, queue (with priority, deadline
- * and cancellation), wait for the batcher, postprocess. Each image is its own queue item.
+ * The request path shared by the REST and v2 routes: admit, preprocess, queue (with priority,
+ * deadline and cancellation), wait for the batcher, postprocess. Each image is its own queue item.
+ * Admission comes first so a full queue refuses a request before its images are decoded.
  */
 @Injectable()
 export class InferencePipeline {
@@ -62,7 +63,22 @@ export class InferencePipeline {
     private readonly metrics: MetricsService,
   ) {}
 
-  async runImages(deployment: ActiveDeployment, images: Buffer[], options: InferenceOptions, signal?: AbortSignal): Promise<PipelineResult<ItemOutcome>> {
+  /**
+   * Holds `count` queue places for a request whose body is not read yet, or refuses it at once
+   * (503 QUEUE_FULL with Retry-After, 409 while undeploying). The caller releases it when done.
+   */
+  admit(deployment: ActiveDeployment, count = 1): Admission {
+    const started = performance.now();
+    try {
+      return deployment.runtime.admit(count);
+    } catch (error) {
+      this.recordFailure(deployment, started, error);
+      throw error;
+    }
+  }
+
+  /** `admission` (from `admit`) is grown to one place per image before any image is decoded. */
+  async runImages(deployment: ActiveDeployment, images: Buffer[], options: InferenceOptions, signal?: AbortSignal, admission?: Admission): Promise<PipelineResult<ItemOutcome>> {
     const started = performance.now();
     const pre = deployment.config.preprocess;
     if (!pre) throw ApiError.badRequest('INVALID_INPUT', 'This model takes tensors, not images: send {"inputs": {...}}');
@@ -70,7 +86,7 @@ export class InferencePipeline {
       throw ApiError.badRequest('INVALID_INPUT', 'This model has several inputs; send them as tensors');
     }
     const channels = imageChannels(deployment);
-    return this.measure(deployment, started, async (timing) => {
+    return this.measure(deployment, started, admission, images.length, async (timing, places) => {
       const prepared = await Promise.all(
         images.map((image, index) =>
           preprocessImage(image, pre, this.config.serving.maxImagePixels, channels).catch((error: unknown) => {
@@ -84,6 +100,7 @@ export class InferencePipeline {
         deployment,
         prepared.map((image) => ({ inputs: { [pre.input]: image.tensor }, rows: 1 })),
         options,
+        places,
         signal,
       );
       const postStarted = performance.now();
@@ -93,12 +110,12 @@ export class InferencePipeline {
     });
   }
 
-  async runTensors(deployment: ActiveDeployment, tensors: JsonTensor[], options: InferenceOptions, signal?: AbortSignal): Promise<PipelineResult<NamedTensors>> {
+  async runTensors(deployment: ActiveDeployment, tensors: JsonTensor[], options: InferenceOptions, signal?: AbortSignal, admission?: Admission): Promise<PipelineResult<NamedTensors>> {
     const started = performance.now();
-    return this.measure(deployment, started, async (timing) => {
+    return this.measure(deployment, started, admission, 1, async (timing, places) => {
       const checked = checkTensorInputs(deployment.spec.signature, tensors);
       timing.preprocessMs = performance.now() - started;
-      const items = await this.submitAll(deployment, [checked], options, signal);
+      const items = await this.submitAll(deployment, [checked], options, places, signal);
       return { items, results: items.map((item) => item.outputs) };
     });
   }
@@ -143,6 +160,7 @@ export class InferencePipeline {
     deployment: ActiveDeployment,
     items: Array<{ inputs: NamedTensors; rows: number }>,
     options: InferenceOptions,
+    admission: Admission,
     signal?: AbortSignal,
   ): Promise<ItemResult[]> {
     const limit = deployment.config.queue.timeoutMs;
@@ -154,7 +172,7 @@ export class InferencePipeline {
     try {
       return await Promise.all(
         items.map((item) =>
-          deployment.runtime.submit(item.inputs, { priority: options.priority, deadline, rows: item.rows, signal: siblings.signal }).catch((error: unknown) => {
+          deployment.runtime.submit(item.inputs, { priority: options.priority, deadline, rows: item.rows, signal: siblings.signal, admission }).catch((error: unknown) => {
             siblings.abort();
             throw error;
           }),
@@ -165,15 +183,24 @@ export class InferencePipeline {
     }
   }
 
+  /**
+   * Runs `work` holding `items` queue places (growing the caller's admission, or admitting here),
+   * records the outcome in metrics, and always gives back the places no item used.
+   */
   private async measure<T>(
     deployment: ActiveDeployment,
     started: number,
-    work: (timing: Timing) => Promise<{ items: ItemResult[]; results: T[] }>,
+    admission: Admission | undefined,
+    itemCount: number,
+    work: (timing: Timing, places: Admission) => Promise<{ items: ItemResult[]; results: T[] }>,
   ): Promise<PipelineResult<T>> {
     const timing: Timing = { queueMs: 0, preprocessMs: 0, inferenceMs: 0, postprocessMs: 0, totalMs: 0 };
     const modelId = deployment.spec.modelId;
+    let places = admission;
     try {
-      const { items, results } = await work(timing);
+      if (places) places.growTo(itemCount);
+      else places = deployment.runtime.admit(itemCount);
+      const { items, results } = await work(timing, places);
       timing.queueMs = Math.max(0, ...items.map((item) => item.queueMs));
       timing.inferenceMs = Math.max(0, ...items.map((item) => item.inferenceMs));
       timing.totalMs = performance.now() - started;
@@ -181,11 +208,17 @@ export class InferencePipeline {
       const version = items[0]?.version ?? deployment.runtime.version;
       return { version: version < 0 ? deployment.spec.version : version, results, timing: roundTiming(timing) };
     } catch (error) {
-      const code = error instanceof ApiError ? error.code : 'INTERNAL_ERROR';
-      const outcome = code === 'INFERENCE_TIMEOUT' ? 'timeout' : code === 'QUEUE_FULL' ? 'rejected' : code === 'REQUEST_CANCELLED' ? 'cancelled' : 'error';
-      this.metrics.recordInference(modelId, outcome, { totalMs: performance.now() - started }, code);
+      this.recordFailure(deployment, started, error);
       throw error;
+    } finally {
+      places?.release();
     }
+  }
+
+  private recordFailure(deployment: ActiveDeployment, started: number, error: unknown): void {
+    const code = error instanceof ApiError ? error.code : 'INTERNAL_ERROR';
+    const outcome = code === 'INFERENCE_TIMEOUT' ? 'timeout' : code === 'QUEUE_FULL' ? 'rejected' : code === 'REQUEST_CANCELLED' ? 'cancelled' : 'error';
+    this.metrics.recordInference(deployment.spec.modelId, outcome, { totalMs: performance.now() - started }, code);
   }
 }
 

@@ -286,4 +286,105 @@ describe('ModelRuntime', () => {
     model.releaseAll();
     await expect(next).resolves.toMatchObject({ batchRows: 1 });
   });
+  describe('admission (places held before preprocessing)', () => {
+    /** One instance kept busy by a blocker, so submitted items stay queued. */
+    async function busyRuntime(queueMaxSize: number) {
+      const model = new FakeModel(1);
+      const runtime = new ModelRuntime('m', [model], 1, limits({ maxBatchSize: 1, maxQueueDelayMs: 0 }, queueMaxSize));
+      const blocker = runtime.submit(input(0), { priority: 0, deadline: far(), rows: 1 });
+      await until(() => model.calls.length === 1);
+      return { model, runtime, blocker };
+    }
+    const room = (runtime: ModelRuntime) => runtime.snapshot();
+
+    it('counts held places against queue.maxSize, so a full queue refuses before anything is preprocessed', async () => {
+      const { runtime, model } = await busyRuntime(3);
+      const first = runtime.admit(2);
+      expect([first.held, room(runtime).reservedItems, room(runtime).admittedItems]).toEqual([2, 2, 2]);
+      const queued = runtime.submit(input(1), { priority: 0, deadline: far(), rows: 1 });
+      expect(room(runtime).queueDepth).toBe(1);
+      // 1 queued + 2 held = 3 = maxSize: no more room, whether admitting or submitting directly.
+      expect(() => runtime.admit(1)).toThrow(expect.objectContaining({ code: 'QUEUE_FULL', headers: { 'Retry-After': '1' } }));
+      await expect(runtime.submit(input(9), { priority: 5, deadline: far(), rows: 1 })).rejects.toMatchObject({ code: 'QUEUE_FULL' });
+      expect(room(runtime).rejectedItems).toBe(2);
+      expect(room(runtime).admittedItems).toBe(2);
+
+      // Items submitted with the admission use its places: the total stays within the bound.
+      const admitted = [2, 3].map((value) => runtime.submit(input(value), { priority: 0, deadline: far(), rows: 1, admission: first }));
+      expect([first.held, room(runtime).reservedItems, room(runtime).queueDepth]).toEqual([0, 0, 3]);
+      first.release();
+      expect(room(runtime).reservedItems).toBe(0);
+      while (model.calls.length < 4) {
+        model.releaseAll();
+        await tick(2);
+      }
+      model.releaseAll();
+      await Promise.all([queued, ...admitted]);
+      expect(model.calls).toEqual([[0], [1], [2], [3]]);
+    });
+
+    it('gives back unused places on release (once, however often it is called)', async () => {
+      const { runtime } = await busyRuntime(2);
+      const admission = runtime.admit(2);
+      expect(() => runtime.admit(1)).toThrow(expect.objectContaining({ code: 'QUEUE_FULL' }));
+      admission.release();
+      admission.release();
+      expect([admission.held, room(runtime).reservedItems]).toEqual([0, 0]);
+      const next = runtime.admit(2);
+      expect(room(runtime).reservedItems).toBe(2);
+      next.release();
+      expect(room(runtime).reservedItems).toBe(0);
+    });
+
+    it('grows an admission only while there is room, keeping what it held when refused', async () => {
+      const { runtime } = await busyRuntime(3);
+      const admission = runtime.admit(1);
+      admission.growTo(3);
+      expect([admission.held, room(runtime).reservedItems]).toEqual([3, 3]);
+      admission.growTo(2); // never shrinks
+      expect(admission.held).toBe(3);
+      admission.release();
+      const other = runtime.admit(2);
+      const growing = runtime.admit(1);
+      expect(() => growing.growTo(2)).toThrow(expect.objectContaining({ code: 'QUEUE_FULL' }));
+      expect([growing.held, room(runtime).reservedItems]).toEqual([1, 3]);
+      growing.release();
+      other.release();
+      expect(room(runtime).reservedItems).toBe(0);
+    });
+
+    it('an item that fails before queueing leaves its place held, for the caller to release', async () => {
+      const { runtime } = await busyRuntime(2);
+      const admission = runtime.admit(1);
+      const aborted = new AbortController();
+      aborted.abort();
+      await expect(runtime.submit(input(1), { priority: 0, deadline: far(), rows: 1, signal: aborted.signal, admission })).rejects.toMatchObject({ code: 'REQUEST_CANCELLED' });
+      await expect(runtime.submit(input(1), { priority: 0, deadline: far(), rows: 5, admission })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      expect([admission.held, room(runtime).reservedItems]).toEqual([1, 1]);
+      admission.release();
+      expect(room(runtime).reservedItems).toBe(0);
+    });
+
+    it('does not use a place held in another runtime’s queue', async () => {
+      const { runtime } = await busyRuntime(1);
+      const elsewhere = new ModelRuntime('other', [new FakeModel(1, true)], 1, limits({}, 5)).admit(1);
+      const filler = runtime.submit(input(1), { priority: 0, deadline: far(), rows: 1 });
+      await expect(runtime.submit(input(2), { priority: 0, deadline: far(), rows: 1, admission: elsewhere })).rejects.toMatchObject({ code: 'QUEUE_FULL' });
+      expect(elsewhere.held).toBe(1);
+      void filler.catch(() => undefined);
+    });
+
+    it('refuses admission while draining', async () => {
+      const model = new FakeModel(1, true);
+      const runtime = new ModelRuntime('m', [model], 1, limits());
+      const held = runtime.admit(1);
+      const drained = runtime.drain();
+      expect(() => runtime.admit(1)).toThrow(expect.objectContaining({ code: 'MODEL_NOT_DEPLOYED' }));
+      expect(() => held.growTo(2)).toThrow(expect.objectContaining({ code: 'MODEL_NOT_DEPLOYED' }));
+      await expect(runtime.submit(input(1), { priority: 0, deadline: far(), rows: 1, admission: held })).rejects.toMatchObject({ code: 'MODEL_NOT_DEPLOYED' });
+      held.release();
+      await drained;
+      expect(runtime.snapshot().reservedItems).toBe(0);
+    });
+  });
 });

@@ -18,6 +18,57 @@ export interface SubmitOptions {
   rows: number;
   /** Aborted when the client goes away: a still-queued item is dropped. */
   signal?: AbortSignal;
+  /** A place reserved for this item by `admit`; without one, submit checks for room itself. */
+  admission?: Admission;
+}
+
+interface PlaceLedger {
+  hold(count: number): void;
+  giveBack(count: number): void;
+}
+
+/**
+ * Places in one runtime's queue held for items that were admitted but are still being read or
+ * preprocessed, so a full queue refuses a request before it pays for decoding. `submit` uses one
+ * place per item; whatever is left must be given back with `release` (idempotent), on success,
+ * error or client abort alike.
+ */
+export class Admission {
+  private count: number;
+
+  constructor(
+    private readonly ledger: PlaceLedger,
+    count: number,
+  ) {
+    ledger.hold(count);
+    this.count = count;
+  }
+
+  /** Places still held. */
+  get held(): number {
+    return this.count;
+  }
+
+  /** Holds more places until `total` are held; throws (still holding what it held) when there is no room. */
+  growTo(total: number): void {
+    if (total <= this.count) return;
+    this.ledger.hold(total - this.count);
+    this.count = total;
+  }
+
+  /** Gives back every place not used by a submit. */
+  release(): void {
+    this.ledger.giveBack(this.count);
+    this.count = 0;
+  }
+
+  /** Uses one held place for an item entering the queue of `ledger`; false when none is held there. */
+  usePlaceOf(ledger: PlaceLedger): boolean {
+    if (ledger !== this.ledger || this.count <= 0) return false;
+    this.ledger.giveBack(1);
+    this.count--;
+    return true;
+  }
 }
 
 export interface ItemResult {
@@ -46,6 +97,10 @@ export interface RuntimeStats {
   /** Dropped from the queue because the client went away. */
   cancelledItems: number;
   rejectedItems: number;
+  /** Places held right now for admitted items still being preprocessed (they count against queue.maxSize). */
+  reservedItems: number;
+  /** Places ever granted by `admit`/`growTo`: every preprocessed item had one. */
+  admittedItems: number;
   /** How many engine calls carried N rows, keyed by N. */
   batchRowHistogram: Record<number, number>;
 }
@@ -96,7 +151,9 @@ export class ModelRuntime {
   private flushAt = 0;
   private draining = false;
   private drainWaiters: Array<() => void> = [];
-  private readonly stats = { batches: 0, executedItems: 0, expiredItems: 0, cancelledItems: 0, rejectedItems: 0, histogram: {} as Record<number, number> };
+  private readonly stats = { batches: 0, executedItems: 0, expiredItems: 0, cancelledItems: 0, rejectedItems: 0, admittedItems: 0, histogram: {} as Record<number, number> };
+  /** Places held by admissions and not yet used: queued items plus these never exceed queue.maxSize. */
+  private reserved = 0;
 
   constructor(
     readonly modelId: string,
@@ -124,10 +181,19 @@ export class ModelRuntime {
     return this.draining;
   }
 
+  /**
+   * Holds `count` places in the queue for items about to be preprocessed, or refuses at once:
+   * 409 MODEL_NOT_DEPLOYED while draining, 503 QUEUE_FULL (with Retry-After) when queued plus
+   * reserved items leave no room.
+   */
+  admit(count = 1): Admission {
+    return new Admission(this.places, count);
+  }
+
   /** Queues one item; resolves with its own outputs or rejects with its own ApiError. */
   submit(inputs: NamedTensors, options: SubmitOptions): Promise<ItemResult> {
     if (this.draining) {
-      return Promise.reject(new ApiError(409, 'MODEL_NOT_DEPLOYED', 'The model is being undeployed'));
+      return Promise.reject(notDeployed());
     }
     if (options.rows > this.pool.maxRows) {
       return Promise.reject(
@@ -137,9 +203,12 @@ export class ModelRuntime {
     if (options.signal?.aborted) {
       return Promise.reject(new ApiError(499, 'REQUEST_CANCELLED', 'The client closed the request'));
     }
-    if (this.queue.isFull()) {
+    const placeHeld = options.admission?.usePlaceOf(this.places) ?? false;
+    // With a held place the room was checked at admission; only a reconfigure that shrank the
+    // queue since then can leave it full.
+    if (placeHeld ? this.queue.isFull() : !this.hasRoom(1)) {
       this.stats.rejectedItems++;
-      return Promise.reject(new ApiError(503, 'QUEUE_FULL', 'The model queue is full; retry later', undefined, { 'Retry-After': '1' }));
+      return Promise.reject(queueFull());
     }
     return new Promise<ItemResult>((resolve, reject) => {
       const item: PendingItem = {
@@ -212,9 +281,30 @@ export class ModelRuntime {
       expiredItems: this.stats.expiredItems,
       cancelledItems: this.stats.cancelledItems,
       rejectedItems: this.stats.rejectedItems,
+      reservedItems: this.reserved,
+      admittedItems: this.stats.admittedItems,
       batchRowHistogram: { ...this.stats.histogram },
     };
   }
+
+  private hasRoom(count: number): boolean {
+    return this.queue.size + this.reserved + count <= this.queue.maxSize;
+  }
+
+  private readonly places: PlaceLedger = {
+    hold: (count) => {
+      if (this.draining) throw notDeployed();
+      if (!this.hasRoom(count)) {
+        this.stats.rejectedItems++;
+        throw queueFull();
+      }
+      this.reserved += count;
+      this.stats.admittedItems += count;
+    },
+    giveBack: (count) => {
+      this.reserved -= count;
+    },
+  };
 
   private makePool(models: LoadedModel[], version: number): InstancePool {
     return { version, slots: models.map((model) => ({ model, version, busy: false, retired: false })), maxRows: this.maxRowsFor(models) };
@@ -388,6 +478,14 @@ export class ModelRuntime {
     this.drainWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+function notDeployed(): ApiError {
+  return new ApiError(409, 'MODEL_NOT_DEPLOYED', 'The model is being undeployed');
+}
+
+function queueFull(): ApiError {
+  return new ApiError(503, 'QUEUE_FULL', 'The model queue is full; retry later', undefined, { 'Retry-After': '1' });
 }
 
 function engineFailure(error: { code: string; message: string } | undefined): ApiError {
