@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { ResolvedPreprocess } from '../models/model-config.js';
-import { preprocessImage } from './image-preprocessor.js';
+import { pixelsToTensor, preprocessImage } from './image-preprocessor.js';
 
 const fixtures = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'images');
 const chelsea = readFileSync(join(fixtures, 'chelsea.png'));
@@ -131,5 +131,45 @@ describe('preprocessImage (real sharp)', () => {
     await expect(preprocessImage(chelsea, pre(), 1000)).rejects.toMatchObject({ code: 'INVALID_IMAGE', details: { width: 451, height: 300 } });
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>');
     await expect(preprocessImage(svg, pre(), MAX_PIXELS)).rejects.toMatchObject({ code: 'INVALID_IMAGE' });
+  });
+});
+
+describe('pixelsToTensor', () => {
+  /** The definition, element by element: what the optimised loop must reproduce bit for bit. */
+  function reference(pixels: Uint8Array, channels: number, p: ResolvedPreprocess, out: 1 | 3): number[] {
+    const values: number[] = new Array(p.width * p.height * out);
+    for (let y = 0; y < p.height; y++) {
+      for (let x = 0; x < p.width; x++) {
+        const pixel = y * p.width + x;
+        for (let c = 0; c < out; c++) {
+          const from = channels < 3 || out === 1 ? 0 : p.colorOrder === 'BGR' ? 2 - c : c;
+          const raw = pixels[pixel * channels + from];
+          const at = p.layout === 'NCHW' ? c * p.width * p.height + pixel : pixel * out + c;
+          values[at] = p.dtype === 'uint8' ? raw : Math.fround(raw * (p.scale / p.std[c]) - p.mean[c] / p.std[c]);
+        }
+      }
+    }
+    return values;
+  }
+
+  it('matches the element-wise definition for every layout, order, dtype and channel count', () => {
+    const shape = { width: 5, height: 3 };
+    for (const channels of [1, 3, 4]) {
+      const pixels = Uint8Array.from({ length: shape.width * shape.height * channels }, (_, index) => (index * 37 + 11) % 256);
+      for (const layout of ['NCHW', 'NHWC'] as const) {
+        for (const colorOrder of ['RGB', 'BGR'] as const) {
+          for (const dtype of ['float32', 'uint8'] as const) {
+            for (const out of [1, 3] as const) {
+              const p = pre({ ...shape, layout, colorOrder, dtype, scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] });
+              const tensor = pixelsToTensor(pixels, channels, p, out);
+              const label = `${channels}ch ${layout} ${colorOrder} ${dtype} out=${out}`;
+              expect(tensor.shape, label).toEqual(layout === 'NCHW' ? [1, out, 3, 5] : [1, 3, 5, out]);
+              expect(tensor.dtype, label).toBe(dtype);
+              expect(Array.from(tensor.data as ArrayLike<number>), label).toEqual(reference(pixels, channels, p, out));
+            }
+          }
+        }
+      }
+    }
   });
 });
