@@ -87,6 +87,7 @@ export class AccessTokenAuthenticator extends ExternalAuthenticator {
       const retryAfterSeconds = (startOfNextMonth(now).getTime() - now.getTime()) / 1000;
       throw ApiError.tooManyRequests('QUOTA_EXCEEDED', 'The monthly quota of this access token is used up', retryAfterSeconds);
     }
+    if (requirement.countsUsage) request.usageCharge = { tokenId: token.id, consumedAt: now };
 
     this.usage.touch(token.id);
     return { kind: 'accessToken', token: { id: token.id, name: token.name, allowedModels: [...token.allowedModels] } };

@@ -90,4 +90,34 @@ describe('TokenUsageTracker', () => {
     expect(store.rows.get('a|2026-05')).toBe(1);
     expect(store.rows.get('a|2026-06')).toBe(1);
   });
+
+  it('a refund gives the unit back, in memory and in the stored count, before or after a flush', async () => {
+    const store = new UsageStore();
+    const now = new Date('2026-05-10T00:00:00Z');
+    const usage = tracker(store, new FixedClock(now));
+    expect(await usage.tryConsume('a', 2)).toBe(true);
+    expect(await usage.tryConsume('a', 2)).toBe(true);
+    expect(await usage.tryConsume('a', 2)).toBe(false);
+    usage.refund('a', now);
+    expect(await usage.tryConsume('a', 2)).toBe(true);
+    await usage.flush();
+    expect(store.rows.get('a|2026-05')).toBe(2);
+    usage.refund('a', now);
+    await usage.flush();
+    expect(store.rows.get('a|2026-05')).toBe(1);
+    expect((await usage.usedThisMonth(['a'])).get('a')).toBe(1);
+  });
+
+  it('never refunds below zero or for a token it never counted', async () => {
+    const store = new UsageStore();
+    const now = new Date('2026-05-10T00:00:00Z');
+    const usage = tracker(store, new FixedClock(now));
+    usage.refund('ghost', now);
+    expect(await usage.tryConsume('a', null)).toBe(true);
+    usage.refund('a', now);
+    usage.refund('a', now);
+    await usage.flush();
+    expect(store.rows.get('a|2026-05') ?? 0).toBe(0);
+    expect((await usage.usedThisMonth(['a'])).get('a')).toBe(0);
+  });
 });

@@ -67,6 +67,23 @@ export class TokenUsageTracker implements OnModuleInit, OnModuleDestroy, BeforeA
     return true;
   }
 
+  /**
+   * Gives back one use counted by tryConsume at `consumedAt` (the call did not succeed). The
+   * counter was loaded by that tryConsume, so this stays synchronous and exact.
+   */
+  refund(tokenId: string, consumedAt: Date): void {
+    const month = usageMonth(consumedAt);
+    const key = `${tokenId}|${month}`;
+    const counter = this.counters.get(key);
+    if (!counter || counter.value === 0) return;
+    counter.value -= 1;
+    const pending = this.pendingCounts.get(key);
+    // A negative pending increment is fine: the flush adds it to the stored row the earlier flush wrote.
+    if (pending) pending.count -= 1;
+    else this.pendingCounts.set(key, { tokenId, month, count: -1 });
+    if (pending && pending.count === 0) this.pendingCounts.delete(key);
+  }
+
   /** Remembers that a token was just used (any external route, counted or not). */
   touch(tokenId: string): void {
     const at = this.clock.now().toISOString();

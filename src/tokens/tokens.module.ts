@@ -8,6 +8,7 @@ import { TokenGuardState } from './token-guard-state.js';
 import { Clock } from '../common/clock.js';
 import { TokenSecrets } from './token-secrets.js';
 import { TokenUsageTracker } from './token-usage.tracker.js';
+import { UsageRefundHook } from './usage-refund.hook.js';
 import { TokenService } from './token.service.js';
 import { TokensController } from './tokens.controller.js';
 
@@ -22,6 +23,7 @@ import { TokensController } from './tokens.controller.js';
     Clock,
     TokenGuardState,
     TokenUsageTracker,
+    UsageRefundHook,
     TokenService,
   ],
   exports: [ExternalAuthenticator, TokenUsageTracker],
