@@ -1,9 +1,4 @@
-/** Nearest-rank percentile of ascending-sorted values (0 when empty). */
-function percentileOfSorted(sorted: ArrayLike<number>, rank: number): number {
-  if (sorted.length === 0) return 0;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((rank / 100) * sorted.length) - 1));
-  return sorted[index];
-}
+import { nearestRankPercentile } from '../src/metrics/sample-ring.js';
 
 export interface LatencySummary {
   p50: number;
@@ -19,9 +14,9 @@ export function summarize(values: readonly number[]): LatencySummary {
   let sum = 0;
   for (const value of sorted) sum += value;
   return {
-    p50: round(percentileOfSorted(sorted, 50)),
-    p95: round(percentileOfSorted(sorted, 95)),
-    p99: round(percentileOfSorted(sorted, 99)),
+    p50: round(nearestRankPercentile(sorted, 50)),
+    p95: round(nearestRankPercentile(sorted, 95)),
+    p99: round(nearestRankPercentile(sorted, 99)),
     mean: round(sorted.length ? sum / sorted.length : 0),
     max: round(sorted.length ? sorted[sorted.length - 1] : 0),
   };

@@ -1,3 +1,10 @@
+/** Nearest-rank percentile (`rank` in 0–100) of ascending-sorted values; 0 when empty. */
+export function nearestRankPercentile(sorted: ArrayLike<number>, rank: number): number {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((rank / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
 /**
  * A fixed-capacity ring of numbers: the most recent `capacity` samples, so per-model percentiles
  * stay cheap and memory stays bounded however long a model serves.
@@ -23,11 +30,7 @@ export class SampleRing {
 
   /** Nearest-rank percentiles of the samples held; zeros when empty. */
   percentiles(ranks: readonly number[]): number[] {
-    if (this.filled === 0) return ranks.map(() => 0);
     const sorted = Float64Array.from(this.values.subarray(0, this.filled)).sort();
-    return ranks.map((rank) => {
-      const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((rank / 100) * sorted.length) - 1));
-      return sorted[index];
-    });
+    return ranks.map((rank) => nearestRankPercentile(sorted, rank));
   }
 }
