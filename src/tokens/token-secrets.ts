@@ -1,5 +1,5 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { CryptoRepository } from '../auth/crypto.repository.js';
 
 export const TOKEN_PREFIX = 'mp_';
 const SECRET_BYTES = 32;
@@ -12,16 +12,18 @@ const TOKEN_SHAPE = /^mp_[A-Za-z0-9_-]{43}$/;
  */
 @Injectable()
 export class TokenSecrets {
+  constructor(private readonly crypto: CryptoRepository) {}
+
   generate(): string {
-    return TOKEN_PREFIX + randomBytes(SECRET_BYTES).toString('base64url');
+    return TOKEN_PREFIX + this.crypto.randomSecret(SECRET_BYTES);
   }
 
   hash(secret: string): string {
-    return createHash('sha256').update(secret, 'utf8').digest('hex');
+    return this.crypto.sha256(secret);
   }
 
   newId(): string {
-    return randomUUID();
+    return this.crypto.randomId();
   }
 
   /** Cheap shape check, so obvious garbage is refused without touching caches or the database. */

@@ -1,4 +1,5 @@
 import { SerialTransactions } from '../../src/database/serial-transactions.js';
+import { CryptoRepository } from '../../src/auth/crypto.repository.js';
 import { rmSync } from 'node:fs';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
@@ -71,7 +72,7 @@ async function openHarness(dataDir: string, clock = new MovableClock(), trustedP
   const dataSource = new DataSource(dataSourceOptions(dataDir, [AccessTokenEntity, AccessTokenUsageEntity]));
   await dataSource.initialize();
   const repository = new CountingRepository(dataSource.getRepository(AccessTokenEntity), dataSource, new SerialTransactions(dataSource));
-  const secrets = new TokenSecrets();
+  const secrets = new TokenSecrets(new CryptoRepository());
   const state = new TokenGuardState();
   const usage = new TokenUsageTracker(repository, clock);
   const service = new TokenService(repository, secrets, clock, usage, state);
