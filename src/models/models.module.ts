@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Clock } from '../common/clock.js';
 import { ModelFileStorage } from '../storage/model-file-storage.js';
 import { MultipartUploadReader } from '../storage/multipart-upload-reader.js';
 import { SafeZipExtractor } from '../storage/safe-zip-extractor.js';
@@ -18,7 +17,6 @@ import { ModelsController } from './models.controller.js';
   imports: [TypeOrmModule.forFeature([ModelEntity, ModelVersionEntity])],
   controllers: [ModelsController],
   providers: [
-    Clock,
     ModelFileStorage,
     MultipartUploadReader,
     SafeZipExtractor,

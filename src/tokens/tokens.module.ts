@@ -5,7 +5,6 @@ import { AccessTokenAuthenticator } from './access-token.authenticator.js';
 import { AccessTokenEntity, AccessTokenUsageEntity } from './access-token.entity.js';
 import { AccessTokenRepository, TypeOrmAccessTokenRepository } from './access-token.repository.js';
 import { TokenGuardState } from './token-guard-state.js';
-import { Clock } from '../common/clock.js';
 import { TokenSecrets } from './token-secrets.js';
 import { TokenUsageTracker } from './token-usage.tracker.js';
 import { UsageRefundHook } from './usage-refund.hook.js';
@@ -20,7 +19,6 @@ import { TokensController } from './tokens.controller.js';
     { provide: AccessTokenRepository, useClass: TypeOrmAccessTokenRepository },
     { provide: ExternalAuthenticator, useClass: AccessTokenAuthenticator },
     TokenSecrets,
-    Clock,
     TokenGuardState,
     TokenUsageTracker,
     UsageRefundHook,
