@@ -21,7 +21,13 @@ class FakeBinding implements TensorRtBinding {
   deviceCount() {
     return 1;
   }
-  loadEngine(plan: Uint8Array): NativeEngine {
+  deviceInfo() {
+    return { computeCapability: '8.6', fastFp16: true };
+  }
+  async buildPlan(): Promise<never> {
+    throw new Error('the fake binding builds no plans');
+  }
+  async loadEngine(plan: Uint8Array): Promise<NativeEngine> {
     let tensors: NativeIoTensor[];
     try {
       tensors = JSON.parse(Buffer.from(plan).toString('utf8')) as NativeIoTensor[];
@@ -48,7 +54,7 @@ class FakeBinding implements TensorRtBinding {
 }
 
 const DYNAMIC_PLAN: NativeIoTensor[] = [
-  { name: 'x', mode: 'input', dtype: 'float32', shape: [-1, 3], maxShape: [4, 3] },
+  { name: 'x', mode: 'input', dtype: 'float32', shape: [-1, 3], maxShape: [4, 3], profiles: [{ min: [1, 3], opt: [2, 3], max: [4, 3] }] },
   { name: 'y', mode: 'output', dtype: 'float32', shape: [-1, 3] },
 ];
 
@@ -70,7 +76,7 @@ describe('tensorrt engine (TypeScript side, fake binding)', () => {
     expect(engine.version).toBe('10.0.0-fake');
   });
 
-  it('validates a plan: signature from the I/O tensors, one dummy run, then destroyed', async () => {
+  it('validates a plan: signature from the I/O tensors, one dummy run at the profile optimum, then destroyed', async () => {
     const binding = new FakeBinding();
     const engine = createTensorRtEngine({ config: {}, logger: silentLogger }, binding);
     const result = await engine.validate({ format: 'tensorrt-plan', path: planPath });
@@ -80,7 +86,7 @@ describe('tensorrt engine (TypeScript side, fake binding)', () => {
       warnings: [],
     });
     expect(binding.inferCalls).toHaveLength(1);
-    expect(binding.inferCalls[0][0].shape).toEqual([1, 3]);
+    expect(binding.inferCalls[0][0].shape).toEqual([2, 3]);
     expect(binding.destroyed).toBe(1);
   });
 
