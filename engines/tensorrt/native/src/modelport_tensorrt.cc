@@ -11,8 +11,9 @@
 // inputs are checked and copied on the JS thread. One run at a time per engine; a second call while
 // one is running is rejected; destroy() during a run frees the engine when the run has finished.
 //
-// Errors: every JS-facing function maps C++ exceptions (std::bad_alloc included) to JS errors, and a
-// failing completion callback rejects its promise instead of leaving it pending.
+// Errors: every JS-facing function maps C++ exceptions (std::bad_alloc included) to JS errors (the
+// promise-returning ones reject), and a failing completion callback rejects its promise instead of
+// leaving it pending.
 
 #include <napi.h>
 #include <NvInfer.h>
@@ -215,6 +216,18 @@ Napi::Value Guarded(Napi::Env env, Body body) {
     throw Napi::Error::New(env, error.what());
   } catch (...) {
     throw Napi::Error::New(env, "unknown native error");
+  }
+}
+
+// Like Guarded, for functions that return a promise: a refusal rejects the promise instead of throwing.
+template <typename Body>
+Napi::Value Rejecting(Napi::Env env, Body body) {
+  try {
+    return Guarded(env, body);
+  } catch (const Napi::Error& error) {
+    Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(env);
+    deferred.Reject(error.Value());
+    return deferred.Promise();
   }
 }
 
@@ -595,7 +608,7 @@ std::vector<HostTensor> TrtEngine::ReadInputs(Napi::Env env, const Napi::Callbac
 
 Napi::Value TrtEngine::Infer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return Guarded(env, [&]() -> Napi::Value {
+  return Rejecting(env, [&]() -> Napi::Value {
     if (!state_ || destroy_requested_) throw Napi::Error::New(env, "engine destroyed");
     if (busy_) throw Napi::Error::New(env, "infer already running on this engine");
     std::vector<HostTensor> inputs = ReadInputs(env, info);
@@ -656,7 +669,7 @@ int32_t DeviceArgument(Napi::Env env, const Napi::Value& value, const char* usag
 
 Napi::Value LoadEngine(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return Guarded(env, [&]() -> Napi::Value {
+  return Rejecting(env, [&]() -> Napi::Value {
     const char* usage = "loadEngine(plan: Uint8Array, device: number)";
     if (info.Length() < 2 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) throw Napi::TypeError::New(env, usage);
     int32_t device = DeviceArgument(env, info[1], usage);
@@ -899,7 +912,7 @@ double NumberOption(Napi::Env env, Napi::Object object, const char* key, double 
 
 Napi::Value BuildPlanJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return Guarded(env, [&]() -> Napi::Value {
+  return Rejecting(env, [&]() -> Napi::Value {
     const char* usage = "buildPlan(onnx: Uint8Array, options: object, onProgress?: function)";
     if (info.Length() < 2 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array || !info[1].IsObject()) throw Napi::TypeError::New(env, usage);
     Napi::Uint8Array onnx = info[0].As<Napi::Uint8Array>();
