@@ -166,7 +166,7 @@ describe('tensorrt engine (TypeScript side, fake binding)', () => {
     const dir2 = mkdtempSync(join(tmpdir(), 'tensorrt-types-'));
     try {
       const file = join(dir2, 'check.ts');
-      const binding = fileURLToPath(new URL('../../engines/tensorrt/binding.js', import.meta.url)).replace(/\.js$/, '.js');
+      const binding = fileURLToPath(new URL('../../engines/tensorrt/binding.js', import.meta.url));
       writeFileSync(
         file,
         [
