@@ -71,9 +71,9 @@ export interface NativeBuildOptions {
   workspaceBytes?: number;
   /** IBuilderConfig::setBuilderOptimizationLevel, 0-5. */
   optimizationLevel?: number;
-  /** Profile maximum of dynamic batch dimensions (minimum and optimum 1). */
+  /** Profile maximum of dynamic batch dimensions (minimum and optimum 1; default 8). */
   maxBatchSize?: number;
-  /** Profile bounds of other dynamic dimensions. */
+  /** Profile bounds of other dynamic dimensions (defaults 32 / 224 / 1024). */
   dynamicMin?: number;
   dynamicOpt?: number;
   dynamicMax?: number;

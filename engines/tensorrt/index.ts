@@ -227,7 +227,7 @@ export class TensorRtEngine implements Engine {
   }
 
   /**
-   * The plan for an ONNX artifact: `<artifact>.<sha256>-trt<version>-sm<capability>.plan` beside it
+   * The plan for an ONNX artifact: `<artifact>.<sha256>-trt<version>-sm<capability>-o<options>.plan` beside it
    * when present (a restart or a replica on the same GPU reuses it), else built now and cached.
    */
   private async planFor(binding: TensorRtBinding, path: string, onnx: Buffer, device: number): Promise<Uint8Array> {
@@ -238,7 +238,10 @@ export class TensorRtEngine implements Engine {
       throw new EngineError('ENGINE_UNAVAILABLE', `cannot read CUDA device ${device}: ${(error as Error).message}`);
     }
     const sha256 = createHash('sha256').update(onnx).digest('hex');
-    const cachePath = `${path}.${sha256.slice(0, 32)}-trt${this.version}-sm${capability.replace('.', '')}.plan`;
+    const options = builderOptions(this.context.config, device);
+    // Builder options are part of the key too, so changing them rebuilds instead of reusing a stale plan.
+    const optionsKey = createHash('sha256').update(JSON.stringify({ ...options, device: undefined })).digest('hex').slice(0, 8);
+    const cachePath = `${path}.${sha256.slice(0, 32)}-trt${this.version}-sm${capability.replace('.', '')}-o${optionsKey}.plan`;
     try {
       const cached = await readFile(cachePath);
       if (cached.byteLength > 0) {
@@ -250,13 +253,12 @@ export class TensorRtEngine implements Engine {
     }
     const inFlight = this.building.get(cachePath);
     if (inFlight) return inFlight;
-    const build = this.buildPlan(binding, onnx, device, cachePath).finally(() => this.building.delete(cachePath));
+    const build = this.buildPlan(binding, onnx, options, cachePath).finally(() => this.building.delete(cachePath));
     this.building.set(cachePath, build);
     return build;
   }
 
-  private async buildPlan(binding: TensorRtBinding, onnx: Buffer, device: number, cachePath: string): Promise<Uint8Array> {
-    const options = builderOptions(this.context.config, device);
+  private async buildPlan(binding: TensorRtBinding, onnx: Buffer, options: NativeBuildOptions, cachePath: string): Promise<Uint8Array> {
     this.context.logger.info('building TensorRT plan from ONNX', { path: cachePath, options });
     let result;
     try {

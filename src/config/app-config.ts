@@ -44,7 +44,15 @@ const configSchema = z.object({
     tensorrt: z.object({
       bindingPath: z.string(),
       validateTimeoutMs: positiveInt,
-      builder: z.object({ fp16: z.boolean(), workspaceMiB: nonNegativeInt, optimizationLevel: z.coerce.number().int().min(-1).max(5), maxBatchSize: positiveInt }),
+      builder: z.object({
+        fp16: z.boolean(),
+        workspaceMiB: nonNegativeInt,
+        optimizationLevel: z.coerce.number().int().min(-1).max(5),
+        maxBatchSize: positiveInt,
+        dynamicMin: positiveInt,
+        dynamicOpt: positiveInt,
+        dynamicMax: positiveInt,
+      }),
     }),
   }),
   serving: z.object({ maxImagePixels: positiveInt, maxImagesPerRequest: positiveInt }),

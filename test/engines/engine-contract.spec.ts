@@ -70,7 +70,7 @@ const CASES: EngineCase[] = [
   {
     // The suite's ONNX models, built into TensorRT plans on this host (FP32, so outputs stay exact).
     name: 'tensorrt',
-    create: () => createTensorRtEngine({ config: { builder: { fp16: false, maxBatchSize: 8 } }, logger: silentLogger }),
+    create: () => createTensorRtEngine({ config: { builder: { fp16: false, maxBatchSize: 8, dynamicMin: 8, dynamicOpt: 32, dynamicMax: 64 } }, logger: silentLogger }),
     buildModels: buildOnnxModels,
   },
 ];

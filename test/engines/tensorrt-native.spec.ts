@@ -283,7 +283,7 @@ describe.skipIf(!prerequisites.ok)('tensorrt addon against fake native libraries
       expect(first).toMatchObject({ ok: true, signature: { inputs: [{ name: 'x', dtype: 'float32', shape: [-1, 3] }], outputs: [{ name: 'y' }] } });
       const cached = readdirSync(modelDir).filter((name) => name.endsWith('.plan'));
       expect(cached).toHaveLength(1);
-      expect(cached[0]).toMatch(/^model\.onnx\.[0-9a-f]{32}-trt10\.16\.0-sm86\.plan$/);
+      expect(cached[0]).toMatch(/^model\.onnx\.[0-9a-f]{32}-trt10\.16\.0-sm86-o[0-9a-f]{8}\.plan$/);
       expect(logs.filter((entry) => entry.message === 'TensorRT build progress')).toHaveLength(4);
       const mtime = statSync(join(modelDir, cached[0])).mtimeMs;
       const model = await engine.load({ format: 'onnx', path }, { maxBatchSize: 32 });
@@ -293,10 +293,16 @@ describe.skipIf(!prerequisites.ok)('tensorrt addon against fake native libraries
       await model.dispose();
       expect(logs.filter((entry) => entry.message === 'reusing cached TensorRT plan')).toHaveLength(1);
       expect(statSync(join(modelDir, cached[0])).mtimeMs).toBe(mtime);
+      // Other builder options get a new key.
+      const other = createTensorRtEngine({ config: { bindingPath: build.addonPath, builder: { maxBatchSize: 4 } }, logger: quiet() });
+      const smaller = await other.load({ format: 'onnx', path }, {});
+      expect(smaller.maxBatchSize).toBe(4);
+      await smaller.dispose();
+      expect(readdirSync(modelDir).filter((name) => name.endsWith('.plan'))).toHaveLength(2);
       // A changed artifact gets a new key.
       writeFileSync(path, onnx.replace('-1,3\noutput', '-1,3\ninput z float32 1,3\noutput'));
       await engine.validate({ format: 'onnx', path }).catch(() => undefined);
-      expect(readdirSync(modelDir).filter((name) => name.endsWith('.plan'))).toHaveLength(2);
+      expect(readdirSync(modelDir).filter((name) => name.endsWith('.plan'))).toHaveLength(3);
     });
 
     it('an ONNX artifact the parser refuses is MODEL_UNREADABLE with the parser reason', async () => {

@@ -690,7 +690,7 @@ struct BuildOptions {
   double workspace_bytes = 0;      // 0: TensorRT's default
   int32_t optimization_level = -1; // -1: TensorRT's default
   int64_t max_batch = 8;
-  int64_t dynamic_min = 1, dynamic_opt = 224, dynamic_max = 1024;  // dynamic dimensions other than the batch
+  int64_t dynamic_min = 32, dynamic_opt = 224, dynamic_max = 1024;  // dynamic dimensions other than the batch
   std::map<std::string, ProfileShapes> shapes;  // explicit per-input profiles
 };
 
@@ -926,7 +926,7 @@ Napi::Value BuildPlanJs(const Napi::CallbackInfo& info) {
     options.workspace_bytes = NumberOption(env, object, "workspaceBytes", 0, 0, 1e15);
     options.optimization_level = static_cast<int32_t>(NumberOption(env, object, "optimizationLevel", -1, -1, 5));
     options.max_batch = static_cast<int64_t>(NumberOption(env, object, "maxBatchSize", 8, 1, 4096));
-    options.dynamic_min = static_cast<int64_t>(NumberOption(env, object, "dynamicMin", 1, 1, 1e6));
+    options.dynamic_min = static_cast<int64_t>(NumberOption(env, object, "dynamicMin", 32, 1, 1e6));
     options.dynamic_opt = static_cast<int64_t>(NumberOption(env, object, "dynamicOpt", 224, 1, 1e6));
     options.dynamic_max = static_cast<int64_t>(NumberOption(env, object, "dynamicMax", 1024, 1, 1e6));
     if (!(options.dynamic_min <= options.dynamic_opt && options.dynamic_opt <= options.dynamic_max)) throw Napi::RangeError::New(env, "buildPlan: dynamicMin <= dynamicOpt <= dynamicMax");
