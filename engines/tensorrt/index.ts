@@ -30,14 +30,15 @@ import { loadTensorRtBinding, type BindingLoadResult, type NativeBuildOptions, t
 const DEFAULT_MAX_BATCH = 32;
 const DEFAULT_VALIDATE_TIMEOUT_MS = 120_000;
 
-const VIEW_FOR: Record<string, (buffer: ArrayBuffer) => TensorData> = {
-  float32: (buffer) => new Float32Array(buffer),
-  float16: (buffer) => new Uint16Array(buffer),
-  int8: (buffer) => new Int8Array(buffer),
-  int32: (buffer) => new Int32Array(buffer),
-  int64: (buffer) => new BigInt64Array(buffer),
-  uint8: (buffer) => new Uint8Array(buffer),
-  bool: (buffer) => new Uint8Array(buffer),
+/** The typed array that carries each dtype this engine marshals (float16 as raw Uint16). */
+const ARRAY_FOR: Record<string, { new (buffer: ArrayBuffer): TensorData; new (length: number): TensorData }> = {
+  float32: Float32Array,
+  float16: Uint16Array,
+  int8: Int8Array,
+  int32: Int32Array,
+  int64: BigInt64Array,
+  uint8: Uint8Array,
+  bool: Uint8Array,
 };
 
 function signatureOf(tensors: NativeIoTensor[]): ModelSignature {
@@ -55,16 +56,6 @@ function capacityOf(tensors: NativeIoTensor[], requested: number): number {
   return Math.max(1, Math.min(requested, profileMax));
 }
 
-const ZERO_FOR: Record<string, (length: number) => TensorData> = {
-  float32: (length) => new Float32Array(length),
-  float16: (length) => new Uint16Array(length),
-  int8: (length) => new Int8Array(length),
-  int32: (length) => new Int32Array(length),
-  int64: (length) => new BigInt64Array(length),
-  uint8: (length) => new Uint8Array(length),
-  bool: (length) => new Uint8Array(length),
-};
-
 /** Zero inputs at profile 0's optimum shape (fixed dimensions as they are; no profile: 1). */
 export function dummyInputsAtOpt(tensors: NativeIoTensor[]): NamedTensors {
   const inputs: NamedTensors = {};
@@ -72,7 +63,7 @@ export function dummyInputsAtOpt(tensors: NativeIoTensor[]): NamedTensors {
     const opt = tensor.profiles?.[0]?.opt;
     const shape = tensor.shape.map((dim, index) => (dim >= 0 ? dim : (opt?.[index] ?? 1)));
     const length = shape.reduce((a, b) => a * b, 1);
-    inputs[tensor.name] = { dtype: tensor.dtype as DType, shape, data: ZERO_FOR[tensor.dtype](length) };
+    inputs[tensor.name] = { dtype: tensor.dtype as DType, shape, data: new ARRAY_FOR[tensor.dtype](length) };
   }
   return inputs;
 }
@@ -117,9 +108,9 @@ class TensorRtModel implements LoadedModel {
     const outputs: NamedTensors = {};
     for (const output of produced) {
       const dtype = this.signature.outputs.find((spec) => spec.name === output.name)?.dtype ?? 'float32';
-      const view = VIEW_FOR[dtype];
-      if (!view) throw new EngineError('UNSUPPORTED_MODEL', `output ${output.name} has unsupported dtype ${dtype}`);
-      outputs[output.name] = { dtype, shape: output.shape, data: view(output.data) } satisfies Tensor;
+      const ArrayType = ARRAY_FOR[dtype];
+      if (!ArrayType) throw new EngineError('UNSUPPORTED_MODEL', `output ${output.name} has unsupported dtype ${dtype}`);
+      outputs[output.name] = { dtype, shape: output.shape, data: new ArrayType(output.data) } satisfies Tensor;
     }
     return outputs;
   }
@@ -214,7 +205,7 @@ export class TensorRtEngine implements Engine {
     }
     try {
       const tensors = native.ioTensors();
-      const unsupported = tensors.find((tensor) => !VIEW_FOR[tensor.dtype]);
+      const unsupported = tensors.find((tensor) => !ARRAY_FOR[tensor.dtype]);
       if (unsupported) throw new EngineError('UNSUPPORTED_MODEL', `tensor ${unsupported.name} has unsupported dtype ${unsupported.dtype}`);
       const hostInput = tensors.find((tensor) => tensor.mode === 'input' && tensor.location === 'host');
       if (hostInput) throw new EngineError('UNSUPPORTED_MODEL', `input ${hostInput.name} is a shape tensor read on the host, which this engine does not support`);

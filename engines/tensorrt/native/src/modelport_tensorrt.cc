@@ -29,6 +29,7 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -228,6 +229,21 @@ Napi::Value Rejecting(Napi::Env env, Body body) {
     Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(env);
     deferred.Reject(error.Value());
     return deferred.Promise();
+  }
+}
+
+// Runs worker-thread work; the message of any C++ exception it throws, or nothing.
+template <typename Body>
+std::optional<std::string> ErrorOf(Body body) {
+  try {
+    body();
+    return std::nullopt;
+  } catch (const std::bad_alloc&) {
+    return std::string("out of host memory");
+  } catch (const std::exception& error) {
+    return std::string(error.what());
+  } catch (...) {
+    return std::string("unknown native error");
   }
 }
 
@@ -494,15 +510,7 @@ class InferWorker : public Napi::AsyncWorker {
   Napi::Promise Promise() { return deferred_.Promise(); }
 
   void Execute() override {
-    try {
-      outputs_ = engine_->State()->Run(inputs_);
-    } catch (const std::bad_alloc&) {
-      SetError("out of host memory");
-    } catch (const std::exception& error) {
-      SetError(error.what());
-    } catch (...) {
-      SetError("unknown native error");
-    }
+    if (std::optional<std::string> error = ErrorOf([&] { outputs_ = engine_->State()->Run(inputs_); })) SetError(*error);
   }
 
   void OnOK() override {
@@ -628,15 +636,7 @@ class LoadWorker : public Napi::AsyncWorker {
   Napi::Promise Promise() { return deferred_.Promise(); }
 
   void Execute() override {
-    try {
-      state_ = LoadState(plan_, size_, device_);
-    } catch (const std::bad_alloc&) {
-      SetError("out of host memory");
-    } catch (const std::exception& error) {
-      SetError(error.what());
-    } catch (...) {
-      SetError("unknown native error");
-    }
+    if (std::optional<std::string> error = ErrorOf([&] { state_ = LoadState(plan_, size_, device_); })) SetError(*error);
   }
 
   void OnOK() override {
@@ -830,15 +830,7 @@ class BuildWorker : public Napi::AsyncProgressQueueWorker<BuildProgress> {
   Napi::Promise Promise() { return deferred_.Promise(); }
 
   void Execute(const ExecutionProgress& progress) override {
-    try {
-      result_ = BuildPlan(onnx_, size_, options_, progress);
-    } catch (const std::bad_alloc&) {
-      SetError("out of host memory");
-    } catch (const std::exception& error) {
-      SetError(error.what());
-    } catch (...) {
-      SetError("unknown native error");
-    }
+    if (std::optional<std::string> error = ErrorOf([&] { result_ = BuildPlan(onnx_, size_, options_, progress); })) SetError(*error);
   }
 
   void OnProgress(const BuildProgress* events, size_t count) override {
