@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { SystemSampler } from '../system/system-sampler.service.js';
-import { ModelStats, ModelStatsRecorder } from './model-stats.js';
+import { CumulativeModelStats, InferenceTimings, ModelStats, ModelStatsRecorder } from './model-stats.js';
 
 export type InferenceOutcome = 'success' | 'error' | 'timeout' | 'rejected' | 'cancelled';
 
@@ -61,7 +61,7 @@ export class MetricsService implements OnModuleInit {
   }
 
   /** One inference request finished (one HTTP item or one v2 request), with its timings in ms. */
-  recordInference(modelId: string, outcome: InferenceOutcome, timings: { queueMs?: number; computeMs?: number; totalMs?: number }, errorCode?: string): void {
+  recordInference(modelId: string, outcome: InferenceOutcome, timings: InferenceTimings, errorCode?: string): void {
     this.inferences.inc({ model: modelId, outcome });
     if (outcome !== 'success') this.inferenceErrors.inc({ model: modelId, code: errorCode ?? outcome.toUpperCase() });
     if (timings.queueMs !== undefined && timings.queueMs >= 0) this.queueTime.observe({ model: modelId }, timings.queueMs / 1000);
@@ -89,6 +89,11 @@ export class MetricsService implements OnModuleInit {
 
   modelStats(modelId: string): ModelStats {
     return this.stats.snapshot(modelId);
+  }
+
+  /** Cumulative counts and durations (the statistics extension's numbers) for one model. */
+  cumulativeStats(modelId: string): CumulativeModelStats {
+    return this.stats.cumulative(modelId);
   }
 
   /** The Prometheus exposition text and its content type. */

@@ -76,7 +76,7 @@ describe('admission before decoding (e2e)', () => {
         headers: { 'X-Access-Token': token },
         json: { inputs: [{ name: 'input', shape: [1, 3, 16, 16], datatype: 'FP32', data: new Array(768).fill(0) }] },
       });
-      expect([v2.status, v2.body.code]).toEqual([503, 'QUEUE_FULL']);
+      expect([v2.status, v2.headers.get('x-error-code'), v2.body]).toEqual([503, 'QUEUE_FULL', { error: expect.any(String) }]);
       const after = stats(id);
       expect(after.rejectedItems - before.rejectedItems).toBe(5);
       expect(after.admittedItems).toBe(before.admittedItems);
