@@ -19,6 +19,7 @@ import { ServingModule } from './serving/serving.module.js';
 import { EnginesModule } from './engines/engines.module.js';
 import { ModelsModule } from './models/models.module.js';
 import { OipModule } from './oip/oip.module.js';
+import { GrpcModule } from './grpc/grpc.module.js';
 
 @Module({})
 export class AppModule {
@@ -40,6 +41,7 @@ export class AppModule {
         EnginesModule,
         ModelsModule,
         OipModule,
+        GrpcModule,
       ],
       controllers: [HealthController],
       providers: [

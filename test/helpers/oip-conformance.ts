@@ -174,3 +174,25 @@ export function binaryBody(header: unknown, tensors: Uint8Array[]): { body: Buff
     headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(json.byteLength) },
   };
 }
+
+/** gRPC ModelInferResponse: the REST schema's fields, with every output in raw_output_contents. */
+export function checkGrpcInferResponse(message: any): void {
+  parseWith(z.object({ model_name: z.string().min(1), model_version: z.string(), id: z.string(), outputs: z.array(responseOutput.omit({ parameters: true, data: true }).extend({ parameters: z.record(z.string(), z.unknown()) })), raw_output_contents: z.array(z.instanceof(Buffer)) }), message, 'gRPC ModelInferResponse');
+  if (message.raw_output_contents.length !== message.outputs.length) throw new Error('raw_output_contents must hold one entry per output');
+  message.outputs.forEach((output: { name: string; datatype: string; shape: number[] }, index: number) => checkRawTensor(output.name, output.datatype, output.shape, message.raw_output_contents[index]));
+}
+
+export function checkGrpcMessage(rpc: string, message: unknown): void {
+  if (rpc === 'ServerLive') parseWith(liveSchema, message, rpc);
+  else if (rpc === 'ServerReady') parseWith(readySchema, message, rpc);
+  else if (rpc === 'ModelReady') parseWith(readySchema, message, rpc);
+  else if (rpc === 'ServerMetadata') parseWith(serverMetadataSchema, message, rpc);
+  else if (rpc === 'ModelMetadata') parseWith(modelMetadataSchema, message, rpc);
+  else if (rpc === 'ModelInfer') checkGrpcInferResponse(message);
+  else throw new Error(`no schema for ${rpc}`);
+}
+
+/** A gRPC error: a non-OK status with a readable message (the `error` of the REST body). */
+export function checkGrpcError(error: any): void {
+  parseWith(z.object({ code: int.min(1).max(16), details: z.string().min(1) }).loose(), error, 'gRPC error status');
+}
