@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../common/api-error.js';
+import { apiFailure as failure } from '../common/testing/api-failure.js';
 import { peerAddress } from './grpc-call-auth.js';
 import { fromGrpcInferRequest, toGrpcInferResponse } from './grpc-codec.js';
 
-function failure(work: () => unknown): string {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof ApiError) return `${error.getStatus()} ${error.code}`;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('gRPC ModelInfer codec', () => {
   it('reads typed contents by datatype, BYTES as UTF-8, and the priority/timeout parameters', () => {

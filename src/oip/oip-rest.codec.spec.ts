@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../common/api-error.js';
+import { apiFailure as failure } from '../common/testing/api-failure.js';
 import { formatRestInferResponse, parseRestInferRequest, splitInferBody } from './oip-rest.codec.js';
 
 const framed = (header: unknown, ...tensors: Uint8Array[]) => {
@@ -7,15 +7,6 @@ const framed = (header: unknown, ...tensors: Uint8Array[]) => {
   return { body: Buffer.concat([json, ...tensors]), headers: { 'inference-header-content-length': String(json.byteLength) } };
 };
 
-function failure(work: () => unknown): string {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof ApiError) return `${error.getStatus()} ${error.code}`;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('v2 REST request and response codec', () => {
   it('reads JSON inputs (flattening nested data) and binary inputs in the order they are listed', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../common/api-error.js';
+import { apiFailure as codeOf } from '../common/testing/api-failure.js';
 import { decodeRawTensor, encodeRawTensor } from './tensor-bytes.js';
 
 const bytesOf = (values: string[]) =>
@@ -10,14 +10,6 @@ const bytesOf = (values: string[]) =>
     return [length, text];
   }));
 
-function codeOf(work: () => unknown): string | undefined {
-  try {
-    work();
-  } catch (error) {
-    return error instanceof ApiError ? `${error.getStatus()} ${error.code}` : String(error);
-  }
-  return undefined;
-}
 
 describe('raw tensor layout (binary extension and gRPC raw contents)', () => {
   it('decodes every fixed-size datatype little-endian, from any byte offset', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnnxAdd } from '../fixtures/models/index.js';
 import { createUserAndLogin, loginAs } from '../helpers/auth.js';
-import { v2Fetch } from '../helpers/oip-conformance.js';
+import { errorCode as code, v2Fetch } from '../helpers/oip-conformance.js';
 import { request, startTestApp, TEST_ADMIN, TestApp } from '../helpers/test-app.js';
 import { issueAccessToken, uploadAndDeploy } from '../serving/serving-helpers.js';
 import { uploadModel } from './models-helpers.js';
@@ -19,7 +19,6 @@ describe('Open Inference Protocol statistics and model repository extensions (e2
   const v2 = (path: string, init: Parameters<typeof v2Fetch>[2] = {}) => v2Fetch(t.url, `/v2${path}`, init);
   const inferAdd = (model: string, data: unknown[] = [1, 2, 3, 4]) =>
     v2(`/models/${model}/infer`, { method: 'POST', headers: { 'X-Access-Token': token }, json: { inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data }] } });
-  const code = (res: { headers: Headers }) => res.headers.get('x-error-code');
 
   beforeAll(async () => {
     t = await startTestApp();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeploymentManager } from '../../src/serving/deployment-manager.js';
 import { buildOnnxAdd, buildOnnxClassifier, buildOnnxStringEcho, buildOnnxTwoInputs, expectedAddOutput, writeTfjsLayersModel, zipDirectory } from '../fixtures/models/index.js';
 import { loginAs } from '../helpers/auth.js';
-import { binaryBody, v2Fetch } from '../helpers/oip-conformance.js';
+import { binaryBody, errorCode as code, v2Fetch } from '../helpers/oip-conformance.js';
 import { startTestApp, TEST_ADMIN, TestApp } from '../helpers/test-app.js';
 import { chelseaPng, imageForm, infer, issueAccessToken, uploadAndDeploy } from '../serving/serving-helpers.js';
 
@@ -30,7 +30,6 @@ describe('Open Inference Protocol over REST (e2e)', () => {
   const bearer = () => ({ Authorization: `Bearer ${token}` });
   const post = (path: string, json: unknown) => v2(path, { method: 'POST', headers: bearer(), json });
   const addInput = (data = [1, 2, 3, 4]) => ({ inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data }] });
-  const code = (res: { headers: Headers }) => res.headers.get('x-error-code');
 
   beforeAll(async () => {
     t = await startTestApp();

@@ -196,3 +196,6 @@ export function checkGrpcMessage(rpc: string, message: unknown): void {
 export function checkGrpcError(error: any): void {
   parseWith(z.object({ code: int.min(1).max(16), details: z.string().min(1) }).loose(), error, 'gRPC error status');
 }
+
+/** The stable error code a v2 REST error carries beside its `{"error"}` body. */
+export const errorCode = (response: { headers: Headers }) => response.headers.get('x-error-code');
