@@ -7,6 +7,7 @@ import { DeploymentManager } from '../../src/serving/deployment-manager.js';
 import type { Admission, ModelRuntime, RuntimeStats } from '../../src/serving/model-runtime.js';
 import { buildOnnxClassifier } from '../fixtures/models/index.js';
 import { loginAs } from '../helpers/auth.js';
+import { v2Fetch } from '../helpers/oip-conformance.js';
 import { request, startTestApp, TEST_ADMIN, TestApp } from '../helpers/test-app.js';
 import { pngClaimingSize } from '../serving/hostile-images.js';
 import { chelseaPng, imageForm, infer, issueAccessToken, uploadAndDeploy } from '../serving/serving-helpers.js';
@@ -71,7 +72,7 @@ describe('admission before decoding (e2e)', () => {
       }
       const json = await infer(t.url, token, id, { json: { image: photo.toString('base64') } });
       expect([json.status, json.body.error.code]).toEqual([503, 'QUEUE_FULL']);
-      const v2 = await request(`${t.url}/v2/models/${id}/infer`, {
+      const v2 = await v2Fetch(t.url, `/v2/models/${id}/infer`, {
         method: 'POST',
         headers: { 'X-Access-Token': token },
         json: { inputs: [{ name: 'input', shape: [1, 3, 16, 16], datatype: 'FP32', data: new Array(768).fill(0) }] },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnnxAdd } from '../fixtures/models/index.js';
 import { loginAs } from '../helpers/auth.js';
+import { v2Fetch } from '../helpers/oip-conformance.js';
 import { request, startTestApp, TEST_ADMIN, TestApp } from '../helpers/test-app.js';
 import { issueAccessToken, uploadAndDeploy } from '../serving/serving-helpers.js';
 import { modelAction, uploadModel } from './models-helpers.js';
@@ -17,10 +18,10 @@ describe('model id/name resolution follows renames and deletes at once (e2e)', (
   let work: string;
   let admin: string;
   let anyModel: string;
-  const v2 = (token: string, name: string) => request(`${t.url}/v2/models/${encodeURIComponent(name)}`, { headers: { 'X-Access-Token': token } });
+  const v2 = (token: string, name: string) => v2Fetch(t.url, `/v2/models/${encodeURIComponent(name)}`, { headers: { 'X-Access-Token': token } });
   const external = (token: string, idOrName: string) => request(`${t.url}/api/v1/models/${encodeURIComponent(idOrName)}`, { headers: { 'X-Access-Token': token } });
   const infer = (token: string, idOrName: string) =>
-    request(`${t.url}/v2/models/${encodeURIComponent(idOrName)}/infer`, {
+    v2Fetch(t.url, `/v2/models/${encodeURIComponent(idOrName)}/infer`, {
       method: 'POST',
       headers: { 'X-Access-Token': token },
       json: { inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }] },
