@@ -30,6 +30,8 @@ export class MetricsService implements OnModuleInit {
   private readonly batchSizes = new Histogram({ name: 'modelport_batch_size', help: 'Size of executed batches per model', labelNames: ['model'] as const, buckets: BATCH_SIZE_BUCKETS, registers: [this.registry] });
   private readonly queueDepth = new Gauge({ name: 'modelport_queue_depth', help: 'Requests waiting in a model queue', labelNames: ['model'] as const, registers: [this.registry] });
   private readonly loadedModels = new Gauge({ name: 'modelport_loaded_models', help: 'Model instances currently loaded in engines', registers: [this.registry] });
+  private readonly grpcCalls = new Counter({ name: 'modelport_grpc_requests_total', help: 'gRPC Open Inference Protocol calls by method and status code', labelNames: ['method', 'code'] as const, registers: [this.registry] });
+  private readonly grpcDuration = new Histogram({ name: 'modelport_grpc_request_duration_seconds', help: 'gRPC call duration by method', labelNames: ['method'] as const, buckets: LATENCY_BUCKETS_SECONDS, registers: [this.registry] });
   private readonly tokenRejections = new Counter({ name: 'modelport_access_token_rejections_total', help: 'Refused access-token requests by reason (error code)', labelNames: ['reason'] as const, registers: [this.registry] });
 
   constructor(
@@ -53,6 +55,12 @@ export class MetricsService implements OnModuleInit {
       this.httpDuration.observe(labels, reply.elapsedTime / 1000);
       done();
     });
+  }
+
+  /** One gRPC call finished with this status code name (OK, INVALID_ARGUMENT, ...); the gRPC counterpart of the HTTP series. */
+  recordGrpcCall(method: string, code: string, seconds: number): void {
+    this.grpcCalls.inc({ method, code });
+    this.grpcDuration.observe({ method }, seconds);
   }
 
   /** An access token was refused; `reason` is the error code (ACCESS_TOKEN_INVALID, RATE_LIMITED, ...). */

@@ -170,5 +170,9 @@ describe('Open Inference Protocol over gRPC (e2e, client generated at run time f
     const stats = await v2Fetch(t.url, '/v2/models/grpc-tiny/stats', { headers: { 'X-Access-Token': token } });
     expect(stats.body.model_stats[0].inference_stats.success.count).toBe(2);
     expect(stats.body.model_stats[0].inference_stats.fail.count).toBe(1);
+    const metrics = (await (await fetch(`${t.url}/metrics`)).text()) as string;
+    expect(metrics).toMatch(/modelport_grpc_requests_total\{method="ModelInfer",code="OK"\} [1-9]/);
+    expect(metrics).toMatch(/modelport_grpc_requests_total\{method="ModelInfer",code="UNAVAILABLE"\} [1-9]/);
+    expect(metrics).toMatch(new RegExp(`modelport_inference_requests_total\\{model="${id}",outcome="success"\\} 2`));
   });
 });
