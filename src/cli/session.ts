@@ -66,12 +66,14 @@ export class Session {
     env: NodeJS.ProcessEnv = process.env,
   ) {
     const { profile } = store.get(options.profile);
-    this.profile = profile;
     const url = options.url ?? env.MODELPORT_URL ?? profile?.url;
     if (!url) throw new CliError(EXIT.USAGE, 'NO_SERVER', 'No server: run `modelport login --url URL --username NAME`, or set MODELPORT_URL');
     this.url = url.replace(/\/+$/, '');
     this.envToken = env.MODELPORT_TOKEN || undefined;
-    this.authToken = this.envToken ?? profile?.authToken;
+    // A profile's session is only ever sent to the server it was issued by.
+    const profileMatches = profile !== undefined && profile.url.replace(/\/+$/, '') === this.url;
+    this.profile = profileMatches ? profile : undefined;
+    this.authToken = this.envToken ?? this.profile?.authToken;
     this.client = createModelportClient(this.url, { authToken: () => this.authToken });
   }
 
