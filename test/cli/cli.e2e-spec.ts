@@ -20,7 +20,7 @@ interface Run {
  * The built `modelport` bin as a CI job runs it: a child process against the real server, with
  * its own config directory, asserting on exit codes and --json output.
  */
-describe('modelport CLI as a child process (CI-style script)', { timeout: 240_000 }, () => {
+describe('modelport CLI as a child process (CI-style script)', { timeout: 600_000 }, () => {
   let t: TestApp;
   let work: string;
   let config: string;
