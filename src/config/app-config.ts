@@ -57,6 +57,7 @@ const configSchema = z.object({
   }),
   serving: z.object({ maxImagePixels: positiveInt, maxImagesPerRequest: positiveInt }),
   metrics: z.object({ token: z.string(), systemSampleIntervalMs: positiveInt }),
+  grpc: z.object({ enabled: z.stringbool().or(z.boolean()), port }),
 });
 
 export type AppConfigValues = z.infer<typeof configSchema>;
@@ -105,6 +106,8 @@ const ENV_BINDINGS: Record<string, { path: string; list?: boolean }> = {
   MAX_IMAGES_PER_REQUEST: { path: 'serving.maxImagesPerRequest' },
   METRICS_TOKEN: { path: 'metrics.token' },
   SYSTEM_SAMPLE_INTERVAL_MS: { path: 'metrics.systemSampleIntervalMs' },
+  GRPC_ENABLED: { path: 'grpc.enabled' },
+  GRPC_PORT: { path: 'grpc.port' },
 };
 
 export class ConfigError extends Error {
