@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { createGatedDataSource } from '../../src/database/statement-gate.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLogEntity } from '../../src/audit/audit-log.entity.js';
 import { AuditRepository } from '../../src/audit/audit.repository.js';
@@ -23,7 +24,7 @@ describe('auth, users and audit repositories on SQLite (migrations applied)', ()
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'modelport-medium-auth-'));
-    dataSource = new DataSource(dataSourceOptions(dir, [UserEntity, RefreshTokenEntity, AuditLogEntity]));
+    dataSource = createGatedDataSource(dataSourceOptions(dir, [UserEntity, RefreshTokenEntity, AuditLogEntity]));
     await dataSource.initialize();
     users = new UserRepository(dataSource.getRepository(UserEntity));
     tokens = new RefreshTokenRepository(dataSource.getRepository(RefreshTokenEntity));
