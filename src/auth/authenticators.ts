@@ -3,7 +3,7 @@ import type { AuthContext, AuthRequirement, Role } from './auth.types.js';
 
 /**
  * Ports the global AuthGuard delegates to. The auth module provides the internal one (JWT via
- * passport-jwt); the tokens module provides the external one (issued access tokens).
+ * JwtService.verifyAsync); the tokens module provides the external one (issued access tokens).
  * Both throw ApiError with a stable code on rejection.
  */
 export abstract class InternalAuthenticator {

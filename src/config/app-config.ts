@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
-/** The JWT secret shipped in config/default.yaml; production refuses to boot with it. */
+/** The JWT secret earlier releases shipped in config/default.yaml: public, so refused everywhere. */
 export const DEFAULT_JWT_SECRET = 'modelport-insecure-default-secret';
+/** An explicit JWT_SECRET shorter than this is refused (HS256 wants at least 256 bits). */
+export const MIN_EXPLICIT_JWT_SECRET_LENGTH = 32;
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -147,11 +149,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const values = result.data;
-  if (values.nodeEnv === 'production' && (values.auth.jwtSecret === '' || values.auth.jwtSecret === DEFAULT_JWT_SECRET)) {
-    throw new ConfigError('JWT_SECRET must be set to a non-default value when NODE_ENV=production');
+  const { jwtSecret } = values.auth;
+  if (jwtSecret === DEFAULT_JWT_SECRET) {
+    throw new ConfigError('JWT_SECRET (auth.jwtSecret): the secret once shipped in config/default.yaml is public; set your own or leave it empty to generate one');
   }
-  if (values.auth.jwtSecret === '') {
-    throw new ConfigError('JWT_SECRET (auth.jwtSecret): must not be empty');
+  if (values.nodeEnv === 'production' && jwtSecret === '') {
+    throw new ConfigError('JWT_SECRET must be set when NODE_ENV=production');
+  }
+  if (values.nodeEnv === 'production' && jwtSecret.length < MIN_EXPLICIT_JWT_SECRET_LENGTH) {
+    throw new ConfigError(`JWT_SECRET (auth.jwtSecret): must be at least ${MIN_EXPLICIT_JWT_SECRET_LENGTH} characters when NODE_ENV=production`);
   }
   values.storage.dataDir = resolve(values.storage.dataDir);
   return new AppConfig(values);

@@ -1,31 +1,17 @@
 import 'reflect-metadata';
 import { rmSync } from 'node:fs';
-import type { LoggerService } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.factory.js';
 import { ConfigError, DEFAULT_JWT_SECRET } from '../../src/config/app-config.js';
 import { createUserAndLogin, loginAs } from '../helpers/auth.js';
+import { CapturingLogger } from '../helpers/capturing-logger.js';
 import { makeDataDir, request, startTestApp, TEST_ADMIN, TEST_JWT_SECRET, TestApp } from '../helpers/test-app.js';
 
 const AUTH = '/api/v1/internal/auth';
 
 function signWithTestSecret(claims: Record<string, unknown>, secret = TEST_JWT_SECRET): Promise<string> {
   return new JwtService({ secret }).signAsync(claims, { issuer: 'modelport', audience: 'modelport-internal' });
-}
-
-/** A LoggerService that keeps every line it is given. */
-class CapturingLogger implements LoggerService {
-  readonly lines: Array<{ level: string; message: unknown; rest: unknown[] }> = [];
-  log(message: unknown, ...rest: unknown[]) { this.lines.push({ level: 'log', message, rest }); }
-  error(message: unknown, ...rest: unknown[]) { this.lines.push({ level: 'error', message, rest }); }
-  warn(message: unknown, ...rest: unknown[]) { this.lines.push({ level: 'warn', message, rest }); }
-  debug(message: unknown, ...rest: unknown[]) { this.lines.push({ level: 'debug', message, rest }); }
-  verbose(message: unknown, ...rest: unknown[]) { this.lines.push({ level: 'verbose', message, rest }); }
-  fatal(message: unknown, ...rest: unknown[]) { this.lines.push({ level: 'fatal', message, rest }); }
-  text(): string {
-    return this.lines.map((line) => JSON.stringify([line.message, ...line.rest])).join('\n');
-  }
 }
 
 describe('internal auth over HTTP', () => {
