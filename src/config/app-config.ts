@@ -36,7 +36,9 @@ const configSchema = z.object({
     adminUsername: z.string().min(1).max(64),
     adminPassword: z.string(),
     loginMaxFailures: positiveInt,
+    loginMaxFailuresPerAddress: positiveInt,
     loginFailureWindowSeconds: positiveInt,
+    loginUsernameBackoffSeconds: positiveInt,
   }),
   engines: z.object({
     disabled: z.array(z.string()),
@@ -83,6 +85,8 @@ const ENV_BINDINGS: Record<string, { path: string; list?: boolean }> = {
   ADMIN_PASSWORD: { path: 'auth.adminPassword' },
   LOGIN_MAX_FAILURES: { path: 'auth.loginMaxFailures' },
   LOGIN_FAILURE_WINDOW_SECONDS: { path: 'auth.loginFailureWindowSeconds' },
+  LOGIN_MAX_FAILURES_PER_ADDRESS: { path: 'auth.loginMaxFailuresPerAddress' },
+  LOGIN_USERNAME_BACKOFF_SECONDS: { path: 'auth.loginUsernameBackoffSeconds' },
   DISABLED_ENGINES: { path: 'engines.disabled', list: true },
   ENGINE_DIRS: { path: 'engines.extraDirs', list: true },
   ORT_INTRA_OP_THREADS: { path: 'engines.onnxruntime.intraOpNumThreads' },
