@@ -85,7 +85,7 @@ export class AccessTokenAuthenticator extends ExternalAuthenticator {
     if (requirement.modelParam) await this.checkModel(token, request, requirement.modelParam);
 
     if (token.rateLimitPerMinute !== null) {
-      const decision = this.state.rateLimiter.take(token.id, token.rateLimitPerMinute, now.getTime());
+      const decision = await this.state.rateLimiter.take(token.id, token.rateLimitPerMinute, now.getTime());
       if (!decision.allowed) {
         throw ApiError.tooManyRequests('RATE_LIMITED', `Rate limit of ${token.rateLimitPerMinute} requests per minute exceeded`, decision.retryAfterSeconds);
       }

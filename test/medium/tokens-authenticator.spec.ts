@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { createGatedDataSource } from '../../src/database/statement-gate.js';
+import { MemoryRateLimiterStore } from '../../src/common/rate-limiter-store.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuthRequirement } from '../../src/auth/auth.types.js';
 import { EmptyPublicModelCatalog, PublicModelView } from '../../src/catalog/public-model-catalog.js';
@@ -74,7 +75,7 @@ async function openHarness(dataDir: string, clock = new MovableClock(), trustedP
   await dataSource.initialize();
   const repository = new CountingRepository(dataSource.getRepository(AccessTokenEntity), dataSource, new SerialTransactions(dataSource));
   const secrets = new TokenSecrets(new CryptoRepository());
-  const state = new TokenGuardState();
+  const state = new TokenGuardState(new MemoryRateLimiterStore());
   const usage = new TokenUsageTracker(repository, clock);
   const service = new TokenService(repository, secrets, clock, usage, state);
   const metrics = new RecordingMetrics();
