@@ -1006,7 +1006,7 @@ export interface operations {
                      * @description .onnx, .zip (TF.js model dir or SavedModel), .plan or .engine
                      */
                     file: string;
-                    /** @description Unique model name (required for a new model; ignored for a version) */
+                    /** @description Unique model name (required for a new model; ignored for a version); no control characters, at most 100 characters once URL-encoded */
                     name?: string;
                 };
             };
@@ -1276,7 +1276,7 @@ export interface operations {
                      * @description .onnx, .zip (TF.js model dir or SavedModel), .plan or .engine
                      */
                     file: string;
-                    /** @description Unique model name (required for a new model; ignored for a version) */
+                    /** @description Unique model name (required for a new model; ignored for a version); no control characters, at most 100 characters once URL-encoded */
                     name?: string;
                 };
             };
