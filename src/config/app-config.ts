@@ -55,6 +55,7 @@ const configSchema = z.object({
   }),
   serving: z.object({ maxImagePixels: positiveInt, maxImagesPerRequest: positiveInt }),
   metrics: z.object({ token: z.string(), systemSampleIntervalMs: positiveInt }),
+  audit: z.object({ anonymousPerMinute: positiveInt, retentionDays: positiveInt }),
 });
 
 export type AppConfigValues = z.infer<typeof configSchema>;
@@ -109,6 +110,8 @@ const ENV_BINDINGS: Record<string, { path: string; list?: boolean }> = {
   MAX_IMAGES_PER_REQUEST: { path: 'serving.maxImagesPerRequest' },
   METRICS_TOKEN: { path: 'metrics.token' },
   SYSTEM_SAMPLE_INTERVAL_MS: { path: 'metrics.systemSampleIntervalMs' },
+  AUDIT_ANONYMOUS_PER_MINUTE: { path: 'audit.anonymousPerMinute' },
+  AUDIT_RETENTION_DAYS: { path: 'audit.retentionDays' },
 };
 
 export class ConfigError extends Error {
