@@ -5,6 +5,7 @@ import { AppConfig } from './config/app-config.js';
 import { CoreModule } from './core.module.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { DatabaseModule } from './database/database.module.js';
+import { createGatedDataSource } from './database/statement-gate.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import { HealthController } from './health/health.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
@@ -28,7 +29,10 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot(config),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config.storage.dataDir), autoLoadEntities: true }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...dataSourceOptions(config.storage.dataDir), autoLoadEntities: true }),
+          dataSourceFactory: async (options) => createGatedDataSource(options!),
+        }),
         DatabaseModule,
         MetricsModule,
         AuthModule,

@@ -3,10 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config.js';
 import type { AuthUser } from './auth.types.js';
 
-/** Claims that tie a JWT to this API; verification checks every one of them. */
-export const JWT_ALGORITHM = 'HS256';
-export const JWT_ISSUER = 'modelport';
-export const JWT_AUDIENCE = 'modelport-internal';
+export { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER } from './jwt-signing-key.js';
 
 export interface AccessTokenClaims {
   sub: string;
@@ -19,15 +16,13 @@ export interface AccessTokenClaims {
 /** Signs short-lived access JWTs for internal users. */
 @Injectable()
 export class AccessTokenIssuer {
-  private readonly jwt: JwtService;
   readonly ttlSeconds: number;
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    private readonly jwt: JwtService,
+  ) {
     this.ttlSeconds = config.auth.accessTokenTtlSeconds;
-    this.jwt = new JwtService({
-      secret: config.auth.jwtSecret,
-      signOptions: { algorithm: JWT_ALGORITHM, issuer: JWT_ISSUER, audience: JWT_AUDIENCE, expiresIn: this.ttlSeconds },
-    });
   }
 
   issue(user: AuthUser, sessionVersion: number): Promise<string> {

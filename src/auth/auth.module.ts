@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Clock } from '../common/clock.js';
+import { AppConfig } from '../config/app-config.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessTokenIssuer } from './access-token.issuer.js';
 import { AuthController } from './auth.controller.js';
@@ -8,6 +10,8 @@ import { AuthService } from './auth.service.js';
 import { InternalAuthenticator } from './authenticators.js';
 import { CryptoRepository } from './crypto.repository.js';
 import { JwtInternalAuthenticator } from './jwt-internal.authenticator.js';
+import { JwtSecretRepository } from './jwt-secret.repository.js';
+import { JwtSigningKey, resolveJwtSigningKey, sessionJwtService } from './jwt-signing-key.js';
 import { LoginThrottle } from './login-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
 import { RefreshTokenEntity } from './refresh-token.entity.js';
@@ -28,6 +32,17 @@ import { RefreshTokenRepository } from './refresh-token.repository.js';
     { provide: PasswordHasher, useFactory: () => new PasswordHasher() },
     RefreshTokenRepository,
     LoginThrottle,
+    JwtSecretRepository,
+    {
+      provide: JwtSigningKey,
+      useFactory: (config: AppConfig, store: JwtSecretRepository, crypto: CryptoRepository) => resolveJwtSigningKey(config, store, crypto),
+      inject: [AppConfig, JwtSecretRepository, CryptoRepository],
+    },
+    {
+      provide: JwtService,
+      useFactory: (key: JwtSigningKey, config: AppConfig) => sessionJwtService(key.secret, config.auth.accessTokenTtlSeconds),
+      inject: [JwtSigningKey, AppConfig],
+    },
     AccessTokenIssuer,
     AuthService,
     { provide: InternalAuthenticator, useClass: JwtInternalAuthenticator },

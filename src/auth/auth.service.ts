@@ -31,16 +31,16 @@ export class AuthService {
   }
 
   async login(credentials: LoginDto, clientIp: string): Promise<SessionTokens> {
-    this.assertNotThrottled(credentials.username, clientIp);
+    await this.assertNotThrottled(credentials.username, clientIp);
     const user = await this.users.findByUsername(credentials.username);
     const valid = user
       ? await this.hasher.verify(credentials.password, user.passwordHash)
       : await this.hasher.verifyAgainstDummy(credentials.password);
     if (!user || !valid) {
-      this.throttle.recordFailure(credentials.username, clientIp);
+      await this.throttle.recordFailure(credentials.username, clientIp);
       throw ApiError.unauthorized('INVALID_CREDENTIALS', 'Invalid username or password');
     }
-    this.throttle.recordSuccess(credentials.username);
+    await this.throttle.recordSuccess(credentials.username, clientIp);
     return this.startSession(user, this.crypto.randomId());
   }
 
@@ -88,11 +88,11 @@ export class AuthService {
    * then opens a fresh one for the caller. Wrong guesses count as failed logins.
    */
   async changePassword(caller: AuthUser, change: ChangePasswordDto, clientIp: string): Promise<SessionTokens> {
-    this.assertNotThrottled(caller.username, clientIp);
+    await this.assertNotThrottled(caller.username, clientIp);
     const user = await this.users.findById(caller.id);
     if (!user) throw ApiError.unauthorized('AUTH_TOKEN_INVALID', 'X-Auth-Token is not a valid token');
     if (!(await this.hasher.verify(change.currentPassword, user.passwordHash))) {
-      this.throttle.recordFailure(caller.username, clientIp);
+      await this.throttle.recordFailure(caller.username, clientIp);
       throw ApiError.badRequest('INVALID_CURRENT_PASSWORD', 'Current password is wrong');
     }
     const now = this.clock.now();
@@ -103,8 +103,8 @@ export class AuthService {
     return this.startSession(updated, this.crypto.randomId());
   }
 
-  private assertNotThrottled(username: string, clientIp: string): void {
-    const decision = this.throttle.check(username, clientIp);
+  private async assertNotThrottled(username: string, clientIp: string): Promise<void> {
+    const decision = await this.throttle.check(username, clientIp);
     if (!decision.allowed) {
       throw ApiError.tooManyRequests('TOO_MANY_LOGIN_ATTEMPTS', 'Too many failed login attempts; try again later', decision.retryAfterSeconds);
     }

@@ -6,6 +6,7 @@ import type { UserRepository } from '../users/user.repository.js';
 import { AccessTokenIssuer } from './access-token.issuer.js';
 import { ALL_ROLES, Role, WRITE_ROLES } from './auth.types.js';
 import { JwtInternalAuthenticator } from './jwt-internal.authenticator.js';
+import { sessionJwtService } from './jwt-signing-key.js';
 import { FakeClock, fakeConfig, FakeUserRepository } from './testing/fakes.js';
 
 function requestWith(token?: string): FastifyRequest {
@@ -31,8 +32,9 @@ describe('JwtInternalAuthenticator', () => {
 
   beforeEach(async () => {
     users = new FakeUserRepository();
-    authenticator = new JwtInternalAuthenticator(config, users as unknown as UserRepository);
-    issuer = new AccessTokenIssuer(config);
+    const jwt = sessionJwtService(config.auth.jwtSecret, config.auth.accessTokenTtlSeconds);
+    authenticator = new JwtInternalAuthenticator(jwt, users as unknown as UserRepository);
+    issuer = new AccessTokenIssuer(config, jwt);
     const viewer = (await users.create({ username: 'vera', passwordHash: 'x', role: Role.Viewer, createdAt: new FakeClock().now() }))!;
     viewerId = viewer.id;
     viewerToken = await issuer.issue({ id: viewer.id, username: viewer.username, role: viewer.role }, viewer.sessionVersion);
@@ -85,6 +87,14 @@ describe('JwtInternalAuthenticator', () => {
       { issuer: 'modelport', audience: 'modelport-internal' },
     );
     expect(await refusal(authenticator.authenticate(requestWith(expired), ALL_ROLES))).toEqual([401, 'AUTH_TOKEN_EXPIRED']);
+  });
+
+  it('refuses a token signed with the right secret but another algorithm, or without an issuer', async () => {
+    const claims = { sub: viewerId, username: 'vera', role: 'viewer', sv: 0 };
+    const otherAlgorithm = await new JwtService({ secret: 'unit-test-secret' }).signAsync(claims, { algorithm: 'HS512', issuer: 'modelport', audience: 'modelport-internal' });
+    expect(await refusal(authenticator.authenticate(requestWith(otherAlgorithm), ALL_ROLES))).toEqual([401, 'AUTH_TOKEN_INVALID']);
+    const noIssuer = await new JwtService({ secret: 'unit-test-secret' }).signAsync(claims, { audience: 'modelport-internal' });
+    expect(await refusal(authenticator.authenticate(requestWith(noIssuer), ALL_ROLES))).toEqual([401, 'AUTH_TOKEN_INVALID']);
   });
 
   it('refuses an unsigned (alg: none) token', async () => {

@@ -1,78 +1,69 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../common/clock.js';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { msLeft, RateLimiterStore } from '../common/rate-limiter-store.js';
 import { AppConfig } from '../config/app-config.js';
 
 export type ThrottleDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-/** Keys are dropped oldest-first past this many, so a spray of usernames cannot grow memory without bound. */
-const MAX_TRACKED_KEYS = 50_000;
-
 /**
- * Counts failed logins per username and per client IP over a sliding window. Once either key
- * has `loginMaxFailures` failures inside the window, further attempts are refused until the
- * oldest of those failures leaves the window. In memory: a restart forgets, which is acceptable
- * for a single-process server.
+ * Failed-login throttling keyed so that an attacker slows down only themselves:
+ * - per (username, client address): `loginMaxFailures` failures per window, then that pair waits for the window;
+ * - per client address, across usernames: `loginMaxFailuresPerAddress` per window (one address spraying names);
+ * - per username, from anywhere: once it has `loginMaxFailures` failures in the window, an address that has itself
+ *   failed on it must wait `loginUsernameBackoffSeconds` after each of its failures. An address that has not failed
+ *   is never held back, so nobody can lock the owner out from elsewhere.
+ * Attempts refused while throttled are not counted. Counters live in the RateLimiterStore (memory, or Redis).
  */
 @Injectable()
 export class LoginThrottle {
-  private readonly failures = new Map<string, number[]>();
   private readonly maxFailures: number;
-  private readonly windowMs: number;
+  private readonly maxFailuresPerAddress: number;
+  private readonly pair: RateLimiterAbstract;
+  private readonly pairRecent: RateLimiterAbstract;
+  private readonly address: RateLimiterAbstract;
+  private readonly username: RateLimiterAbstract;
 
-  constructor(
-    config: AppConfig,
-    private readonly clock: Clock,
-  ) {
-    this.maxFailures = config.auth.loginMaxFailures;
-    this.windowMs = config.auth.loginFailureWindowSeconds * 1000;
+  constructor(config: AppConfig, store: RateLimiterStore) {
+    const { loginMaxFailures, loginMaxFailuresPerAddress, loginFailureWindowSeconds, loginUsernameBackoffSeconds } = config.auth;
+    this.maxFailures = loginMaxFailures;
+    this.maxFailuresPerAddress = loginMaxFailuresPerAddress;
+    this.pair = store.create({ keyPrefix: 'login-pair', points: loginMaxFailures, durationSeconds: loginFailureWindowSeconds });
+    this.pairRecent = store.create({ keyPrefix: 'login-pair-recent', points: 1, durationSeconds: loginUsernameBackoffSeconds });
+    this.address = store.create({ keyPrefix: 'login-address', points: loginMaxFailuresPerAddress, durationSeconds: loginFailureWindowSeconds });
+    this.username = store.create({ keyPrefix: 'login-username', points: loginMaxFailures, durationSeconds: loginFailureWindowSeconds });
   }
 
-  check(username: string, ip: string): ThrottleDecision {
-    const now = this.clock.now().getTime();
+  async check(username: string, ip: string): Promise<ThrottleDecision> {
+    const pairKey = pairKeyOf(username, ip);
+    const [pair, recent, address, user] = await Promise.all([
+      this.pair.get(pairKey),
+      this.pairRecent.get(pairKey),
+      this.address.get(ip),
+      this.username.get(normalized(username)),
+    ]);
     let waitMs = 0;
-    for (const key of keysFor(username, ip)) {
-      const recent = this.recentFailures(key, now);
-      if (recent.length >= this.maxFailures) {
-        // The failure that must expire for the count to drop below the limit.
-        const blocking = recent[recent.length - this.maxFailures];
-        waitMs = Math.max(waitMs, blocking + this.windowMs - now);
-      }
-    }
+    if (msLeft(pair) > 0 && pair!.consumedPoints >= this.maxFailures) waitMs = Math.max(waitMs, msLeft(pair));
+    if (msLeft(address) > 0 && address!.consumedPoints >= this.maxFailuresPerAddress) waitMs = Math.max(waitMs, msLeft(address));
+    if (msLeft(user) > 0 && user!.consumedPoints >= this.maxFailures) waitMs = Math.max(waitMs, msLeft(recent));
     return waitMs > 0 ? { allowed: false, retryAfterSeconds: Math.ceil(waitMs / 1000) } : { allowed: true };
   }
 
-  recordFailure(username: string, ip: string): void {
-    const now = this.clock.now().getTime();
-    for (const key of keysFor(username, ip)) {
-      const recent = this.recentFailures(key, now);
-      recent.push(now);
-      // Only the newest maxFailures timestamps can ever decide a block.
-      if (recent.length > this.maxFailures) recent.splice(0, recent.length - this.maxFailures);
-      this.failures.delete(key);
-      this.failures.set(key, recent);
-    }
-    while (this.failures.size > MAX_TRACKED_KEYS) {
-      const oldest = this.failures.keys().next().value;
-      if (oldest === undefined) break;
-      this.failures.delete(oldest);
-    }
+  async recordFailure(username: string, ip: string): Promise<void> {
+    const pairKey = pairKeyOf(username, ip);
+    await Promise.all([this.pair.penalty(pairKey), this.pairRecent.penalty(pairKey), this.address.penalty(ip), this.username.penalty(normalized(username))]);
   }
 
-  /** A successful login clears the username's failures; the IP's stay (one good account must not unlock guessing others). */
-  recordSuccess(username: string): void {
-    this.failures.delete(usernameKey(username));
-  }
-
-  private recentFailures(key: string, now: number): number[] {
-    const all = this.failures.get(key) ?? [];
-    return all.filter((at) => at > now - this.windowMs);
+  /** A success clears that address's failures on the username; the address's and the username's totals stay. */
+  async recordSuccess(username: string, ip: string): Promise<void> {
+    const pairKey = pairKeyOf(username, ip);
+    await Promise.all([this.pair.delete(pairKey), this.pairRecent.delete(pairKey)]);
   }
 }
 
-function usernameKey(username: string): string {
-  return `user:${username.toLowerCase()}`;
+function normalized(username: string): string {
+  return username.toLowerCase();
 }
 
-function keysFor(username: string, ip: string): string[] {
-  return [usernameKey(username), `ip:${ip}`];
+function pairKeyOf(username: string, ip: string): string {
+  return JSON.stringify([normalized(username), ip]);
 }

@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
-/** The JWT secret shipped in config/default.yaml; production refuses to boot with it. */
+/** The JWT secret earlier releases shipped in config/default.yaml: public, so refused everywhere. */
 export const DEFAULT_JWT_SECRET = 'modelport-insecure-default-secret';
+/** An explicit JWT_SECRET shorter than this is refused (HS256 wants at least 256 bits). */
+export const MIN_EXPLICIT_JWT_SECRET_LENGTH = 32;
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -18,6 +20,10 @@ const configSchema = z.object({
     port,
     trustedProxies: z.array(z.string().min(1)),
     bodyLimitBytes: positiveInt,
+    unauthenticatedBodyLimitBytes: positiveInt,
+    headersTimeoutMs: positiveInt,
+    bodyIdleTimeoutMs: positiveInt,
+    bodyTimeoutMs: positiveInt,
     shutdownTimeoutMs: positiveInt,
   }),
   log: z.object({ level: z.enum(['error', 'warn', 'info', 'debug', 'silent']) }),
@@ -26,6 +32,8 @@ const configSchema = z.object({
     maxModelBytes: positiveInt,
     maxZipEntries: positiveInt,
     maxUnzippedBytes: positiveInt,
+    uploadIdleTimeoutMs: positiveInt,
+    uploadTimeoutMs: positiveInt,
   }),
   auth: z.object({
     jwtSecret: z.string(),
@@ -34,7 +42,9 @@ const configSchema = z.object({
     adminUsername: z.string().min(1).max(64),
     adminPassword: z.string(),
     loginMaxFailures: positiveInt,
+    loginMaxFailuresPerAddress: positiveInt,
     loginFailureWindowSeconds: positiveInt,
+    loginUsernameBackoffSeconds: positiveInt,
   }),
   engines: z.object({
     disabled: z.array(z.string()),
@@ -57,6 +67,7 @@ const configSchema = z.object({
   }),
   serving: z.object({ maxImagePixels: positiveInt, maxImagesPerRequest: positiveInt }),
   metrics: z.object({ token: z.string(), systemSampleIntervalMs: positiveInt }),
+  audit: z.object({ anonymousPerMinute: positiveInt, retentionDays: positiveInt }),
   grpc: z.object({ enabled: z.stringbool().or(z.boolean()), port }),
 });
 
@@ -82,6 +93,12 @@ const ENV_BINDINGS: Record<string, { path: string; list?: boolean }> = {
   TRUSTED_PROXIES: { path: 'server.trustedProxies', list: true },
   MAX_REQUEST_BYTES: { path: 'server.bodyLimitBytes' },
   SHUTDOWN_TIMEOUT_MS: { path: 'server.shutdownTimeoutMs' },
+  MAX_UNAUTHENTICATED_BODY_BYTES: { path: 'server.unauthenticatedBodyLimitBytes' },
+  HEADERS_TIMEOUT_MS: { path: 'server.headersTimeoutMs' },
+  BODY_IDLE_TIMEOUT_MS: { path: 'server.bodyIdleTimeoutMs' },
+  BODY_TIMEOUT_MS: { path: 'server.bodyTimeoutMs' },
+  UPLOAD_IDLE_TIMEOUT_MS: { path: 'storage.uploadIdleTimeoutMs' },
+  UPLOAD_TIMEOUT_MS: { path: 'storage.uploadTimeoutMs' },
   LOG_LEVEL: { path: 'log.level' },
   DATA_DIR: { path: 'storage.dataDir' },
   MAX_MODEL_BYTES: { path: 'storage.maxModelBytes' },
@@ -94,6 +111,8 @@ const ENV_BINDINGS: Record<string, { path: string; list?: boolean }> = {
   ADMIN_PASSWORD: { path: 'auth.adminPassword' },
   LOGIN_MAX_FAILURES: { path: 'auth.loginMaxFailures' },
   LOGIN_FAILURE_WINDOW_SECONDS: { path: 'auth.loginFailureWindowSeconds' },
+  LOGIN_MAX_FAILURES_PER_ADDRESS: { path: 'auth.loginMaxFailuresPerAddress' },
+  LOGIN_USERNAME_BACKOFF_SECONDS: { path: 'auth.loginUsernameBackoffSeconds' },
   DISABLED_ENGINES: { path: 'engines.disabled', list: true },
   ENGINE_DIRS: { path: 'engines.extraDirs', list: true },
   ORT_INTRA_OP_THREADS: { path: 'engines.onnxruntime.intraOpNumThreads' },
@@ -106,6 +125,8 @@ const ENV_BINDINGS: Record<string, { path: string; list?: boolean }> = {
   MAX_IMAGES_PER_REQUEST: { path: 'serving.maxImagesPerRequest' },
   METRICS_TOKEN: { path: 'metrics.token' },
   SYSTEM_SAMPLE_INTERVAL_MS: { path: 'metrics.systemSampleIntervalMs' },
+  AUDIT_ANONYMOUS_PER_MINUTE: { path: 'audit.anonymousPerMinute' },
+  AUDIT_RETENTION_DAYS: { path: 'audit.retentionDays' },
   GRPC_ENABLED: { path: 'grpc.enabled' },
   GRPC_PORT: { path: 'grpc.port' },
 };
@@ -164,11 +185,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const values = result.data;
-  if (values.nodeEnv === 'production' && (values.auth.jwtSecret === '' || values.auth.jwtSecret === DEFAULT_JWT_SECRET)) {
-    throw new ConfigError('JWT_SECRET must be set to a non-default value when NODE_ENV=production');
+  const { jwtSecret } = values.auth;
+  if (jwtSecret === DEFAULT_JWT_SECRET) {
+    throw new ConfigError('JWT_SECRET (auth.jwtSecret): the secret once shipped in config/default.yaml is public; set your own or leave it empty to generate one');
   }
-  if (values.auth.jwtSecret === '') {
-    throw new ConfigError('JWT_SECRET (auth.jwtSecret): must not be empty');
+  if (values.nodeEnv === 'production' && jwtSecret === '') {
+    throw new ConfigError('JWT_SECRET must be set when NODE_ENV=production');
+  }
+  if (values.nodeEnv === 'production' && jwtSecret.length < MIN_EXPLICIT_JWT_SECRET_LENGTH) {
+    throw new ConfigError(`JWT_SECRET (auth.jwtSecret): must be at least ${MIN_EXPLICIT_JWT_SECRET_LENGTH} characters when NODE_ENV=production`);
   }
   values.storage.dataDir = resolve(values.storage.dataDir);
   return new AppConfig(values);

@@ -1,20 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { statementGateOf } from './statement-gate.js';
 
 /**
- * Runs database transactions one at a time. The sqlite3 driver keeps a single connection, so two
- * overlapping `dataSource.transaction()` calls would nest and fail with "cannot start a
- * transaction within a transaction". Every module that needs a transaction goes through here.
+ * Every module that needs a transaction goes through here. On SQLite the statement gate
+ * (`statement-gate.ts`) gives the transaction the single connection to itself until it ends, so
+ * neither another transaction nor a plain statement of another request can run inside it; drivers
+ * with a pool give each transaction its own connection.
  */
 @Injectable()
 export class SerialTransactions {
-  private tail: Promise<unknown> = Promise.resolve();
-
   constructor(private readonly dataSource: DataSource) {}
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const next = this.tail.catch(() => undefined).then(() => this.dataSource.transaction(work));
-    this.tail = next;
-    return next;
+    const gate = statementGateOf(this.dataSource);
+    return gate ? gate.transaction(this.dataSource, work) : this.dataSource.transaction(work);
   }
 }

@@ -1,31 +1,17 @@
 import 'reflect-metadata';
 import { rmSync } from 'node:fs';
-import type { LoggerService } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.factory.js';
 import { ConfigError, DEFAULT_JWT_SECRET } from '../../src/config/app-config.js';
 import { createUserAndLogin, loginAs } from '../helpers/auth.js';
+import { CapturingLogger } from '../helpers/capturing-logger.js';
 import { makeDataDir, request, startTestApp, TEST_ADMIN, TEST_JWT_SECRET, TestApp } from '../helpers/test-app.js';
 
 const AUTH = '/api/v1/internal/auth';
 
 function signWithTestSecret(claims: Record<string, unknown>, secret = TEST_JWT_SECRET): Promise<string> {
   return new JwtService({ secret }).signAsync(claims, { issuer: 'modelport', audience: 'modelport-internal' });
-}
-
-/** A LoggerService that keeps every line it is given. */
-class CapturingLogger implements LoggerService {
-  readonly lines: Array<{ level: string; message: unknown; rest: unknown[] }> = [];
-  log(message: unknown, ...rest: unknown[]) { this.lines.push({ level: 'log', message, rest }); }
-  error(message: unknown, ...rest: unknown[]) { this.lines.push({ level: 'error', message, rest }); }
-  warn(message: unknown, ...rest: unknown[]) { this.lines.push({ level: 'warn', message, rest }); }
-  debug(message: unknown, ...rest: unknown[]) { this.lines.push({ level: 'debug', message, rest }); }
-  verbose(message: unknown, ...rest: unknown[]) { this.lines.push({ level: 'verbose', message, rest }); }
-  fatal(message: unknown, ...rest: unknown[]) { this.lines.push({ level: 'fatal', message, rest }); }
-  text(): string {
-    return this.lines.map((line) => JSON.stringify([line.message, ...line.rest])).join('\n');
-  }
 }
 
 describe('internal auth over HTTP', () => {
@@ -211,27 +197,45 @@ describe('internal auth over HTTP', () => {
 
 describe('login throttling', () => {
   let t: TestApp;
+  // Loopback is a trusted proxy here, so X-Forwarded-For gives each simulated client its own address.
   beforeAll(async () => {
-    t = await startTestApp({ LOGIN_MAX_FAILURES: '3', LOGIN_FAILURE_WINDOW_SECONDS: '600' });
+    t = await startTestApp({ LOGIN_MAX_FAILURES: '3', LOGIN_FAILURE_WINDOW_SECONDS: '600', LOGIN_MAX_FAILURES_PER_ADDRESS: '8', TRUSTED_PROXIES: '127.0.0.1/32' });
   });
   afterAll(async () => {
     await t.close();
   });
+  const loginFrom = (address: string, json: Record<string, unknown>) =>
+    request(`${t.url}${AUTH}/login`, { method: 'POST', headers: { 'X-Forwarded-For': address }, json });
 
-  it('answers 429 TOO_MANY_LOGIN_ATTEMPTS with Retry-After after repeated failures, even for the right password', async () => {
-    for (let i = 0; i < 3; i++) {
-      const res = await request(`${t.url}${AUTH}/login`, { method: 'POST', json: { username: 'admin', password: `guess-${i}` } });
-      expect(res.status).toBe(401);
+  it('the attacker gets 429 with Retry-After; the right password from another address still works, password change too', async () => {
+    for (const username of ['admin', 'ADMIN', 'Admin']) {
+      expect((await loginFrom('203.0.113.66', { username, password: `guess-${username}` })).status).toBe(401);
     }
-    const blocked = await request(`${t.url}${AUTH}/login`, { method: 'POST', json: TEST_ADMIN });
+    const blocked = await loginFrom('203.0.113.66', TEST_ADMIN);
     expect(blocked.status).toBe(429);
     expect(blocked.body.error.code).toBe('TOO_MANY_LOGIN_ATTEMPTS');
     const retryAfter = Number(blocked.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(500);
     expect(retryAfter).toBeLessThanOrEqual(600);
-    // The client IP (all tests use 127.0.0.1) is now blocked for other usernames as well.
-    const other = await request(`${t.url}${AUTH}/login`, { method: 'POST', json: { username: 'someone', password: 'whatever' } });
-    expect(other.status).toBe(429);
+    // Attempts while blocked are refused without counting, and hold back nobody else.
+    for (let i = 0; i < 5; i++) expect((await loginFrom('203.0.113.66', { username: 'admin', password: 'more' })).status).toBe(429);
+
+    for (const owner of ['198.51.100.10', '198.51.100.11']) {
+      const login = await loginFrom(owner, TEST_ADMIN);
+      expect(login.status).toBe(200);
+      const changed = await request(`${t.url}${AUTH}/password`, {
+        method: 'POST',
+        headers: { 'X-Auth-Token': login.body.accessToken, 'X-Forwarded-For': owner },
+        json: { currentPassword: TEST_ADMIN.password, newPassword: TEST_ADMIN.password },
+      });
+      expect(changed.status).toBe(200);
+    }
+  });
+
+  it('an address spraying usernames is stopped for every username, other addresses are not', async () => {
+    for (let i = 0; i < 8; i++) expect((await loginFrom('203.0.113.77', { username: `name-${i}`, password: 'x' })).status).toBe(401);
+    expect((await loginFrom('203.0.113.77', TEST_ADMIN)).status).toBe(429);
+    expect((await loginFrom('198.51.100.12', TEST_ADMIN)).status).toBe(200);
   });
 });
 

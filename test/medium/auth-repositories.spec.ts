@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { createGatedDataSource } from '../../src/database/statement-gate.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLogEntity } from '../../src/audit/audit-log.entity.js';
 import { AuditRepository } from '../../src/audit/audit.repository.js';
@@ -23,7 +24,7 @@ describe('auth, users and audit repositories on SQLite (migrations applied)', ()
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'modelport-medium-auth-'));
-    dataSource = new DataSource(dataSourceOptions(dir, [UserEntity, RefreshTokenEntity, AuditLogEntity]));
+    dataSource = createGatedDataSource(dataSourceOptions(dir, [UserEntity, RefreshTokenEntity, AuditLogEntity]));
     await dataSource.initialize();
     users = new UserRepository(dataSource.getRepository(UserEntity));
     tokens = new RefreshTokenRepository(dataSource.getRepository(RefreshTokenEntity));
@@ -136,6 +137,16 @@ describe('auth, users and audit repositories on SQLite (migrations applied)', ()
       expect((await audit.list({ actor: 'root', limit: 10, offset: 0 })).items.map((item) => item.action)).toEqual(['user.delete', 'user.create']);
       const second = await audit.list({ limit: 1, offset: 1 });
       expect([second.items[0].action, second.total]).toEqual(['user.delete', 3]);
+    });
+
+    it('deletes only rows older than the retention cutoff', async () => {
+      const before = (await audit.list({ limit: 1, offset: 0 })).total;
+      const old = { action: 'user.old', actorId: null, actorUsername: null, target: null, ip: null, outcome: 'success' as const, details: null, requestId: null };
+      await audit.insert({ ...old, createdAt: new Date('2000-01-01T00:00:00Z') });
+      await audit.insert({ ...old, createdAt: new Date('2000-01-02T00:00:00Z') });
+      expect(await audit.deleteOlderThan(new Date('2000-01-02T00:00:00Z'))).toBe(1);
+      expect((await audit.list({ action: 'user.old', limit: 10, offset: 0 })).total).toBe(1);
+      expect((await audit.list({ limit: 1, offset: 0 })).total).toBe(before + 1);
     });
   });
 });

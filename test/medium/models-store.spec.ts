@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { createGatedDataSource } from '../../src/database/statement-gate.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { ModelStoreCatalog } from '../../src/models/model-store-catalog.js';
@@ -56,7 +57,7 @@ describe('model repository and public catalog on SQLite (migrations applied)', (
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'modelport-medium-models-'));
-    dataSource = new DataSource(dataSourceOptions(dir, [ModelEntity, ModelVersionEntity]));
+    dataSource = createGatedDataSource(dataSourceOptions(dir, [ModelEntity, ModelVersionEntity]));
     await dataSource.initialize();
     repository = new ModelRepository(dataSource.getRepository(ModelEntity), dataSource.getRepository(ModelVersionEntity), new SerialTransactions(dataSource));
     catalog = new ModelStoreCatalog(dataSource);

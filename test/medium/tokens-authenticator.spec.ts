@@ -3,6 +3,8 @@ import { CryptoRepository } from '../../src/auth/crypto.repository.js';
 import { rmSync } from 'node:fs';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
+import { createGatedDataSource } from '../../src/database/statement-gate.js';
+import { MemoryRateLimiterStore } from '../../src/common/rate-limiter-store.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuthRequirement } from '../../src/auth/auth.types.js';
 import { EmptyPublicModelCatalog, PublicModelView } from '../../src/catalog/public-model-catalog.js';
@@ -69,11 +71,11 @@ interface Harness {
 }
 
 async function openHarness(dataDir: string, clock = new MovableClock(), trustedProxies: string[] = []): Promise<Harness> {
-  const dataSource = new DataSource(dataSourceOptions(dataDir, [AccessTokenEntity, AccessTokenUsageEntity]));
+  const dataSource = createGatedDataSource(dataSourceOptions(dataDir, [AccessTokenEntity, AccessTokenUsageEntity]));
   await dataSource.initialize();
   const repository = new CountingRepository(dataSource.getRepository(AccessTokenEntity), dataSource, new SerialTransactions(dataSource));
   const secrets = new TokenSecrets(new CryptoRepository());
-  const state = new TokenGuardState();
+  const state = new TokenGuardState(new MemoryRateLimiterStore());
   const usage = new TokenUsageTracker(repository, clock);
   const service = new TokenService(repository, secrets, clock, usage, state);
   const metrics = new RecordingMetrics();

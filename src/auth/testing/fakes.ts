@@ -30,7 +30,9 @@ export function fakeConfig(auth: Partial<AppConfig['auth']> = {}): AppConfig {
       adminUsername: 'admin',
       adminPassword: '',
       loginMaxFailures: 3,
+      loginMaxFailuresPerAddress: 10,
       loginFailureWindowSeconds: 60,
+      loginUsernameBackoffSeconds: 30,
       ...auth,
     },
   } as unknown as AppConfig;
