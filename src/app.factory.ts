@@ -9,6 +9,7 @@ import { AppModule } from './app.module.js';
 import { AppConfig, loadConfig } from './config/app-config.js';
 import { createAppLogger } from './logging/app-logger.js';
 import { registerAccessLog } from './logging/access-log.js';
+import { registerRefusedBodyDrain } from './inference/refused-body-drain.js';
 
 export interface CreateAppOptions {
   /** Environment to read config from (defaults to process.env); tests pass their own. */
@@ -56,13 +57,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     reply.header('X-Request-Id', request.id);
     done();
   });
-  // A request refused before its body was fully read (an oversized upload, a bad multipart
-  // part) would leave unread bytes on a keep-alive connection and stall the next request on it;
-  // draining could mean gigabytes, so the connection closes after the answer instead.
-  fastify.addHook('onSend', (request, reply, _payload, done) => {
-    if (reply.statusCode >= 400 && !request.raw.complete) void reply.header('Connection', 'close');
-    done();
-  });
+  registerRefusedBodyDrain(fastify, { maxBytes: config.serving.refusedBodyDrainBytes, maxMs: config.serving.refusedBodyDrainMs });
   registerAccessLog(fastify);
 
   const document = SwaggerModule.createDocument(

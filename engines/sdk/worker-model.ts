@@ -112,27 +112,51 @@ export interface WorkerLoadResult {
   signature: ModelSignature;
 }
 
+export interface WorkerModelOptions {
+  /** Gives up on a load (the first one and every reload) that takes longer. */
+  loadTimeoutMs?: number;
+  /** First wait after a failed reload before the next attempt; doubles up to reloadBackoffMaxMs. */
+  reloadBackoffMs?: number;
+  reloadBackoffMaxMs?: number;
+  /** The clock the backoff is measured on (tests move it by hand). */
+  now?: () => number;
+}
+
 /**
  * A LoadedModel whose runtime lives in a worker. If the worker dies, the failing requests get
- * ENGINE_CRASHED and the next execute() starts a fresh worker and loads the model again.
+ * ENGINE_CRASHED and the next execute() starts a fresh worker and loads the model again. A reload
+ * that fails is retried with exponential backoff (requests in between get ENGINE_UNAVAILABLE at
+ * once), so a passing fault does not disable the instance forever. `restart` terminates a worker
+ * stuck in a call and loads a fresh one.
  */
 export class WorkerModel implements LoadedModel {
   private loading: Promise<void> | undefined;
+  private loadFailed = false;
+  private backoffMs = 0;
+  private retryAt = 0;
+  private lastLoadError = '';
+  /** Bumped by restart(): calls that began before it never reach the new worker. */
+  private generation = 0;
   private disposed = false;
   private readonly disposeListeners: (() => void)[] = [];
+  private readonly now: () => number;
 
   private constructor(
     private readonly channel: WorkerChannel,
     private readonly loadPayload: unknown,
     readonly signature: ModelSignature,
     readonly maxBatchSize: number,
-  ) {}
+    private readonly options: WorkerModelOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
 
-  static async open(spawn: WorkerSpawner, loadPayload: unknown, requestedBatch: number, loadTimeoutMs?: number): Promise<WorkerModel> {
+  static async open(spawn: WorkerSpawner, loadPayload: unknown, requestedBatch: number, loadTimeoutMsOrOptions?: number | WorkerModelOptions): Promise<WorkerModel> {
+    const options = typeof loadTimeoutMsOrOptions === 'number' ? { loadTimeoutMs: loadTimeoutMsOrOptions } : (loadTimeoutMsOrOptions ?? {});
     const channel = new WorkerChannel(spawn);
     try {
-      const { signature } = await channel.call<WorkerLoadResult>('load', loadPayload, loadTimeoutMs);
-      return new WorkerModel(channel, loadPayload, signature, batchCapacity(signature, requestedBatch));
+      const { signature } = await channel.call<WorkerLoadResult>('load', loadPayload, options.loadTimeoutMs);
+      return new WorkerModel(channel, loadPayload, signature, batchCapacity(signature, requestedBatch), options);
     } catch (error) {
       await channel.terminate();
       throw error;
@@ -143,10 +167,12 @@ export class WorkerModel implements LoadedModel {
     if (this.disposed) {
       return requests.map(() => ({ ok: false, error: { code: 'MODEL_DISPOSED', message: 'the model was unloaded' } }));
     }
+    const generation = this.generation;
     return executeBatched(requests, {
       signature: this.signature,
       capacity: this.maxBatchSize,
       run: async (inputs) => {
+        if (generation !== this.generation) throw new EngineError('ENGINE_RESTARTED', 'the engine was restarted while this call waited');
         await this.ensureLoaded();
         return this.channel.call<NamedTensors>('run', { inputs });
       },
@@ -158,8 +184,19 @@ export class WorkerModel implements LoadedModel {
     return this.channel.call<NamedTensors>('run', { inputs }, timeoutMs);
   }
 
+  /** Terminates the worker (its pending calls fail) and loads the model in a fresh one. */
+  async restart(): Promise<void> {
+    if (this.disposed) return;
+    this.generation++;
+    await this.channel.terminate();
+    this.loading = undefined;
+    this.loadFailed = false;
+    await this.ensureLoaded().catch(() => undefined);
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
+    this.generation++;
     await this.channel.terminate();
     for (const listener of this.disposeListeners.splice(0)) listener();
   }
@@ -169,10 +206,30 @@ export class WorkerModel implements LoadedModel {
     this.disposeListeners.push(listener);
   }
 
-  private async ensureLoaded(): Promise<void> {
-    if (this.channel.alive) return this.loading;
-    this.loading = this.channel.call<WorkerLoadResult>('load', this.loadPayload).then(() => undefined);
+  private ensureLoaded(): Promise<void> {
+    if (this.channel.alive && !this.loadFailed) return this.loading ?? Promise.resolve();
+    const waitMs = this.retryAt - this.now();
+    if (this.loadFailed && waitMs > 0) {
+      return Promise.reject(new EngineError('ENGINE_UNAVAILABLE', `the model failed to reload (${this.lastLoadError}); next attempt in ${waitMs} ms`));
+    }
+    this.loading = this.reload();
     return this.loading;
+  }
+
+  private async reload(): Promise<void> {
+    try {
+      if (this.channel.alive) await this.channel.terminate();
+      await this.channel.call<WorkerLoadResult>('load', this.loadPayload, this.options.loadTimeoutMs);
+      this.loadFailed = false;
+      this.backoffMs = 0;
+    } catch (error) {
+      this.loadFailed = true;
+      this.lastLoadError = error instanceof Error ? error.message : String(error);
+      this.backoffMs = Math.min(Math.max(this.backoffMs * 2, this.options.reloadBackoffMs ?? 100), this.options.reloadBackoffMaxMs ?? 30_000);
+      this.retryAt = this.now() + this.backoffMs;
+      await this.channel.terminate();
+      throw error;
+    }
   }
 }
 

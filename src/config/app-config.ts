@@ -43,7 +43,7 @@ const configSchema = z.object({
     tensorflow: z.object({ wasmThreads: positiveInt }),
     tensorrt: z.object({ bindingPath: z.string() }),
   }),
-  serving: z.object({ maxImagePixels: positiveInt, maxImagesPerRequest: positiveInt }),
+  serving: z.object({ maxImagePixels: positiveInt, maxImagesPerRequest: positiveInt, engineGraceMs: nonNegativeInt, refusedBodyDrainBytes: nonNegativeInt, refusedBodyDrainMs: nonNegativeInt }),
   metrics: z.object({ token: z.string(), systemSampleIntervalMs: positiveInt }),
 });
 
@@ -89,6 +89,9 @@ const ENV_BINDINGS: Record<string, { path: string; list?: boolean }> = {
   TENSORRT_BINDING: { path: 'engines.tensorrt.bindingPath' },
   MAX_IMAGE_PIXELS: { path: 'serving.maxImagePixels' },
   MAX_IMAGES_PER_REQUEST: { path: 'serving.maxImagesPerRequest' },
+  ENGINE_GRACE_MS: { path: 'serving.engineGraceMs' },
+  REFUSED_BODY_DRAIN_BYTES: { path: 'serving.refusedBodyDrainBytes' },
+  REFUSED_BODY_DRAIN_MS: { path: 'serving.refusedBodyDrainMs' },
   METRICS_TOKEN: { path: 'metrics.token' },
   SYSTEM_SAMPLE_INTERVAL_MS: { path: 'metrics.systemSampleIntervalMs' },
 };
