@@ -65,7 +65,8 @@ describe('queueing and batching over HTTP with real ONNX models', () => {
     const id = await uploadAndDeploy(t.url, admin, {
       file: join(work, 'add.onnx'),
       name: 'batched-add',
-      overrides: { batching: { maxBatchSize: 8, maxQueueDelayMs: 10_000 }, queue: { timeoutMs: 120_000 } },
+      // No preferred sizes (the batch profile would otherwise choose some): only a full batch leaves early.
+      overrides: { batching: { maxBatchSize: 8, maxQueueDelayMs: 10_000, preferredBatchSizes: [] }, queue: { timeoutMs: 120_000 } },
     });
     const inputs = Array.from({ length: 8 }, (_, index) => [index, index + 0.5, -index, 2 * index]);
     const responses = await Promise.all(inputs.map((data) => infer(t.url, token, id, { json: { inputs: { x: { shape: [1, 4], data } } } })));
@@ -90,7 +91,7 @@ describe('queueing and batching over HTTP with real ONNX models', () => {
       file: join(work, 'small.onnx'),
       name: 'batched-images',
       config: { task: 'classification' },
-      overrides: { batching: { maxBatchSize: 4, maxQueueDelayMs: 1000 } },
+      overrides: { batching: { maxBatchSize: 4, maxQueueDelayMs: 10_000, preferredBatchSizes: [] } },
     });
     const res = await infer(t.url, token, id, { body: imageForm([photo, photo, photo, photo]) });
     expect(res.status).toBe(200);
@@ -273,7 +274,7 @@ describe('graceful shutdown', () => {
         file: join(work, 'slow.onnx'),
         name: 'slow',
         config: { task: 'classification' },
-        overrides: { instances: 1, batching: { maxBatchSize: 1, maxQueueDelayMs: 0 } },
+        overrides: { instances: 1, batching: { maxBatchSize: 1, maxQueueDelayMs: 0 }, queue: { timeoutMs: 120_000 } },
       });
       const photo = await sharp(chelseaPng()).resize(160, 120).png().toBuffer();
       const manager = t.app.get(DeploymentManager);
