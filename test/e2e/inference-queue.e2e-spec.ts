@@ -269,7 +269,7 @@ describe('graceful shutdown', () => {
     try {
       const admin = await loginAs(t.url, TEST_ADMIN.username, TEST_ADMIN.password);
       const token = await issueAccessToken(t.url, admin);
-      buildOnnxClassifier(join(work, 'slow.onnx'), { size: 640, classes: 3, filters: 256 });
+      buildOnnxClassifier(join(work, 'slow.onnx'), { size: 640, classes: 3, filters: 32 });
       const id = await uploadAndDeploy(t.url, admin, {
         file: join(work, 'slow.onnx'),
         name: 'slow',
@@ -280,7 +280,12 @@ describe('graceful shutdown', () => {
       const manager = t.app.get(DeploymentManager);
       const pending = infer(t.url, token, id, { body: imageForm(new Array(6).fill(photo)) });
       const end = Date.now() + 10_000;
-      while ((manager.stats(id)?.queueDepth ?? 0) + (manager.stats(id)?.inFlightBatches ?? 0) < 6) {
+      // All six items submitted (queued, running or done): the close below must not lose any of them.
+      const submitted = () => {
+        const stats = manager.stats(id);
+        return (stats?.queueDepth ?? 0) + (stats?.inFlightBatches ?? 0) + (stats?.executedItems ?? 0);
+      };
+      while (submitted() < 6) {
         if (Date.now() > end) throw new Error('request never queued');
         await tick(2);
       }
