@@ -13,6 +13,7 @@ import { ExternalAuthenticator, InternalAuthenticator } from './auth/authenticat
 import { ALL_ROLES } from './auth/auth.types.js';
 import { INTERNAL_AUTH_HEADER } from './auth/auth.decorator.js';
 import { clientErrorHandler, frameworkErrorHandler, registerRequestLimits } from './common/request-limits.js';
+import { registerRefusedBodyDrain } from './inference/refused-body-drain.js';
 
 export interface CreateAppOptions {
   /** Environment to read config from (defaults to process.env); tests pass their own. */
@@ -64,13 +65,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     reply.header('X-Request-Id', request.id);
     done();
   });
-  // A request refused before its body was fully read (an oversized upload, a bad multipart
-  // part) would leave unread bytes on a keep-alive connection and stall the next request on it;
-  // draining could mean gigabytes, so the connection closes after the answer instead.
-  fastify.addHook('onSend', (request, reply, _payload, done) => {
-    if (reply.statusCode >= 400 && !request.raw.complete) void reply.header('Connection', 'close');
-    done();
-  });
+  registerRefusedBodyDrain(fastify, { maxBytes: config.serving.refusedBodyDrainBytes, maxMs: config.serving.refusedBodyDrainMs });
   registerAccessLog(fastify);
   const internal = app.get(InternalAuthenticator);
   const external = app.get(ExternalAuthenticator);

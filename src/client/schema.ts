@@ -9,7 +9,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run a deployed model on images (multipart or base64 JSON) or tensors; see docs/api/serving.md */
+        /** Run a deployed model on images (multipart or base64 JSON) or tensors; `output=raw&encoding=binary` answers raw tensors as bytes; see docs/api/serving.md */
         post: operations["InferenceController_infer"];
         delete?: never;
         options?: never;
@@ -786,6 +786,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @enum {string} */
+                    encoding?: "json" | "binary";
                     image?: string;
                     images?: string[];
                     inputs?: {
@@ -804,6 +806,8 @@ export interface operations {
                     topK?: number;
                 };
                 "multipart/form-data": {
+                    /** @enum {string} */
+                    encoding?: "json" | "binary";
                     image?: string;
                     images?: string[];
                     inputs?: {
