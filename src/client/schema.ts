@@ -167,6 +167,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/internal/models/{id}/infer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a deployed model from the console (same body, options and response as the external inference route) */
+        post: operations["InternalInferenceController_infer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/internal/models/{id}/stats": {
         parameters: {
             query?: never;
@@ -246,6 +263,23 @@ export interface paths {
         put?: never;
         /** Activate a version: hot swap when deployed (rollback = an earlier version) */
         post: operations["ModelsController_activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/internal/models/sample": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add the sample model the platform ships (a COCO object detector), validated and configured; 409 MODEL_NAME_TAKEN when it is already there */
+        post: operations["ModelsController_addSample"];
         delete?: never;
         options?: never;
         head?: never;
@@ -795,17 +829,35 @@ export interface operations {
             content: {
                 "application/json": {
                     password: string;
+                    refreshCookie?: boolean;
                     username: string;
                 };
             };
         };
         responses: {
-            /** @description {accessToken, refreshToken, expiresIn, user} */
+            /** @description A session; with refreshCookie: true the refresh token is set as an HttpOnly cookie instead of returned */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description JWT for X-Auth-Token */
+                        accessToken: string;
+                        /** @description Lifetime of accessToken in seconds */
+                        expiresIn: number;
+                        /** @description Absent when the login asked for the HttpOnly refresh cookie instead */
+                        refreshToken?: string;
+                        user: {
+                            id: string;
+                            /** @description true while a generated password must be changed before anything else */
+                            passwordChangeRequired?: boolean;
+                            /** @enum {string} */
+                            role: "admin" | "operator" | "viewer";
+                            username: string;
+                        };
+                    };
+                };
             };
             /** @description INVALID_CREDENTIALS */
             401: {
@@ -838,7 +890,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Ends the given refresh token's login, or without one every login of the caller (its access tokens too) */
+            /** @description Ends the given refresh token's login, or without one every login of the caller (its access tokens too); clears the refresh cookie */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -870,12 +922,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {id, username, role} */
+            /** @description The caller */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @description true while a generated password must be changed before anything else */
+                        passwordChangeRequired?: boolean;
+                        /** @enum {string} */
+                        role: "admin" | "operator" | "viewer";
+                        username: string;
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
@@ -905,16 +966,34 @@ export interface operations {
                 "application/json": {
                     currentPassword: string;
                     newPassword: string;
+                    refreshCookie?: boolean;
                 };
             };
         };
         responses: {
-            /** @description Password changed; every earlier access and refresh token of the caller is void, and a fresh {accessToken, refreshToken, expiresIn, user} is returned */
+            /** @description Password changed; every earlier access and refresh token of the caller is void, and a fresh session is returned (in cookie mode when the caller signed in with one) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description JWT for X-Auth-Token */
+                        accessToken: string;
+                        /** @description Lifetime of accessToken in seconds */
+                        expiresIn: number;
+                        /** @description Absent when the login asked for the HttpOnly refresh cookie instead */
+                        refreshToken?: string;
+                        user: {
+                            id: string;
+                            /** @description true while a generated password must be changed before anything else */
+                            passwordChangeRequired?: boolean;
+                            /** @enum {string} */
+                            role: "admin" | "operator" | "viewer";
+                            username: string;
+                        };
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
@@ -939,20 +1018,37 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
-                    refreshToken: string;
+                    refreshToken?: string;
                 };
             };
         };
         responses: {
-            /** @description A new {accessToken, refreshToken, expiresIn, user}; the presented token stops working */
+            /** @description A new session; the presented token stops working. Without a body refreshToken the cookie is used (and rotated) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description JWT for X-Auth-Token */
+                        accessToken: string;
+                        /** @description Lifetime of accessToken in seconds */
+                        expiresIn: number;
+                        /** @description Absent when the login asked for the HttpOnly refresh cookie instead */
+                        refreshToken?: string;
+                        user: {
+                            id: string;
+                            /** @description true while a generated password must be changed before anything else */
+                            passwordChangeRequired?: boolean;
+                            /** @enum {string} */
+                            role: "admin" | "operator" | "viewer";
+                            username: string;
+                        };
+                    };
+                };
             };
             /** @description REFRESH_TOKEN_INVALID | REFRESH_TOKEN_EXPIRED | REFRESH_TOKEN_REVOKED | REFRESH_TOKEN_REUSED */
             401: {
@@ -1161,6 +1257,73 @@ export interface operations {
             };
         };
     };
+    InternalInferenceController_infer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description As POST /api/v1/inference/{modelId} */
+        requestBody: {
+            content: {
+                "application/json": {
+                    image?: string;
+                    images?: string[];
+                    inputs?: {
+                        [key: string]: {
+                            data: unknown;
+                            dtype?: unknown;
+                            shape: unknown;
+                        };
+                    };
+                    iouThreshold?: number;
+                    /** @enum {string} */
+                    output?: "raw";
+                    priority?: number;
+                    scoreThreshold?: number;
+                    timeoutMs?: number;
+                    topK?: number;
+                };
+                "multipart/form-data": {
+                    image?: string;
+                    images?: string[];
+                    inputs?: {
+                        [key: string]: {
+                            data: unknown;
+                            dtype?: unknown;
+                            shape: unknown;
+                        };
+                    };
+                    iouThreshold?: number;
+                    /** @enum {string} */
+                    output?: "raw";
+                    priority?: number;
+                    scoreThreshold?: number;
+                    timeoutMs?: number;
+                    topK?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Missing, invalid or expired X-Auth-Token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Role not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     ModelStatsController_stats: {
         parameters: {
             query?: never;
@@ -1306,6 +1469,31 @@ export interface operations {
                 id: string;
                 version: number;
             };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Missing, invalid or expired X-Auth-Token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Role not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ModelsController_addSample: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;

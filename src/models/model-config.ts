@@ -27,7 +27,10 @@ export const postprocessSchema = z.strictObject({
   labels: z.array(z.string().max(256)).max(100_000).optional(),
   topK: z.number().int().min(1).max(1000).optional(),
   softmax: z.union([z.boolean(), z.literal('auto')]).optional(),
-  format: z.enum(['yolov5', 'yolov8']).optional(),
+  /** yolov5 / yolov8: raw grids decoded here; xyxy: rows of [x1, y1, x2, y2, score, class] a model already decoded. */
+  format: z.enum(['yolov5', 'yolov8', 'xyxy']).optional(),
+  /** The output to post-process (default: the model's first output). */
+  output: z.string().min(1).max(256).optional(),
   scoreThreshold: z.number().min(0).max(1).optional(),
   iouThreshold: z.number().min(0).max(1).optional(),
   maxDetections: z.number().int().min(1).max(10_000).optional(),
@@ -80,11 +83,14 @@ export interface ResolvedPreprocess {
   std: [number, number, number];
 }
 
+export type DetectionFormat = 'yolov5' | 'yolov8' | 'xyxy';
+
 export interface ResolvedPostprocess {
   labels: string[];
   topK: number;
   softmax: boolean | 'auto';
-  format: 'yolov5' | 'yolov8';
+  format: DetectionFormat;
+  output?: string;
   scoreThreshold: number;
   iouThreshold: number;
   maxDetections: number;
@@ -190,6 +196,9 @@ export function resolveModelConfig(config: ModelConfig, signature: ModelSignatur
   }
 
   const post = config.postprocess ?? {};
+  if (post.output && !signature.outputs.some((output) => output.name === post.output)) {
+    throw new ModelConfigError('postprocess.output', `postprocess.output "${post.output}" is not an output of the model (outputs: ${signature.outputs.map((o) => o.name).join(', ')})`);
+  }
   const batching = config.batching ?? {};
   const maxBatchSize = batching.maxBatchSize ?? 8;
   const preferred = (batching.preferredBatchSizes ?? []).filter((size) => size <= maxBatchSize).sort((a, b) => a - b);
@@ -204,6 +213,7 @@ export function resolveModelConfig(config: ModelConfig, signature: ModelSignatur
       scoreThreshold: post.scoreThreshold ?? 0.25,
       iouThreshold: post.iouThreshold ?? 0.45,
       maxDetections: post.maxDetections ?? 300,
+      output: post.output,
     },
     batching: { maxBatchSize, maxQueueDelayMs: batching.maxQueueDelayMs ?? 2, preferredBatchSizes: preferred },
     queue: { maxSize: config.queue?.maxSize ?? 100, timeoutMs: config.queue?.timeoutMs ?? 10_000 },

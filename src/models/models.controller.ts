@@ -7,13 +7,17 @@ import { WRITE_ROLES } from '../auth/auth.types.js';
 import { openApiSchema, ZodValidationPipe } from '../common/validation.js';
 import { DeploymentOverrides, deploymentOverridesSchema } from './model-config.js';
 import { ModelLifecycleService } from './model-lifecycle.service.js';
+import { SampleModelService } from './sample-model.service.js';
 import type { ModelView, VersionView } from './model-view.js';
 import { deleteQuerySchema, ModelListQuery, modelListQuerySchema, ModelPatchBody, modelPatchSchema, uploadFormSchema, VersionParamPipe } from './models.dto.js';
 
 @ApiTags('models')
 @Controller('api/v1/internal/models')
 export class ModelsController {
-  constructor(private readonly lifecycle: ModelLifecycleService) {}
+  constructor(
+    private readonly lifecycle: ModelLifecycleService,
+    private readonly sample: SampleModelService,
+  ) {}
 
   @Post()
   @Authenticated({ roles: WRITE_ROLES })
@@ -23,6 +27,14 @@ export class ModelsController {
   @ApiBody({ schema: uploadFormSchema })
   upload(@Req() request: FastifyRequest): Promise<ModelView> {
     return this.lifecycle.create(request);
+  }
+
+  @Post('sample')
+  @Authenticated({ roles: WRITE_ROLES })
+  @AuditAction('model.sample')
+  @ApiOperation({ summary: 'Add the sample model the platform ships (a COCO object detector), validated and configured; 409 MODEL_NAME_TAKEN when it is already there' })
+  addSample(): Promise<ModelView> {
+    return this.sample.install();
   }
 
   @Get()
