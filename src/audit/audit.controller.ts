@@ -2,7 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../auth/auth.decorator.js';
 import { Role } from '../auth/auth.types.js';
-import { ZodValidationPipe } from '../common/validation.js';
+import { listResponseSchema, ZodValidationPipe } from '../common/validation.js';
+import { auditEntryResponseSchema } from './audit.schema.js';
 import { auditQuerySchema, AuditQueryDto } from './audit.dto.js';
 import { AuditService } from './audit.service.js';
 
@@ -17,7 +18,7 @@ export class AuditController {
   @ApiQuery({ name: 'actor', required: false, description: 'Exact actor username' })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } })
   @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, default: 0 } })
-  @ApiOkResponse({ description: 'Audit entries, newest first: {items, total}' })
+  @ApiOkResponse({ description: 'Audit entries, newest first: {items, total}', schema: listResponseSchema(auditEntryResponseSchema) })
   list(@Query(new ZodValidationPipe(auditQuerySchema)) query: AuditQueryDto) {
     return this.audit.list(query);
   }

@@ -756,6 +756,54 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Predictions, detections or raw outputs per image, with the timing breakdown */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        modelId: string;
+                        requestId: string;
+                        results: ({
+                            predictions: {
+                                index: number;
+                                label: string;
+                                score: number;
+                            }[];
+                        } | {
+                            detections: {
+                                /** @description In the original image's pixels */
+                                box: {
+                                    height: number;
+                                    width: number;
+                                    x: number;
+                                    y: number;
+                                };
+                                index: number;
+                                label: string;
+                                score: number;
+                            }[];
+                        } | {
+                            outputs: {
+                                [key: string]: {
+                                    data: (number | string | boolean)[];
+                                    dtype: string;
+                                    shape: number[];
+                                };
+                            };
+                        })[];
+                        timing: {
+                            inferenceMs: number;
+                            postprocessMs: number;
+                            preprocessMs: number;
+                            queueMs: number;
+                            totalMs: number;
+                        };
+                        version: number;
+                    };
+                };
+            };
             /** @description ACCESS_TOKEN_MISSING | INVALID | DISABLED | REVOKED | EXPIRED */
             401: {
                 headers: {
@@ -800,7 +848,24 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            action: string;
+                            actorId: string | null;
+                            actorUsername: string | null;
+                            createdAt: string;
+                            details: unknown | null;
+                            id: number;
+                            ip: string | null;
+                            /** @enum {string} */
+                            outcome: "success" | "failure";
+                            requestId: string | null;
+                            target: string | null;
+                        }[];
+                        total: number;
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
@@ -1068,6 +1133,187 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description {items, total} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            activeVersion: number;
+                            config: {
+                                batching?: {
+                                    maxBatchSize?: number;
+                                    maxQueueDelayMs?: number;
+                                    preferredBatchSizes?: number[];
+                                };
+                                engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                                instances?: number;
+                                postprocess?: {
+                                    /** @enum {string} */
+                                    format?: "yolov5" | "yolov8" | "xyxy";
+                                    iouThreshold?: number;
+                                    labels?: string[];
+                                    maxDetections?: number;
+                                    output?: string;
+                                    scoreThreshold?: number;
+                                    softmax?: boolean | "auto";
+                                    topK?: number;
+                                };
+                                preprocess?: {
+                                    /** @enum {string} */
+                                    colorOrder?: "RGB" | "BGR";
+                                    /** @enum {string} */
+                                    dtype?: "float32" | "uint8";
+                                    height?: number;
+                                    input?: string;
+                                    /** @enum {string} */
+                                    layout?: "NCHW" | "NHWC";
+                                    mean?: number[];
+                                    padValue?: number;
+                                    /** @enum {string} */
+                                    resize?: "stretch" | "letterbox" | "crop";
+                                    scale?: number;
+                                    std?: number[];
+                                    width?: number;
+                                };
+                                queue?: {
+                                    maxSize?: number;
+                                    timeoutMs?: number;
+                                };
+                                /** @enum {string} */
+                                task?: "classification" | "detection" | "raw";
+                            };
+                            createdAt: string;
+                            deployment: {
+                                batching: {
+                                    maxBatchSize: number;
+                                    maxQueueDelayMs: number;
+                                    preferredBatchSizes: number[];
+                                };
+                                instances: number;
+                                queue: {
+                                    maxSize: number;
+                                    timeoutMs: number;
+                                };
+                            } | null;
+                            deploymentOverrides: {
+                                [key: string]: unknown;
+                            };
+                            description: string;
+                            engine: string;
+                            format: string;
+                            id: string;
+                            name: string;
+                            sha256: string;
+                            signature: {
+                                inputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                                outputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                            } | null;
+                            sizeBytes: number;
+                            /** @enum {string} */
+                            status: "validated" | "invalid" | "deploying" | "deployed" | "failed";
+                            statusReason: string | null;
+                            updatedAt: string;
+                            validation: {
+                                errors: {
+                                    code: string;
+                                    message: string;
+                                }[];
+                                ok: boolean;
+                                warnings: string[];
+                            };
+                            /** @description The newest uploaded version */
+                            version: number;
+                            /** @description On GET /models/{id} only */
+                            versions?: {
+                                active: boolean;
+                                config: {
+                                    batching?: {
+                                        maxBatchSize?: number;
+                                        maxQueueDelayMs?: number;
+                                        preferredBatchSizes?: number[];
+                                    };
+                                    engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                                    instances?: number;
+                                    postprocess?: {
+                                        /** @enum {string} */
+                                        format?: "yolov5" | "yolov8" | "xyxy";
+                                        iouThreshold?: number;
+                                        labels?: string[];
+                                        maxDetections?: number;
+                                        output?: string;
+                                        scoreThreshold?: number;
+                                        softmax?: boolean | "auto";
+                                        topK?: number;
+                                    };
+                                    preprocess?: {
+                                        /** @enum {string} */
+                                        colorOrder?: "RGB" | "BGR";
+                                        /** @enum {string} */
+                                        dtype?: "float32" | "uint8";
+                                        height?: number;
+                                        input?: string;
+                                        /** @enum {string} */
+                                        layout?: "NCHW" | "NHWC";
+                                        mean?: number[];
+                                        padValue?: number;
+                                        /** @enum {string} */
+                                        resize?: "stretch" | "letterbox" | "crop";
+                                        scale?: number;
+                                        std?: number[];
+                                        width?: number;
+                                    };
+                                    queue?: {
+                                        maxSize?: number;
+                                        timeoutMs?: number;
+                                    };
+                                    /** @enum {string} */
+                                    task?: "classification" | "detection" | "raw";
+                                };
+                                createdAt: string;
+                                engine: string;
+                                format: string;
+                                sha256: string;
+                                signature: {
+                                    inputs: {
+                                        dtype: string;
+                                        name: string;
+                                        shape: (number | string)[];
+                                    }[];
+                                    outputs: {
+                                        dtype: string;
+                                        name: string;
+                                        shape: (number | string)[];
+                                    }[];
+                                } | null;
+                                sizeBytes: number;
+                                /** @enum {string} */
+                                status: "validated" | "invalid";
+                                validation: {
+                                    errors: {
+                                        code: string;
+                                        message: string;
+                                    }[];
+                                    ok: boolean;
+                                    warnings: string[];
+                                };
+                                version: number;
+                            }[];
+                        }[];
+                        total: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1108,6 +1354,184 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The model with its validation report */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activeVersion: number;
+                        config: {
+                            batching?: {
+                                maxBatchSize?: number;
+                                maxQueueDelayMs?: number;
+                                preferredBatchSizes?: number[];
+                            };
+                            engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                            instances?: number;
+                            postprocess?: {
+                                /** @enum {string} */
+                                format?: "yolov5" | "yolov8" | "xyxy";
+                                iouThreshold?: number;
+                                labels?: string[];
+                                maxDetections?: number;
+                                output?: string;
+                                scoreThreshold?: number;
+                                softmax?: boolean | "auto";
+                                topK?: number;
+                            };
+                            preprocess?: {
+                                /** @enum {string} */
+                                colorOrder?: "RGB" | "BGR";
+                                /** @enum {string} */
+                                dtype?: "float32" | "uint8";
+                                height?: number;
+                                input?: string;
+                                /** @enum {string} */
+                                layout?: "NCHW" | "NHWC";
+                                mean?: number[];
+                                padValue?: number;
+                                /** @enum {string} */
+                                resize?: "stretch" | "letterbox" | "crop";
+                                scale?: number;
+                                std?: number[];
+                                width?: number;
+                            };
+                            queue?: {
+                                maxSize?: number;
+                                timeoutMs?: number;
+                            };
+                            /** @enum {string} */
+                            task?: "classification" | "detection" | "raw";
+                        };
+                        createdAt: string;
+                        deployment: {
+                            batching: {
+                                maxBatchSize: number;
+                                maxQueueDelayMs: number;
+                                preferredBatchSizes: number[];
+                            };
+                            instances: number;
+                            queue: {
+                                maxSize: number;
+                                timeoutMs: number;
+                            };
+                        } | null;
+                        deploymentOverrides: {
+                            [key: string]: unknown;
+                        };
+                        description: string;
+                        engine: string;
+                        format: string;
+                        id: string;
+                        name: string;
+                        sha256: string;
+                        signature: {
+                            inputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                            outputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                        } | null;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "validated" | "invalid" | "deploying" | "deployed" | "failed";
+                        statusReason: string | null;
+                        updatedAt: string;
+                        validation: {
+                            errors: {
+                                code: string;
+                                message: string;
+                            }[];
+                            ok: boolean;
+                            warnings: string[];
+                        };
+                        /** @description The newest uploaded version */
+                        version: number;
+                        /** @description On GET /models/{id} only */
+                        versions?: {
+                            active: boolean;
+                            config: {
+                                batching?: {
+                                    maxBatchSize?: number;
+                                    maxQueueDelayMs?: number;
+                                    preferredBatchSizes?: number[];
+                                };
+                                engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                                instances?: number;
+                                postprocess?: {
+                                    /** @enum {string} */
+                                    format?: "yolov5" | "yolov8" | "xyxy";
+                                    iouThreshold?: number;
+                                    labels?: string[];
+                                    maxDetections?: number;
+                                    output?: string;
+                                    scoreThreshold?: number;
+                                    softmax?: boolean | "auto";
+                                    topK?: number;
+                                };
+                                preprocess?: {
+                                    /** @enum {string} */
+                                    colorOrder?: "RGB" | "BGR";
+                                    /** @enum {string} */
+                                    dtype?: "float32" | "uint8";
+                                    height?: number;
+                                    input?: string;
+                                    /** @enum {string} */
+                                    layout?: "NCHW" | "NHWC";
+                                    mean?: number[];
+                                    padValue?: number;
+                                    /** @enum {string} */
+                                    resize?: "stretch" | "letterbox" | "crop";
+                                    scale?: number;
+                                    std?: number[];
+                                    width?: number;
+                                };
+                                queue?: {
+                                    maxSize?: number;
+                                    timeoutMs?: number;
+                                };
+                                /** @enum {string} */
+                                task?: "classification" | "detection" | "raw";
+                            };
+                            createdAt: string;
+                            engine: string;
+                            format: string;
+                            sha256: string;
+                            signature: {
+                                inputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                                outputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                            } | null;
+                            sizeBytes: number;
+                            /** @enum {string} */
+                            status: "validated" | "invalid";
+                            validation: {
+                                errors: {
+                                    code: string;
+                                    message: string;
+                                }[];
+                                ok: boolean;
+                                warnings: string[];
+                            };
+                            version: number;
+                        }[];
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1135,6 +1559,184 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description With versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activeVersion: number;
+                        config: {
+                            batching?: {
+                                maxBatchSize?: number;
+                                maxQueueDelayMs?: number;
+                                preferredBatchSizes?: number[];
+                            };
+                            engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                            instances?: number;
+                            postprocess?: {
+                                /** @enum {string} */
+                                format?: "yolov5" | "yolov8" | "xyxy";
+                                iouThreshold?: number;
+                                labels?: string[];
+                                maxDetections?: number;
+                                output?: string;
+                                scoreThreshold?: number;
+                                softmax?: boolean | "auto";
+                                topK?: number;
+                            };
+                            preprocess?: {
+                                /** @enum {string} */
+                                colorOrder?: "RGB" | "BGR";
+                                /** @enum {string} */
+                                dtype?: "float32" | "uint8";
+                                height?: number;
+                                input?: string;
+                                /** @enum {string} */
+                                layout?: "NCHW" | "NHWC";
+                                mean?: number[];
+                                padValue?: number;
+                                /** @enum {string} */
+                                resize?: "stretch" | "letterbox" | "crop";
+                                scale?: number;
+                                std?: number[];
+                                width?: number;
+                            };
+                            queue?: {
+                                maxSize?: number;
+                                timeoutMs?: number;
+                            };
+                            /** @enum {string} */
+                            task?: "classification" | "detection" | "raw";
+                        };
+                        createdAt: string;
+                        deployment: {
+                            batching: {
+                                maxBatchSize: number;
+                                maxQueueDelayMs: number;
+                                preferredBatchSizes: number[];
+                            };
+                            instances: number;
+                            queue: {
+                                maxSize: number;
+                                timeoutMs: number;
+                            };
+                        } | null;
+                        deploymentOverrides: {
+                            [key: string]: unknown;
+                        };
+                        description: string;
+                        engine: string;
+                        format: string;
+                        id: string;
+                        name: string;
+                        sha256: string;
+                        signature: {
+                            inputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                            outputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                        } | null;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "validated" | "invalid" | "deploying" | "deployed" | "failed";
+                        statusReason: string | null;
+                        updatedAt: string;
+                        validation: {
+                            errors: {
+                                code: string;
+                                message: string;
+                            }[];
+                            ok: boolean;
+                            warnings: string[];
+                        };
+                        /** @description The newest uploaded version */
+                        version: number;
+                        /** @description On GET /models/{id} only */
+                        versions?: {
+                            active: boolean;
+                            config: {
+                                batching?: {
+                                    maxBatchSize?: number;
+                                    maxQueueDelayMs?: number;
+                                    preferredBatchSizes?: number[];
+                                };
+                                engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                                instances?: number;
+                                postprocess?: {
+                                    /** @enum {string} */
+                                    format?: "yolov5" | "yolov8" | "xyxy";
+                                    iouThreshold?: number;
+                                    labels?: string[];
+                                    maxDetections?: number;
+                                    output?: string;
+                                    scoreThreshold?: number;
+                                    softmax?: boolean | "auto";
+                                    topK?: number;
+                                };
+                                preprocess?: {
+                                    /** @enum {string} */
+                                    colorOrder?: "RGB" | "BGR";
+                                    /** @enum {string} */
+                                    dtype?: "float32" | "uint8";
+                                    height?: number;
+                                    input?: string;
+                                    /** @enum {string} */
+                                    layout?: "NCHW" | "NHWC";
+                                    mean?: number[];
+                                    padValue?: number;
+                                    /** @enum {string} */
+                                    resize?: "stretch" | "letterbox" | "crop";
+                                    scale?: number;
+                                    std?: number[];
+                                    width?: number;
+                                };
+                                queue?: {
+                                    maxSize?: number;
+                                    timeoutMs?: number;
+                                };
+                                /** @enum {string} */
+                                task?: "classification" | "detection" | "raw";
+                            };
+                            createdAt: string;
+                            engine: string;
+                            format: string;
+                            sha256: string;
+                            signature: {
+                                inputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                                outputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                            } | null;
+                            sizeBytes: number;
+                            /** @enum {string} */
+                            status: "validated" | "invalid";
+                            validation: {
+                                errors: {
+                                    code: string;
+                                    message: string;
+                                }[];
+                                ok: boolean;
+                                warnings: string[];
+                            };
+                            version: number;
+                        }[];
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1162,6 +1764,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1199,6 +1808,183 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activeVersion: number;
+                        config: {
+                            batching?: {
+                                maxBatchSize?: number;
+                                maxQueueDelayMs?: number;
+                                preferredBatchSizes?: number[];
+                            };
+                            engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                            instances?: number;
+                            postprocess?: {
+                                /** @enum {string} */
+                                format?: "yolov5" | "yolov8" | "xyxy";
+                                iouThreshold?: number;
+                                labels?: string[];
+                                maxDetections?: number;
+                                output?: string;
+                                scoreThreshold?: number;
+                                softmax?: boolean | "auto";
+                                topK?: number;
+                            };
+                            preprocess?: {
+                                /** @enum {string} */
+                                colorOrder?: "RGB" | "BGR";
+                                /** @enum {string} */
+                                dtype?: "float32" | "uint8";
+                                height?: number;
+                                input?: string;
+                                /** @enum {string} */
+                                layout?: "NCHW" | "NHWC";
+                                mean?: number[];
+                                padValue?: number;
+                                /** @enum {string} */
+                                resize?: "stretch" | "letterbox" | "crop";
+                                scale?: number;
+                                std?: number[];
+                                width?: number;
+                            };
+                            queue?: {
+                                maxSize?: number;
+                                timeoutMs?: number;
+                            };
+                            /** @enum {string} */
+                            task?: "classification" | "detection" | "raw";
+                        };
+                        createdAt: string;
+                        deployment: {
+                            batching: {
+                                maxBatchSize: number;
+                                maxQueueDelayMs: number;
+                                preferredBatchSizes: number[];
+                            };
+                            instances: number;
+                            queue: {
+                                maxSize: number;
+                                timeoutMs: number;
+                            };
+                        } | null;
+                        deploymentOverrides: {
+                            [key: string]: unknown;
+                        };
+                        description: string;
+                        engine: string;
+                        format: string;
+                        id: string;
+                        name: string;
+                        sha256: string;
+                        signature: {
+                            inputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                            outputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                        } | null;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "validated" | "invalid" | "deploying" | "deployed" | "failed";
+                        statusReason: string | null;
+                        updatedAt: string;
+                        validation: {
+                            errors: {
+                                code: string;
+                                message: string;
+                            }[];
+                            ok: boolean;
+                            warnings: string[];
+                        };
+                        /** @description The newest uploaded version */
+                        version: number;
+                        /** @description On GET /models/{id} only */
+                        versions?: {
+                            active: boolean;
+                            config: {
+                                batching?: {
+                                    maxBatchSize?: number;
+                                    maxQueueDelayMs?: number;
+                                    preferredBatchSizes?: number[];
+                                };
+                                engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                                instances?: number;
+                                postprocess?: {
+                                    /** @enum {string} */
+                                    format?: "yolov5" | "yolov8" | "xyxy";
+                                    iouThreshold?: number;
+                                    labels?: string[];
+                                    maxDetections?: number;
+                                    output?: string;
+                                    scoreThreshold?: number;
+                                    softmax?: boolean | "auto";
+                                    topK?: number;
+                                };
+                                preprocess?: {
+                                    /** @enum {string} */
+                                    colorOrder?: "RGB" | "BGR";
+                                    /** @enum {string} */
+                                    dtype?: "float32" | "uint8";
+                                    height?: number;
+                                    input?: string;
+                                    /** @enum {string} */
+                                    layout?: "NCHW" | "NHWC";
+                                    mean?: number[];
+                                    padValue?: number;
+                                    /** @enum {string} */
+                                    resize?: "stretch" | "letterbox" | "crop";
+                                    scale?: number;
+                                    std?: number[];
+                                    width?: number;
+                                };
+                                queue?: {
+                                    maxSize?: number;
+                                    timeoutMs?: number;
+                                };
+                                /** @enum {string} */
+                                task?: "classification" | "detection" | "raw";
+                            };
+                            createdAt: string;
+                            engine: string;
+                            format: string;
+                            sha256: string;
+                            signature: {
+                                inputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                                outputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                            } | null;
+                            sizeBytes: number;
+                            /** @enum {string} */
+                            status: "validated" | "invalid";
+                            validation: {
+                                errors: {
+                                    code: string;
+                                    message: string;
+                                }[];
+                                ok: boolean;
+                                warnings: string[];
+                            };
+                            version: number;
+                        }[];
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1241,6 +2027,183 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activeVersion: number;
+                        config: {
+                            batching?: {
+                                maxBatchSize?: number;
+                                maxQueueDelayMs?: number;
+                                preferredBatchSizes?: number[];
+                            };
+                            engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                            instances?: number;
+                            postprocess?: {
+                                /** @enum {string} */
+                                format?: "yolov5" | "yolov8" | "xyxy";
+                                iouThreshold?: number;
+                                labels?: string[];
+                                maxDetections?: number;
+                                output?: string;
+                                scoreThreshold?: number;
+                                softmax?: boolean | "auto";
+                                topK?: number;
+                            };
+                            preprocess?: {
+                                /** @enum {string} */
+                                colorOrder?: "RGB" | "BGR";
+                                /** @enum {string} */
+                                dtype?: "float32" | "uint8";
+                                height?: number;
+                                input?: string;
+                                /** @enum {string} */
+                                layout?: "NCHW" | "NHWC";
+                                mean?: number[];
+                                padValue?: number;
+                                /** @enum {string} */
+                                resize?: "stretch" | "letterbox" | "crop";
+                                scale?: number;
+                                std?: number[];
+                                width?: number;
+                            };
+                            queue?: {
+                                maxSize?: number;
+                                timeoutMs?: number;
+                            };
+                            /** @enum {string} */
+                            task?: "classification" | "detection" | "raw";
+                        };
+                        createdAt: string;
+                        deployment: {
+                            batching: {
+                                maxBatchSize: number;
+                                maxQueueDelayMs: number;
+                                preferredBatchSizes: number[];
+                            };
+                            instances: number;
+                            queue: {
+                                maxSize: number;
+                                timeoutMs: number;
+                            };
+                        } | null;
+                        deploymentOverrides: {
+                            [key: string]: unknown;
+                        };
+                        description: string;
+                        engine: string;
+                        format: string;
+                        id: string;
+                        name: string;
+                        sha256: string;
+                        signature: {
+                            inputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                            outputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                        } | null;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "validated" | "invalid" | "deploying" | "deployed" | "failed";
+                        statusReason: string | null;
+                        updatedAt: string;
+                        validation: {
+                            errors: {
+                                code: string;
+                                message: string;
+                            }[];
+                            ok: boolean;
+                            warnings: string[];
+                        };
+                        /** @description The newest uploaded version */
+                        version: number;
+                        /** @description On GET /models/{id} only */
+                        versions?: {
+                            active: boolean;
+                            config: {
+                                batching?: {
+                                    maxBatchSize?: number;
+                                    maxQueueDelayMs?: number;
+                                    preferredBatchSizes?: number[];
+                                };
+                                engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                                instances?: number;
+                                postprocess?: {
+                                    /** @enum {string} */
+                                    format?: "yolov5" | "yolov8" | "xyxy";
+                                    iouThreshold?: number;
+                                    labels?: string[];
+                                    maxDetections?: number;
+                                    output?: string;
+                                    scoreThreshold?: number;
+                                    softmax?: boolean | "auto";
+                                    topK?: number;
+                                };
+                                preprocess?: {
+                                    /** @enum {string} */
+                                    colorOrder?: "RGB" | "BGR";
+                                    /** @enum {string} */
+                                    dtype?: "float32" | "uint8";
+                                    height?: number;
+                                    input?: string;
+                                    /** @enum {string} */
+                                    layout?: "NCHW" | "NHWC";
+                                    mean?: number[];
+                                    padValue?: number;
+                                    /** @enum {string} */
+                                    resize?: "stretch" | "letterbox" | "crop";
+                                    scale?: number;
+                                    std?: number[];
+                                    width?: number;
+                                };
+                                queue?: {
+                                    maxSize?: number;
+                                    timeoutMs?: number;
+                                };
+                                /** @enum {string} */
+                                task?: "classification" | "detection" | "raw";
+                            };
+                            createdAt: string;
+                            engine: string;
+                            format: string;
+                            sha256: string;
+                            signature: {
+                                inputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                                outputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                            } | null;
+                            sizeBytes: number;
+                            /** @enum {string} */
+                            status: "validated" | "invalid";
+                            validation: {
+                                errors: {
+                                    code: string;
+                                    message: string;
+                                }[];
+                                ok: boolean;
+                                warnings: string[];
+                            };
+                            version: number;
+                        }[];
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1308,6 +2271,54 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Predictions, detections or raw outputs per image, with the timing breakdown */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        modelId: string;
+                        requestId: string;
+                        results: ({
+                            predictions: {
+                                index: number;
+                                label: string;
+                                score: number;
+                            }[];
+                        } | {
+                            detections: {
+                                /** @description In the original image's pixels */
+                                box: {
+                                    height: number;
+                                    width: number;
+                                    x: number;
+                                    y: number;
+                                };
+                                index: number;
+                                label: string;
+                                score: number;
+                            }[];
+                        } | {
+                            outputs: {
+                                [key: string]: {
+                                    data: (number | string | boolean)[];
+                                    dtype: string;
+                                    shape: number[];
+                                };
+                            };
+                        })[];
+                        timing: {
+                            inferenceMs: number;
+                            postprocessMs: number;
+                            preprocessMs: number;
+                            queueMs: number;
+                            totalMs: number;
+                        };
+                        version: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1340,7 +2351,46 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        batchSizes: {
+                            [key: string]: number;
+                        };
+                        errorsByCode: {
+                            [key: string]: number;
+                        };
+                        latencyMs: {
+                            compute: {
+                                p50: number;
+                                p95: number;
+                                p99: number;
+                                samples: number;
+                            };
+                            queue: {
+                                p50: number;
+                                p95: number;
+                                p99: number;
+                                samples: number;
+                            };
+                            total: {
+                                p50: number;
+                                p95: number;
+                                p99: number;
+                                samples: number;
+                            };
+                        };
+                        modelId: string;
+                        queueDepth: number;
+                        requests: {
+                            byOutcome: {
+                                [key: string]: number;
+                            };
+                            errors: number;
+                            success: number;
+                            total: number;
+                        };
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
@@ -1376,6 +2426,183 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activeVersion: number;
+                        config: {
+                            batching?: {
+                                maxBatchSize?: number;
+                                maxQueueDelayMs?: number;
+                                preferredBatchSizes?: number[];
+                            };
+                            engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                            instances?: number;
+                            postprocess?: {
+                                /** @enum {string} */
+                                format?: "yolov5" | "yolov8" | "xyxy";
+                                iouThreshold?: number;
+                                labels?: string[];
+                                maxDetections?: number;
+                                output?: string;
+                                scoreThreshold?: number;
+                                softmax?: boolean | "auto";
+                                topK?: number;
+                            };
+                            preprocess?: {
+                                /** @enum {string} */
+                                colorOrder?: "RGB" | "BGR";
+                                /** @enum {string} */
+                                dtype?: "float32" | "uint8";
+                                height?: number;
+                                input?: string;
+                                /** @enum {string} */
+                                layout?: "NCHW" | "NHWC";
+                                mean?: number[];
+                                padValue?: number;
+                                /** @enum {string} */
+                                resize?: "stretch" | "letterbox" | "crop";
+                                scale?: number;
+                                std?: number[];
+                                width?: number;
+                            };
+                            queue?: {
+                                maxSize?: number;
+                                timeoutMs?: number;
+                            };
+                            /** @enum {string} */
+                            task?: "classification" | "detection" | "raw";
+                        };
+                        createdAt: string;
+                        deployment: {
+                            batching: {
+                                maxBatchSize: number;
+                                maxQueueDelayMs: number;
+                                preferredBatchSizes: number[];
+                            };
+                            instances: number;
+                            queue: {
+                                maxSize: number;
+                                timeoutMs: number;
+                            };
+                        } | null;
+                        deploymentOverrides: {
+                            [key: string]: unknown;
+                        };
+                        description: string;
+                        engine: string;
+                        format: string;
+                        id: string;
+                        name: string;
+                        sha256: string;
+                        signature: {
+                            inputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                            outputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                        } | null;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "validated" | "invalid" | "deploying" | "deployed" | "failed";
+                        statusReason: string | null;
+                        updatedAt: string;
+                        validation: {
+                            errors: {
+                                code: string;
+                                message: string;
+                            }[];
+                            ok: boolean;
+                            warnings: string[];
+                        };
+                        /** @description The newest uploaded version */
+                        version: number;
+                        /** @description On GET /models/{id} only */
+                        versions?: {
+                            active: boolean;
+                            config: {
+                                batching?: {
+                                    maxBatchSize?: number;
+                                    maxQueueDelayMs?: number;
+                                    preferredBatchSizes?: number[];
+                                };
+                                engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                                instances?: number;
+                                postprocess?: {
+                                    /** @enum {string} */
+                                    format?: "yolov5" | "yolov8" | "xyxy";
+                                    iouThreshold?: number;
+                                    labels?: string[];
+                                    maxDetections?: number;
+                                    output?: string;
+                                    scoreThreshold?: number;
+                                    softmax?: boolean | "auto";
+                                    topK?: number;
+                                };
+                                preprocess?: {
+                                    /** @enum {string} */
+                                    colorOrder?: "RGB" | "BGR";
+                                    /** @enum {string} */
+                                    dtype?: "float32" | "uint8";
+                                    height?: number;
+                                    input?: string;
+                                    /** @enum {string} */
+                                    layout?: "NCHW" | "NHWC";
+                                    mean?: number[];
+                                    padValue?: number;
+                                    /** @enum {string} */
+                                    resize?: "stretch" | "letterbox" | "crop";
+                                    scale?: number;
+                                    std?: number[];
+                                    width?: number;
+                                };
+                                queue?: {
+                                    maxSize?: number;
+                                    timeoutMs?: number;
+                                };
+                                /** @enum {string} */
+                                task?: "classification" | "detection" | "raw";
+                            };
+                            createdAt: string;
+                            engine: string;
+                            format: string;
+                            sha256: string;
+                            signature: {
+                                inputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                                outputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                            } | null;
+                            sizeBytes: number;
+                            /** @enum {string} */
+                            status: "validated" | "invalid";
+                            validation: {
+                                errors: {
+                                    code: string;
+                                    message: string;
+                                }[];
+                                ok: boolean;
+                                warnings: string[];
+                            };
+                            version: number;
+                        }[];
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1403,6 +2630,183 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activeVersion: number;
+                        config: {
+                            batching?: {
+                                maxBatchSize?: number;
+                                maxQueueDelayMs?: number;
+                                preferredBatchSizes?: number[];
+                            };
+                            engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                            instances?: number;
+                            postprocess?: {
+                                /** @enum {string} */
+                                format?: "yolov5" | "yolov8" | "xyxy";
+                                iouThreshold?: number;
+                                labels?: string[];
+                                maxDetections?: number;
+                                output?: string;
+                                scoreThreshold?: number;
+                                softmax?: boolean | "auto";
+                                topK?: number;
+                            };
+                            preprocess?: {
+                                /** @enum {string} */
+                                colorOrder?: "RGB" | "BGR";
+                                /** @enum {string} */
+                                dtype?: "float32" | "uint8";
+                                height?: number;
+                                input?: string;
+                                /** @enum {string} */
+                                layout?: "NCHW" | "NHWC";
+                                mean?: number[];
+                                padValue?: number;
+                                /** @enum {string} */
+                                resize?: "stretch" | "letterbox" | "crop";
+                                scale?: number;
+                                std?: number[];
+                                width?: number;
+                            };
+                            queue?: {
+                                maxSize?: number;
+                                timeoutMs?: number;
+                            };
+                            /** @enum {string} */
+                            task?: "classification" | "detection" | "raw";
+                        };
+                        createdAt: string;
+                        deployment: {
+                            batching: {
+                                maxBatchSize: number;
+                                maxQueueDelayMs: number;
+                                preferredBatchSizes: number[];
+                            };
+                            instances: number;
+                            queue: {
+                                maxSize: number;
+                                timeoutMs: number;
+                            };
+                        } | null;
+                        deploymentOverrides: {
+                            [key: string]: unknown;
+                        };
+                        description: string;
+                        engine: string;
+                        format: string;
+                        id: string;
+                        name: string;
+                        sha256: string;
+                        signature: {
+                            inputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                            outputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                        } | null;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "validated" | "invalid" | "deploying" | "deployed" | "failed";
+                        statusReason: string | null;
+                        updatedAt: string;
+                        validation: {
+                            errors: {
+                                code: string;
+                                message: string;
+                            }[];
+                            ok: boolean;
+                            warnings: string[];
+                        };
+                        /** @description The newest uploaded version */
+                        version: number;
+                        /** @description On GET /models/{id} only */
+                        versions?: {
+                            active: boolean;
+                            config: {
+                                batching?: {
+                                    maxBatchSize?: number;
+                                    maxQueueDelayMs?: number;
+                                    preferredBatchSizes?: number[];
+                                };
+                                engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                                instances?: number;
+                                postprocess?: {
+                                    /** @enum {string} */
+                                    format?: "yolov5" | "yolov8" | "xyxy";
+                                    iouThreshold?: number;
+                                    labels?: string[];
+                                    maxDetections?: number;
+                                    output?: string;
+                                    scoreThreshold?: number;
+                                    softmax?: boolean | "auto";
+                                    topK?: number;
+                                };
+                                preprocess?: {
+                                    /** @enum {string} */
+                                    colorOrder?: "RGB" | "BGR";
+                                    /** @enum {string} */
+                                    dtype?: "float32" | "uint8";
+                                    height?: number;
+                                    input?: string;
+                                    /** @enum {string} */
+                                    layout?: "NCHW" | "NHWC";
+                                    mean?: number[];
+                                    padValue?: number;
+                                    /** @enum {string} */
+                                    resize?: "stretch" | "letterbox" | "crop";
+                                    scale?: number;
+                                    std?: number[];
+                                    width?: number;
+                                };
+                                queue?: {
+                                    maxSize?: number;
+                                    timeoutMs?: number;
+                                };
+                                /** @enum {string} */
+                                task?: "classification" | "detection" | "raw";
+                            };
+                            createdAt: string;
+                            engine: string;
+                            format: string;
+                            sha256: string;
+                            signature: {
+                                inputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                                outputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                            } | null;
+                            sizeBytes: number;
+                            /** @enum {string} */
+                            status: "validated" | "invalid";
+                            validation: {
+                                errors: {
+                                    code: string;
+                                    message: string;
+                                }[];
+                                ok: boolean;
+                                warnings: string[];
+                            };
+                            version: number;
+                        }[];
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1445,6 +2849,88 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The new version with its validation report */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        active: boolean;
+                        config: {
+                            batching?: {
+                                maxBatchSize?: number;
+                                maxQueueDelayMs?: number;
+                                preferredBatchSizes?: number[];
+                            };
+                            engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                            instances?: number;
+                            postprocess?: {
+                                /** @enum {string} */
+                                format?: "yolov5" | "yolov8" | "xyxy";
+                                iouThreshold?: number;
+                                labels?: string[];
+                                maxDetections?: number;
+                                output?: string;
+                                scoreThreshold?: number;
+                                softmax?: boolean | "auto";
+                                topK?: number;
+                            };
+                            preprocess?: {
+                                /** @enum {string} */
+                                colorOrder?: "RGB" | "BGR";
+                                /** @enum {string} */
+                                dtype?: "float32" | "uint8";
+                                height?: number;
+                                input?: string;
+                                /** @enum {string} */
+                                layout?: "NCHW" | "NHWC";
+                                mean?: number[];
+                                padValue?: number;
+                                /** @enum {string} */
+                                resize?: "stretch" | "letterbox" | "crop";
+                                scale?: number;
+                                std?: number[];
+                                width?: number;
+                            };
+                            queue?: {
+                                maxSize?: number;
+                                timeoutMs?: number;
+                            };
+                            /** @enum {string} */
+                            task?: "classification" | "detection" | "raw";
+                        };
+                        createdAt: string;
+                        engine: string;
+                        format: string;
+                        sha256: string;
+                        signature: {
+                            inputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                            outputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                        } | null;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "validated" | "invalid";
+                        validation: {
+                            errors: {
+                                code: string;
+                                message: string;
+                            }[];
+                            ok: boolean;
+                            warnings: string[];
+                        };
+                        version: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1473,6 +2959,183 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activeVersion: number;
+                        config: {
+                            batching?: {
+                                maxBatchSize?: number;
+                                maxQueueDelayMs?: number;
+                                preferredBatchSizes?: number[];
+                            };
+                            engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                            instances?: number;
+                            postprocess?: {
+                                /** @enum {string} */
+                                format?: "yolov5" | "yolov8" | "xyxy";
+                                iouThreshold?: number;
+                                labels?: string[];
+                                maxDetections?: number;
+                                output?: string;
+                                scoreThreshold?: number;
+                                softmax?: boolean | "auto";
+                                topK?: number;
+                            };
+                            preprocess?: {
+                                /** @enum {string} */
+                                colorOrder?: "RGB" | "BGR";
+                                /** @enum {string} */
+                                dtype?: "float32" | "uint8";
+                                height?: number;
+                                input?: string;
+                                /** @enum {string} */
+                                layout?: "NCHW" | "NHWC";
+                                mean?: number[];
+                                padValue?: number;
+                                /** @enum {string} */
+                                resize?: "stretch" | "letterbox" | "crop";
+                                scale?: number;
+                                std?: number[];
+                                width?: number;
+                            };
+                            queue?: {
+                                maxSize?: number;
+                                timeoutMs?: number;
+                            };
+                            /** @enum {string} */
+                            task?: "classification" | "detection" | "raw";
+                        };
+                        createdAt: string;
+                        deployment: {
+                            batching: {
+                                maxBatchSize: number;
+                                maxQueueDelayMs: number;
+                                preferredBatchSizes: number[];
+                            };
+                            instances: number;
+                            queue: {
+                                maxSize: number;
+                                timeoutMs: number;
+                            };
+                        } | null;
+                        deploymentOverrides: {
+                            [key: string]: unknown;
+                        };
+                        description: string;
+                        engine: string;
+                        format: string;
+                        id: string;
+                        name: string;
+                        sha256: string;
+                        signature: {
+                            inputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                            outputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                        } | null;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "validated" | "invalid" | "deploying" | "deployed" | "failed";
+                        statusReason: string | null;
+                        updatedAt: string;
+                        validation: {
+                            errors: {
+                                code: string;
+                                message: string;
+                            }[];
+                            ok: boolean;
+                            warnings: string[];
+                        };
+                        /** @description The newest uploaded version */
+                        version: number;
+                        /** @description On GET /models/{id} only */
+                        versions?: {
+                            active: boolean;
+                            config: {
+                                batching?: {
+                                    maxBatchSize?: number;
+                                    maxQueueDelayMs?: number;
+                                    preferredBatchSizes?: number[];
+                                };
+                                engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                                instances?: number;
+                                postprocess?: {
+                                    /** @enum {string} */
+                                    format?: "yolov5" | "yolov8" | "xyxy";
+                                    iouThreshold?: number;
+                                    labels?: string[];
+                                    maxDetections?: number;
+                                    output?: string;
+                                    scoreThreshold?: number;
+                                    softmax?: boolean | "auto";
+                                    topK?: number;
+                                };
+                                preprocess?: {
+                                    /** @enum {string} */
+                                    colorOrder?: "RGB" | "BGR";
+                                    /** @enum {string} */
+                                    dtype?: "float32" | "uint8";
+                                    height?: number;
+                                    input?: string;
+                                    /** @enum {string} */
+                                    layout?: "NCHW" | "NHWC";
+                                    mean?: number[];
+                                    padValue?: number;
+                                    /** @enum {string} */
+                                    resize?: "stretch" | "letterbox" | "crop";
+                                    scale?: number;
+                                    std?: number[];
+                                    width?: number;
+                                };
+                                queue?: {
+                                    maxSize?: number;
+                                    timeoutMs?: number;
+                                };
+                                /** @enum {string} */
+                                task?: "classification" | "detection" | "raw";
+                            };
+                            createdAt: string;
+                            engine: string;
+                            format: string;
+                            sha256: string;
+                            signature: {
+                                inputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                                outputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                            } | null;
+                            sizeBytes: number;
+                            /** @enum {string} */
+                            status: "validated" | "invalid";
+                            validation: {
+                                errors: {
+                                    code: string;
+                                    message: string;
+                                }[];
+                                ok: boolean;
+                                warnings: string[];
+                            };
+                            version: number;
+                        }[];
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1498,6 +3161,183 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activeVersion: number;
+                        config: {
+                            batching?: {
+                                maxBatchSize?: number;
+                                maxQueueDelayMs?: number;
+                                preferredBatchSizes?: number[];
+                            };
+                            engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                            instances?: number;
+                            postprocess?: {
+                                /** @enum {string} */
+                                format?: "yolov5" | "yolov8" | "xyxy";
+                                iouThreshold?: number;
+                                labels?: string[];
+                                maxDetections?: number;
+                                output?: string;
+                                scoreThreshold?: number;
+                                softmax?: boolean | "auto";
+                                topK?: number;
+                            };
+                            preprocess?: {
+                                /** @enum {string} */
+                                colorOrder?: "RGB" | "BGR";
+                                /** @enum {string} */
+                                dtype?: "float32" | "uint8";
+                                height?: number;
+                                input?: string;
+                                /** @enum {string} */
+                                layout?: "NCHW" | "NHWC";
+                                mean?: number[];
+                                padValue?: number;
+                                /** @enum {string} */
+                                resize?: "stretch" | "letterbox" | "crop";
+                                scale?: number;
+                                std?: number[];
+                                width?: number;
+                            };
+                            queue?: {
+                                maxSize?: number;
+                                timeoutMs?: number;
+                            };
+                            /** @enum {string} */
+                            task?: "classification" | "detection" | "raw";
+                        };
+                        createdAt: string;
+                        deployment: {
+                            batching: {
+                                maxBatchSize: number;
+                                maxQueueDelayMs: number;
+                                preferredBatchSizes: number[];
+                            };
+                            instances: number;
+                            queue: {
+                                maxSize: number;
+                                timeoutMs: number;
+                            };
+                        } | null;
+                        deploymentOverrides: {
+                            [key: string]: unknown;
+                        };
+                        description: string;
+                        engine: string;
+                        format: string;
+                        id: string;
+                        name: string;
+                        sha256: string;
+                        signature: {
+                            inputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                            outputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                        } | null;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "validated" | "invalid" | "deploying" | "deployed" | "failed";
+                        statusReason: string | null;
+                        updatedAt: string;
+                        validation: {
+                            errors: {
+                                code: string;
+                                message: string;
+                            }[];
+                            ok: boolean;
+                            warnings: string[];
+                        };
+                        /** @description The newest uploaded version */
+                        version: number;
+                        /** @description On GET /models/{id} only */
+                        versions?: {
+                            active: boolean;
+                            config: {
+                                batching?: {
+                                    maxBatchSize?: number;
+                                    maxQueueDelayMs?: number;
+                                    preferredBatchSizes?: number[];
+                                };
+                                engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                                instances?: number;
+                                postprocess?: {
+                                    /** @enum {string} */
+                                    format?: "yolov5" | "yolov8" | "xyxy";
+                                    iouThreshold?: number;
+                                    labels?: string[];
+                                    maxDetections?: number;
+                                    output?: string;
+                                    scoreThreshold?: number;
+                                    softmax?: boolean | "auto";
+                                    topK?: number;
+                                };
+                                preprocess?: {
+                                    /** @enum {string} */
+                                    colorOrder?: "RGB" | "BGR";
+                                    /** @enum {string} */
+                                    dtype?: "float32" | "uint8";
+                                    height?: number;
+                                    input?: string;
+                                    /** @enum {string} */
+                                    layout?: "NCHW" | "NHWC";
+                                    mean?: number[];
+                                    padValue?: number;
+                                    /** @enum {string} */
+                                    resize?: "stretch" | "letterbox" | "crop";
+                                    scale?: number;
+                                    std?: number[];
+                                    width?: number;
+                                };
+                                queue?: {
+                                    maxSize?: number;
+                                    timeoutMs?: number;
+                                };
+                                /** @enum {string} */
+                                task?: "classification" | "detection" | "raw";
+                            };
+                            createdAt: string;
+                            engine: string;
+                            format: string;
+                            sha256: string;
+                            signature: {
+                                inputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                                outputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                            } | null;
+                            sizeBytes: number;
+                            /** @enum {string} */
+                            status: "validated" | "invalid";
+                            validation: {
+                                errors: {
+                                    code: string;
+                                    message: string;
+                                }[];
+                                ok: boolean;
+                                warnings: string[];
+                            };
+                            version: number;
+                        }[];
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1523,12 +3363,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { items: [{ name, version, available, reason, backend, devices, formats }] } */
+            /** @description Every engine with its availability and the reason when it is unavailable */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            available: boolean;
+                            backend: string | null;
+                            devices: string[];
+                            formats: string[];
+                            name: string;
+                            /** @description Why the engine (or a better backend) is unavailable */
+                            reason: string | null;
+                            version: string;
+                        }[];
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
@@ -1560,7 +3413,50 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        engines: {
+                            available: boolean;
+                            name: string;
+                            reason?: string;
+                            version: string;
+                        }[];
+                        hardware: {
+                            cpu: {
+                                cores: number;
+                                model: string;
+                            };
+                            gpuReason: string | null;
+                            gpus: {
+                                index: number;
+                                memoryTotalBytes: number;
+                                memoryUsedBytes: number;
+                                utilizationPercent: number;
+                            }[];
+                            memory: {
+                                freeBytes: number;
+                                totalBytes: number;
+                            };
+                        };
+                        models: {
+                            byStatus: {
+                                [key: string]: number;
+                            };
+                            total: number;
+                        };
+                        node: string;
+                        platform: string;
+                        startedAt: string;
+                        tokens: {
+                            byStatus: {
+                                [key: string]: number;
+                            };
+                            total: number;
+                        };
+                        uptimeSeconds: number;
+                        version: string;
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
@@ -1590,12 +3486,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { intervalMs, retentionSamples, items: [{ timestamp, cpuPercent, memoryUsedBytes, memoryTotalBytes, rssBytes, gpu }] } */
+            /** @description CPU, memory and GPU samples over time */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        intervalMs: number;
+                        items: {
+                            cpuPercent: number;
+                            gpu: {
+                                index: number;
+                                memoryTotalBytes: number;
+                                memoryUsedBytes: number;
+                                utilizationPercent: number;
+                            }[] | null;
+                            memoryTotalBytes: number;
+                            memoryUsedBytes: number;
+                            rssBytes: number;
+                            timestamp: string;
+                        }[];
+                        retentionSamples: number;
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
@@ -1628,6 +3542,39 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description {items, total} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            allowedModels: string[];
+                            createdAt: string;
+                            createdBy: string | null;
+                            description: string;
+                            disabledAt: string | null;
+                            expiresAt: string | null;
+                            id: string;
+                            ipAllowlist: string[];
+                            lastUsedAt: string | null;
+                            monthlyQuota: number | null;
+                            name: string;
+                            rateLimitPerMinute: number | null;
+                            remainingQuota: number | null;
+                            revokedAt: string | null;
+                            /** @enum {string} */
+                            status: "active" | "disabled" | "revoked" | "expired";
+                            /** @description The first characters of the secret, to recognise it */
+                            tokenPreview: string;
+                            updatedAt: string;
+                            usedThisMonth: number;
+                        }[];
+                        total: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1669,6 +3616,38 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The token with its secret (shown once) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allowedModels: string[];
+                        createdAt: string;
+                        createdBy: string | null;
+                        description: string;
+                        disabledAt: string | null;
+                        expiresAt: string | null;
+                        id: string;
+                        ipAllowlist: string[];
+                        lastUsedAt: string | null;
+                        monthlyQuota: number | null;
+                        name: string;
+                        rateLimitPerMinute: number | null;
+                        remainingQuota: number | null;
+                        revokedAt: string | null;
+                        /** @enum {string} */
+                        status: "active" | "disabled" | "revoked" | "expired";
+                        /** @description The secret; it is never shown again */
+                        token: string;
+                        /** @description The first characters of the secret, to recognise it */
+                        tokenPreview: string;
+                        updatedAt: string;
+                        usedThisMonth: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1696,6 +3675,35 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allowedModels: string[];
+                        createdAt: string;
+                        createdBy: string | null;
+                        description: string;
+                        disabledAt: string | null;
+                        expiresAt: string | null;
+                        id: string;
+                        ipAllowlist: string[];
+                        lastUsedAt: string | null;
+                        monthlyQuota: number | null;
+                        name: string;
+                        rateLimitPerMinute: number | null;
+                        remainingQuota: number | null;
+                        revokedAt: string | null;
+                        /** @enum {string} */
+                        status: "active" | "disabled" | "revoked" | "expired";
+                        /** @description The first characters of the secret, to recognise it */
+                        tokenPreview: string;
+                        updatedAt: string;
+                        usedThisMonth: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1723,6 +3731,36 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The revoked token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allowedModels: string[];
+                        createdAt: string;
+                        createdBy: string | null;
+                        description: string;
+                        disabledAt: string | null;
+                        expiresAt: string | null;
+                        id: string;
+                        ipAllowlist: string[];
+                        lastUsedAt: string | null;
+                        monthlyQuota: number | null;
+                        name: string;
+                        rateLimitPerMinute: number | null;
+                        remainingQuota: number | null;
+                        revokedAt: string | null;
+                        /** @enum {string} */
+                        status: "active" | "disabled" | "revoked" | "expired";
+                        /** @description The first characters of the secret, to recognise it */
+                        tokenPreview: string;
+                        updatedAt: string;
+                        usedThisMonth: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1762,6 +3800,35 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allowedModels: string[];
+                        createdAt: string;
+                        createdBy: string | null;
+                        description: string;
+                        disabledAt: string | null;
+                        expiresAt: string | null;
+                        id: string;
+                        ipAllowlist: string[];
+                        lastUsedAt: string | null;
+                        monthlyQuota: number | null;
+                        name: string;
+                        rateLimitPerMinute: number | null;
+                        remainingQuota: number | null;
+                        revokedAt: string | null;
+                        /** @enum {string} */
+                        status: "active" | "disabled" | "revoked" | "expired";
+                        /** @description The first characters of the secret, to recognise it */
+                        tokenPreview: string;
+                        updatedAt: string;
+                        usedThisMonth: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1789,6 +3856,35 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allowedModels: string[];
+                        createdAt: string;
+                        createdBy: string | null;
+                        description: string;
+                        disabledAt: string | null;
+                        expiresAt: string | null;
+                        id: string;
+                        ipAllowlist: string[];
+                        lastUsedAt: string | null;
+                        monthlyQuota: number | null;
+                        name: string;
+                        rateLimitPerMinute: number | null;
+                        remainingQuota: number | null;
+                        revokedAt: string | null;
+                        /** @enum {string} */
+                        status: "active" | "disabled" | "revoked" | "expired";
+                        /** @description The first characters of the secret, to recognise it */
+                        tokenPreview: string;
+                        updatedAt: string;
+                        usedThisMonth: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1816,6 +3912,35 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allowedModels: string[];
+                        createdAt: string;
+                        createdBy: string | null;
+                        description: string;
+                        disabledAt: string | null;
+                        expiresAt: string | null;
+                        id: string;
+                        ipAllowlist: string[];
+                        lastUsedAt: string | null;
+                        monthlyQuota: number | null;
+                        name: string;
+                        rateLimitPerMinute: number | null;
+                        remainingQuota: number | null;
+                        revokedAt: string | null;
+                        /** @enum {string} */
+                        status: "active" | "disabled" | "revoked" | "expired";
+                        /** @description The first characters of the secret, to recognise it */
+                        tokenPreview: string;
+                        updatedAt: string;
+                        usedThisMonth: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1843,6 +3968,38 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The token with its new secret (shown once) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allowedModels: string[];
+                        createdAt: string;
+                        createdBy: string | null;
+                        description: string;
+                        disabledAt: string | null;
+                        expiresAt: string | null;
+                        id: string;
+                        ipAllowlist: string[];
+                        lastUsedAt: string | null;
+                        monthlyQuota: number | null;
+                        name: string;
+                        rateLimitPerMinute: number | null;
+                        remainingQuota: number | null;
+                        revokedAt: string | null;
+                        /** @enum {string} */
+                        status: "active" | "disabled" | "revoked" | "expired";
+                        /** @description The secret; it is never shown again */
+                        token: string;
+                        /** @description The first characters of the secret, to recognise it */
+                        tokenPreview: string;
+                        updatedAt: string;
+                        usedThisMonth: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1876,7 +4033,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            createdAt: string;
+                            id: string;
+                            /** @enum {string} */
+                            role: "admin" | "operator" | "viewer";
+                            updatedAt: string;
+                            username: string;
+                        }[];
+                        total: number;
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
@@ -1917,7 +4086,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        id: string;
+                        /** @enum {string} */
+                        role: "admin" | "operator" | "viewer";
+                        updatedAt: string;
+                        username: string;
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
@@ -1951,7 +4129,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        id: string;
+                        /** @enum {string} */
+                        role: "admin" | "operator" | "viewer";
+                        updatedAt: string;
+                        username: string;
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
@@ -2027,7 +4214,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        id: string;
+                        /** @enum {string} */
+                        role: "admin" | "operator" | "viewer";
+                        updatedAt: string;
+                        username: string;
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {

@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { inferenceResponseSchema } from './inference-response.schema.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditAction } from '../audit/audit.decorator.js';
 import { Authenticated } from '../auth/auth.decorator.js';
@@ -25,6 +26,7 @@ export class InternalInferenceController {
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({ description: 'As POST /api/v1/inference/{modelId}', schema: openApiSchema(jsonBodySchema) })
   @ApiOperation({ summary: 'Run a deployed model from the console (same body, options and response as the external inference route)' })
+  @ApiOkResponse({ description: 'Predictions, detections or raw outputs per image, with the timing breakdown', schema: openApiSchema(inferenceResponseSchema) })
   infer(@Param('id') id: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<InferenceResponse> {
     return this.inference.infer(id, request, reply);
   }
