@@ -834,8 +834,13 @@ export interface operations {
                 action?: unknown;
                 /** @description Exact actor username */
                 actor?: unknown;
+                /** @description Entries at or after this ISO 8601 moment */
+                from?: unknown;
                 limit?: number;
                 offset?: number;
+                outcome?: "success" | "failure";
+                /** @description Entries before this ISO 8601 moment */
+                to?: unknown;
             };
             header?: never;
             path?: never;
