@@ -1131,7 +1131,15 @@ export interface operations {
     };
     ModelsController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Engine name, e.g. onnxruntime */
+                engine?: unknown;
+                limit?: number;
+                offset?: number;
+                /** @description Substring of the model name */
+                search?: unknown;
+                status?: "validated" | "invalid" | "deploying" | "deployed" | "failed";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1760,7 +1768,9 @@ export interface operations {
     };
     ModelsController_remove: {
         parameters: {
-            query?: never;
+            query?: {
+                force?: boolean;
+            };
             header?: never;
             path: {
                 id: string;

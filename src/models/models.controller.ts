@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuditAction } from '../audit/audit.decorator.js';
 import { Authenticated } from '../auth/auth.decorator.js';
@@ -8,6 +8,7 @@ import { listResponseSchema, openApiSchema, ZodValidationPipe } from '../common/
 import { DeploymentOverrides, deploymentOverridesSchema } from './model-config.js';
 import { ModelLifecycleService } from './model-lifecycle.service.js';
 import { SampleModelService } from './sample-model.service.js';
+import { MODEL_STATUSES } from './model.entity.js';
 import type { ModelView, VersionView } from './model-view.js';
 import { deleteQuerySchema, ModelListQuery, modelListQuerySchema, ModelPatchBody, modelPatchSchema, uploadFormSchema, VersionParamPipe } from './models.dto.js';
 import { modelResponseSchema, versionResponseSchema } from './model-view.schema.js';
@@ -45,6 +46,11 @@ export class ModelsController {
   @Get()
   @Authenticated()
   @ApiOperation({ summary: 'List models (?status, ?engine, ?search, ?limit, ?offset)' })
+  @ApiQuery({ name: 'status', required: false, enum: MODEL_STATUSES })
+  @ApiQuery({ name: 'engine', required: false, description: 'Engine name, e.g. onnxruntime' })
+  @ApiQuery({ name: 'search', required: false, description: 'Substring of the model name' })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } })
+  @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, default: 0 } })
   @ApiOkResponse({ description: '{items, total}', schema: listResponseSchema(modelResponseSchema) })
   list(@Query(new ZodValidationPipe(modelListQuerySchema)) query: ModelListQuery): Promise<{ items: ModelView[]; total: number }> {
     return this.lifecycle.list(query);
@@ -73,6 +79,7 @@ export class ModelsController {
   @Authenticated({ roles: WRITE_ROLES })
   @AuditAction('model.delete')
   @ApiOperation({ summary: 'Delete a model and its files (?force=true undeploys first)' })
+  @ApiQuery({ name: 'force', required: false, schema: { type: 'boolean', default: false } })
   @ApiNoContentResponse({ description: 'Deleted' })
   remove(@Param('id') id: string, @Query(new ZodValidationPipe(deleteQuerySchema)) query: { force: boolean }): Promise<void> {
     return this.lifecycle.remove(id, query.force);
