@@ -125,6 +125,10 @@ describe('console server side', () => {
       expect(cookie?.attributes).toMatch(/HttpOnly/i);
       expect(cookie?.attributes).toMatch(/SameSite=Strict/i);
       expect(cookie?.attributes).toMatch(/Path=\/api\/v1\/internal\/auth\/refresh/);
+      // The only readable cookie is a marker that carries nothing secret.
+      const marker = login.headers.getSetCookie().find((line) => line.startsWith('modelport_session='));
+      expect(marker).toMatch(/^modelport_session=1;/);
+      expect(marker).not.toMatch(/HttpOnly/i);
     });
 
     it('refreshes from the cookie, rotates it, and detects reuse of an old cookie exactly as for body tokens', async () => {

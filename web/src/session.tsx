@@ -23,6 +23,8 @@ const SessionContext = createContext<SessionState | null>(null);
 // like a stolen token to the server (which then ends the session).
 let refreshing: Promise<SessionBody | null> | null = null;
 function refreshFromCookie(): Promise<SessionBody | null> {
+  // The HttpOnly cookie is invisible to script; its readable, non-secret marker says whether to try.
+  if (!document.cookie.split('; ').includes('modelport_session=1')) return Promise.resolve(null);
   refreshing ??= unwrap(api.POST('/api/v1/internal/auth/refresh', { body: {} }))
     .then((body) => body as SessionBody)
     .catch(() => null)
