@@ -60,6 +60,8 @@ export async function registerConsole(fastify: FastifyInstance, consoleDir = def
         prefix: '/',
         wildcard: false,
         index: false,
+        // The build writes a .gz beside each asset; clients that accept gzip get it.
+        preCompressed: true,
         setHeaders(reply, path) {
           // Vite names assets by content hash: they can be cached for good; index.html never.
           reply.header('Cache-Control', path.includes(`${join('/', 'assets', '/')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');

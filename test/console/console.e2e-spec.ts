@@ -29,7 +29,8 @@ class WarnCapture implements LoggerService {
   warn(message: unknown) { this.warnings.push(message); }
 }
 
-describe.skipIf(!chromiumAvailable())('console in Chromium: the journey of a new admin', () => {
+// Each step drives a real browser against real engines on a shared 2-core machine: generous timeouts.
+describe.skipIf(!chromiumAvailable())('console in Chromium: the journey of a new admin', { timeout: 240_000 }, () => {
   let app: NestFastifyApplication;
   let url: string;
   let dataDir: string;
@@ -84,7 +85,18 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: the journey of a new
   });
 
   it('first sign-in with the generated password forces a password change', async () => {
-    await page.goto(url);
+    // Weight: the gzipped JavaScript the first page load transfers (heavy parts load later, on demand).
+    const scripts: Array<Promise<number>> = [];
+    const onResponse = (response: import('playwright-core').Response) => {
+      if (response.request().resourceType() === 'script') scripts.push(response.request().sizes().then((sizes) => sizes.responseBodySize));
+    };
+    page.on('response', onResponse);
+    await page.goto(url, { waitUntil: 'networkidle' });
+    page.off('response', onResponse);
+    const firstLoadBytes = (await Promise.all(scripts)).reduce((sum, size) => sum + size, 0);
+    process.stdout.write(`console first page load: ${scripts.length} scripts, ${(firstLoadBytes / 1024).toFixed(1)} KB of JavaScript transferred (gzip)\n`);
+    expect(firstLoadBytes).toBeGreaterThan(0);
+    expect(firstLoadBytes).toBeLessThanOrEqual(400 * 1024);
     await expect.poll(() => page.getByRole('heading', { name: 'Sign in to Modelport' }).isVisible()).toBe(true);
     await axe('sign-in');
     await shoot('sign-in');
@@ -231,8 +243,8 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: the journey of a new
     await shoot('audit');
 
     await nav('System');
-    await page.getByRole('cell', { name: 'tensorrt' }).waitFor();
-    expect(await page.getByRole('row', { name: /tensorrt/ }).textContent()).toMatch(/unavailable.*(not built|TensorRT)/);
+    await page.getByRole('cell', { name: 'tensorrt', exact: true }).waitFor();
+    expect(await page.getByRole('row', { name: /^tensorrt/ }).textContent()).toMatch(/unavailable.*(not built|TensorRT)/);
     await axe('system');
     await shoot('system');
 
@@ -251,7 +263,7 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: the journey of a new
     await page.getByLabel('Username').fill('watcher');
     await page.getByLabel('Password').fill('watcher-password-1');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
     const navLinks = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
     expect(navLinks).toEqual(['Dashboard', 'Models', 'Tokens', 'System']);
     await nav('Models');
