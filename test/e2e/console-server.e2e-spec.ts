@@ -8,21 +8,24 @@ import { join } from 'node:path';
 import type { LoggerService } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createApp } from '../../src/app.factory.js';
+import { auditEntryResponseSchema } from '../../src/audit/audit.schema.js';
+import { authUserSchema, sessionResponseSchema } from '../../src/auth/auth.dto.js';
+import { inferenceResponseSchema } from '../../src/inference/inference-response.schema.js';
+import { modelStatsResponseSchema } from '../../src/metrics/model-stats.schema.js';
+import { modelResponseSchema } from '../../src/models/model-view.schema.js';
+import { engineResponseSchema, systemInfoResponseSchema, systemSeriesResponseSchema } from '../../src/system/system.schema.js';
+import { accessTokenResponseSchema, issuedAccessTokenResponseSchema } from '../../src/tokens/token.schema.js';
+import { userResponseSchema } from '../../src/users/users.schema.js';
 import { createUserAndLogin, loginAs } from '../helpers/auth.js';
+import { WarnCapture } from '../helpers/warn-capture.js';
 import { makeDataDir, request, TEST_ADMIN, TEST_JWT_SECRET } from '../helpers/test-app.js';
 import { chelseaPng, coffeePng, imageForm, infer, issueAccessToken } from '../serving/serving-helpers.js';
 
 const AUTH = '/api/v1/internal/auth';
 const MODELS = '/api/v1/internal/models';
 const HTML = 'text/html,application/xhtml+xml';
-
-class WarnCapture implements LoggerService {
-  readonly warnings: unknown[] = [];
-  log() {}
-  error() {}
-  warn(message: unknown) { this.warnings.push(message); }
-}
 
 async function boot(env: Record<string, string>, consoleDir: string, logger?: LoggerService): Promise<{ app: NestFastifyApplication; url: string }> {
   const app = await createApp({ env: { NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET, ADMIN_USERNAME: TEST_ADMIN.username, ...env }, consoleDir, logger });
@@ -187,7 +190,7 @@ describe('console server side', () => {
       expect((await request(`${url}${MODELS}/sample`, { method: 'POST', headers: { 'X-Auth-Token': viewer.token } })).status).toBe(403);
       const deployed = await request(`${url}${MODELS}/${sampleId}/deploy`, { method: 'POST', headers: { 'X-Auth-Token': admin }, json: {} });
       expect(deployed.status, JSON.stringify(deployed.body)).toBe(200);
-    }, 120_000);
+    }, 300_000);
 
     it('Try it finds the cat and the cup, in original-image pixels, with the same answer as the external route', async () => {
       const cat = await request(`${url}${MODELS}/${sampleId}/infer`, { method: 'POST', headers: { 'X-Auth-Token': admin }, body: imageForm([chelseaPng()]) });
@@ -207,7 +210,7 @@ describe('console server side', () => {
       expect(external.status).toBe(200);
       expect(external.body.results).toEqual(cat.body.results);
       expect(Object.keys(cat.body.timing).sort()).toEqual(Object.keys(external.body.timing).sort());
-    }, 120_000);
+    }, 300_000);
 
     it('is for operators and admins, audited, and counts against no access token', async () => {
       const viewer = await createUserAndLogin(url, admin, 'viewer');
@@ -227,7 +230,30 @@ describe('console server side', () => {
       const used = tokens.body.items.filter((item: { usage?: { thisMonth?: number }; usedThisMonth?: number }) => JSON.stringify(item).includes('"lastUsedAt":"'));
       // Only the token used on the external route above has ever been used.
       expect(used).toHaveLength(1);
-    }, 120_000);
+    }, 300_000);
+
+    it('documents the real responses: each OpenAPI response schema parses what the route answers', async () => {
+      const get = async (path: string) => (await request(`${url}${path}`, { headers: { 'X-Auth-Token': admin } })).body;
+      const checks: Array<[string, z.ZodType, unknown]> = [
+        ['model', modelResponseSchema, await get(`${MODELS}/${sampleId}`)],
+        ['model list', z.object({ items: z.array(modelResponseSchema), total: z.number() }), await get(MODELS)],
+        ['stats', modelStatsResponseSchema, await get(`${MODELS}/${sampleId}/stats`)],
+        ['system info', systemInfoResponseSchema, await get('/api/v1/internal/system/info')],
+        ['system series', systemSeriesResponseSchema, await get('/api/v1/internal/system/metrics')],
+        ['engines', z.object({ items: z.array(engineResponseSchema) }), await get('/api/v1/internal/system/engines')],
+        ['audit', z.object({ items: z.array(auditEntryResponseSchema), total: z.number() }), await get('/api/v1/internal/audit?limit=500')],
+        ['users', z.object({ items: z.array(userResponseSchema), total: z.number() }), await get('/api/v1/internal/users')],
+        ['tokens', z.object({ items: z.array(accessTokenResponseSchema), total: z.number() }), await get('/api/v1/internal/tokens')],
+        ['me', authUserSchema, await get(`${AUTH}/me`)],
+        ['session', sessionResponseSchema, (await request(`${url}${AUTH}/login`, { method: 'POST', json: TEST_ADMIN })).body],
+        ['issued token', issuedAccessTokenResponseSchema, (await request(`${url}/api/v1/internal/tokens`, { method: 'POST', headers: { 'X-Auth-Token': admin }, json: { name: 'schema-check', allowedModels: ['*'] } })).body],
+        ['inference', inferenceResponseSchema, (await request(`${url}${MODELS}/${sampleId}/infer`, { method: 'POST', headers: { 'X-Auth-Token': admin }, body: imageForm([chelseaPng()]) })).body],
+      ];
+      for (const [name, schema, body] of checks) {
+        const result = schema.safeParse(body);
+        expect(result.success ? [] : result.error.issues, name).toEqual([]);
+      }
+    }, 300_000);
 
     it('answers hostile input with clear 4xx errors', async () => {
       const notImage = await request(`${url}${MODELS}/${sampleId}/infer`, { method: 'POST', headers: { 'X-Auth-Token': admin }, body: imageForm([Buffer.from('not an image')]) });
@@ -247,7 +273,7 @@ describe('a generated first-admin password must be changed first', () => {
     const logger = new WarnCapture();
     const { app, url } = await boot({ DATA_DIR: dataDir, ADMIN_PASSWORD: '' }, join(dataDir, 'no-console'), logger);
     try {
-      const generated = (logger.warnings.find((line) => JSON.stringify(line).includes('generatedPassword')) as { generatedPassword: string }).generatedPassword;
+      const generated = logger.generatedPassword();
       const login = await request(`${url}${AUTH}/login`, { method: 'POST', json: { username: TEST_ADMIN.username, password: generated } });
       expect(login.status).toBe(200);
       expect(login.body.user.passwordChangeRequired).toBe(true);

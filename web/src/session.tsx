@@ -67,11 +67,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         adopt(session as SessionBody);
       },
       async signOut() {
+        // Leave the pages first, so no polling request goes out with a token the logout is about to end.
+        clearTimeout(timer.current);
+        setUser(null);
+        await queryClient.cancelQueries();
+        queryClient.clear();
         try {
           await unwrap(api.POST('/api/v1/internal/auth/logout', { body: {} }));
         } finally {
-          adopt(null);
-          queryClient.clear();
+          setAccessToken(undefined);
         }
       },
     }),

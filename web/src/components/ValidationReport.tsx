@@ -1,4 +1,5 @@
 import type { Schemas } from '../lib/api';
+import { ColumnHeads } from './bits';
 
 type Signature = { inputs: Array<{ name: string; dtype: string; shape: Array<number | string> }>; outputs: Array<{ name: string; dtype: string; shape: Array<number | string> }> } | null;
 
@@ -10,14 +11,7 @@ export function ValidationReport({ validation, signature }: { validation: { ok: 
       {signature && (
         <table className="table compact">
           <caption>Inputs and outputs</caption>
-          <thead>
-            <tr>
-              <th scope="col">Kind</th>
-              <th scope="col">Name</th>
-              <th scope="col">Shape</th>
-              <th scope="col">Dtype</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Kind', 'Name', 'Shape', 'Dtype']} />
           <tbody>
             {[...signature.inputs.map((spec) => ({ kind: 'input', ...spec })), ...signature.outputs.map((spec) => ({ kind: 'output', ...spec }))].map((spec) => (
               <tr key={`${spec.kind}-${spec.name}`}>

@@ -3,7 +3,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Input, Label, TextField } from 'react-aria-components';
 import { api, unwrap } from '../lib/api';
 import { ErrorNote } from '../components/ErrorNote';
-import { EmptyState, Pager, formatDate } from '../components/bits';
+import { ColumnHeads, EmptyState, Pager, formatDate } from '../components/bits';
 
 const PAGE = 50;
 
@@ -76,17 +76,7 @@ export default function Audit() {
       {items.length > 0 && (
         <table className="table">
           <caption className="visually-hidden">Audit entries</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Actor</th>
-              <th scope="col">Action</th>
-              <th scope="col">Target</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">IP</th>
-              <th scope="col">Request id</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['When', 'Actor', 'Action', 'Target', 'Outcome', 'IP', 'Request id']} />
           <tbody>
             {items.map((entry) => (
               <tr key={entry.id}>

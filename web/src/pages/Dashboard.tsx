@@ -5,7 +5,7 @@ import { api, unwrap } from '../lib/api';
 import { throughput, type CounterSample } from '../lib/rates';
 import { ErrorNote } from '../components/ErrorNote';
 import { TimeChart } from '../components/LazyCharts';
-import { EmptyState } from '../components/bits';
+import { ColumnHeads, EmptyState } from '../components/bits';
 import { Tile } from './ModelDetail';
 
 const RANGES = [
@@ -99,17 +99,7 @@ export default function Dashboard() {
       ) : (
         <table className="table">
           <caption className="visually-hidden">Busiest models</caption>
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              <th scope="col">Requests</th>
-              <th scope="col">Errors</th>
-              <th scope="col">p50</th>
-              <th scope="col">p95</th>
-              <th scope="col">p99</th>
-              <th scope="col">Queue depth</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Model', 'Requests', 'Errors', 'p50', 'p95', 'p99', 'Queue depth']} />
           <tbody>
             {busiest.map(({ model, stats: s }) => (
               <tr key={model.id}>

@@ -7,7 +7,7 @@ import { clientSnippets } from '../lib/snippets';
 import { formatBytes } from '../lib/upload';
 import { ConfirmButton } from '../components/Confirm';
 import { ErrorNote } from '../components/ErrorNote';
-import { CopyButton, StatusChip, formatDate } from '../components/bits';
+import { ColumnHeads, CopyButton, StatusChip, formatDate } from '../components/bits';
 import { Loading } from '../components/Loading';
 import { ValidationReport } from '../components/ValidationReport';
 import { Bars, TimeChart } from '../components/LazyCharts';
@@ -193,15 +193,7 @@ function Versions({ model, write, onChange }: { model: Model; write: boolean; on
     <div className="stack">
       <table className="table">
         <caption className="visually-hidden">Versions</caption>
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">Status</th>
-            <th scope="col">SHA-256</th>
-            <th scope="col">Uploaded</th>
-            <th scope="col">Action</th>
-          </tr>
-        </thead>
+        <ColumnHeads names={['Version', 'Status', 'SHA-256', 'Uploaded', 'Action']} />
         <tbody>
           {versions.map((version) => (
             <tr key={version.version}>

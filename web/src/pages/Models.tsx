@@ -4,7 +4,7 @@ import { Link, useNavigate } from 'react-router';
 import { Button, Input, Label, SearchField } from 'react-aria-components';
 import { api, unwrap } from '../lib/api';
 import { ErrorNote } from '../components/ErrorNote';
-import { EmptyState, Pager, StatusChip, formatDate } from '../components/bits';
+import { ColumnHeads, EmptyState, Pager, StatusChip, formatDate } from '../components/bits';
 import { canWrite, useUser } from '../session';
 import { formatBytes } from '../lib/upload';
 
@@ -103,16 +103,7 @@ export function Models() {
       {items.length > 0 && (
         <table className="table">
           <caption className="visually-hidden">Models</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Status</th>
-              <th scope="col">Engine</th>
-              <th scope="col">Version</th>
-              <th scope="col">Size</th>
-              <th scope="col">Updated</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Name', 'Status', 'Engine', 'Version', 'Size', 'Updated']} />
           <tbody>
             {items.map((model) => (
               <tr key={model.id}>

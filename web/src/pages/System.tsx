@@ -3,6 +3,7 @@ import { api, unwrap } from '../lib/api';
 import { ErrorNote } from '../components/ErrorNote';
 import { Loading } from '../components/Loading';
 import { formatBytes } from '../lib/upload';
+import { ColumnHeads } from '../components/bits';
 
 async function probe(path: '/health' | '/ready'): Promise<{ status: number; body: string }> {
   const response = await (path === '/health' ? api.GET('/health', { parseAs: 'text' }) : api.GET('/ready', { parseAs: 'text' }));
@@ -59,16 +60,7 @@ export default function System() {
       <h2>Engines</h2>
       <table className="table">
         <caption className="visually-hidden">Engines</caption>
-        <thead>
-          <tr>
-            <th scope="col">Engine</th>
-            <th scope="col">Available</th>
-            <th scope="col">Version</th>
-            <th scope="col">Backend</th>
-            <th scope="col">Formats</th>
-            <th scope="col">Reason / notes</th>
-          </tr>
-        </thead>
+        <ColumnHeads names={['Engine', 'Available', 'Version', 'Backend', 'Formats', 'Reason / notes']} />
         <tbody>
           {(engines.data?.items ?? []).map((engine) => (
             <tr key={engine.name}>

@@ -5,7 +5,7 @@ import { api, unwrap } from '../lib/api';
 import { parseTokenForm, type TokenFormFields } from '../lib/token-form';
 import { ConfirmButton } from '../components/Confirm';
 import { ErrorNote } from '../components/ErrorNote';
-import { CopyButton, EmptyState, Pager, StatusChip, formatDate } from '../components/bits';
+import { ColumnHeads, CopyButton, EmptyState, Pager, StatusChip, formatDate } from '../components/bits';
 import { canWrite, useUser } from '../session';
 
 const PAGE = 20;
@@ -138,17 +138,7 @@ export default function Tokens() {
       {items.length > 0 && (
         <table className="table">
           <caption className="visually-hidden">Access tokens</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Status</th>
-              <th scope="col">Models</th>
-              <th scope="col">Usage this month</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Expires</th>
-              {write && <th scope="col">Actions</th>}
-            </tr>
-          </thead>
+          <ColumnHeads names={['Name', 'Status', 'Models', 'Usage this month', 'Last used', 'Expires', ...(write ? ['Actions'] : [])]} />
           <tbody>
             {items.map((token) => (
               <tr key={token.id}>

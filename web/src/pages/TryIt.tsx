@@ -5,6 +5,7 @@ import { boxesToDraw, type Detection } from '../lib/boxes';
 import { heatmapShape, toGrey } from '../lib/heatmap';
 import { DropZone } from '../components/DropZone';
 import { ErrorNote } from '../components/ErrorNote';
+import { ColumnHeads } from '../components/bits';
 
 type InferResult = Awaited<ReturnType<typeof runInference>>;
 type RawTensor = { shape: number[]; dtype: string; data: Array<number | string | boolean> };
@@ -110,13 +111,7 @@ function DetectionList({ detections }: { detections: Detection[] }) {
   if (detections.length === 0) return <p>No detection at or above this threshold.</p>;
   return (
     <table className="table compact" aria-label="Detections">
-      <thead>
-        <tr>
-          <th scope="col">Label</th>
-          <th scope="col">Score</th>
-          <th scope="col">Box (x, y, w, h in photo pixels)</th>
-        </tr>
-      </thead>
+      <ColumnHeads names={['Label', 'Score', 'Box (x, y, w, h in photo pixels)']} />
       <tbody>
         {detections.map((detection, index) => (
           <tr key={index}>
@@ -152,14 +147,7 @@ function RawOutputs({ outputs }: { outputs: Record<string, RawTensor> }) {
   return (
     <div className="stack">
       <table className="table compact" aria-label="Raw outputs">
-        <thead>
-          <tr>
-            <th scope="col">Output</th>
-            <th scope="col">Shape</th>
-            <th scope="col">Dtype</th>
-            <th scope="col">Values</th>
-          </tr>
-        </thead>
+        <ColumnHeads names={['Output', 'Shape', 'Dtype', 'Values']} />
         <tbody>
           {Object.entries(outputs).map(([name, tensor]) => (
             <tr key={name}>

@@ -4,7 +4,7 @@ import { Button, Input, Label, TextField } from 'react-aria-components';
 import { api, unwrap } from '../lib/api';
 import { ConfirmButton } from '../components/Confirm';
 import { ErrorNote } from '../components/ErrorNote';
-import { EmptyState, Pager, formatDate } from '../components/bits';
+import { ColumnHeads, EmptyState, Pager, formatDate } from '../components/bits';
 import { useUser } from '../session';
 
 type Role = 'admin' | 'operator' | 'viewer';
@@ -66,14 +66,7 @@ export default function Users() {
       {items.length > 0 && (
         <table className="table">
           <caption className="visually-hidden">Users</caption>
-          <thead>
-            <tr>
-              <th scope="col">Username</th>
-              <th scope="col">Role</th>
-              <th scope="col">Created</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Username', 'Role', 'Created', 'Actions']} />
           <tbody>
             {items.map((user) => (
               <UserRow key={user.id} user={user} isMe={user.id === me.id} onChange={refresh} />
