@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import type { LoggerService } from '@nestjs/common';
 import { AppModule } from './app.module.js';
@@ -14,12 +15,15 @@ import { ALL_ROLES } from './auth/auth.types.js';
 import { INTERNAL_AUTH_HEADER } from './auth/auth.decorator.js';
 import { clientErrorHandler, frameworkErrorHandler, registerRequestLimits } from './common/request-limits.js';
 import { registerRefusedBodyDrain } from './inference/refused-body-drain.js';
+import { registerConsole } from './console/console-static.js';
 
 export interface CreateAppOptions {
   /** Environment to read config from (defaults to process.env); tests pass their own. */
   env?: Record<string, string | undefined>;
   /** A logger to use instead of the JSON console logger (tests capture lines with it). */
   logger?: LoggerService;
+  /** The built console to serve at `/` (default: dist/console). */
+  consoleDir?: string;
 }
 
 /** An incoming X-Request-Id is echoed only when it is short and harmless to log. */
@@ -61,6 +65,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     limits: { fileSize: config.storage.maxModelBytes, files: 64, fields: 16, fieldSize: 1024 * 1024, parts: 96 },
     throwFileSizeLimit: true,
   });
+  // Parses cookies for the console's HttpOnly refresh cookie; nothing else reads cookies.
+  await fastify.register(cookie);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
     done();
@@ -97,6 +103,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await registerConsole(fastify, options.consoleDir);
 
   await app.init();
   await fastify.ready();

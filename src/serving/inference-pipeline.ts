@@ -170,7 +170,7 @@ export class InferencePipeline {
   }
 
   private primaryOutput(deployment: ActiveDeployment, outputs: NamedTensors): Tensor {
-    const name = deployment.spec.signature.outputs[0]?.name;
+    const name = deployment.config.postprocess.output ?? deployment.spec.signature.outputs[0]?.name;
     const tensor = (name && outputs[name]) || Object.values(outputs)[0];
     if (!tensor) throw new ApiError(500, 'POSTPROCESS_FAILED', 'The model returned no outputs');
     return tensor;

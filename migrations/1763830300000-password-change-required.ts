@@ -1,0 +1,14 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** Marks a user who must choose a new password before doing anything else (the first admin's generated one). */
+export class PasswordChangeRequired1763830300000 implements MigrationInterface {
+  name = 'PasswordChangeRequired1763830300000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "users" ADD COLUMN "passwordChangeRequired" boolean NOT NULL DEFAULT 0`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "users" DROP COLUMN "passwordChangeRequired"`);
+  }
+}
