@@ -44,7 +44,11 @@ export interface ResolvedModelConfig {
   /** null when the model has no image-like input (tensor-only serving). */
   preprocess: ResolvedPreprocess | null;
   postprocess: ResolvedPostprocess;
-  batching: { maxBatchSize: number; maxQueueDelayMs: number; preferredBatchSizes: number[] };
+  /**
+   * maxBatchSize bounds the rows of one engine call (and so of one request); batchTarget, set from
+   * the deploy-time batch profile, is how many rows the batcher groups on its own initiative.
+   */
+  batching: { maxBatchSize: number; maxQueueDelayMs: number; preferredBatchSizes: number[]; batchTarget?: number };
   queue: { maxSize: number; timeoutMs: number };
   instances: number;
 }

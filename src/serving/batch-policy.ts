@@ -3,6 +3,8 @@ export interface BatchingPolicy {
   maxQueueDelayMs: number;
   /** Ascending; every value is at most maxBatchSize. */
   preferredBatchSizes: number[];
+  /** Rows the batcher groups at most on its own (the batch profile's size); a larger single item still runs alone. */
+  batchTarget?: number;
 }
 
 export interface WaitingState {
@@ -22,7 +24,8 @@ export interface WaitingState {
  * sends 4 now); otherwise everything waiting once the oldest item has waited maxQueueDelayMs.
  */
 export function rowsToDispatch(policy: BatchingPolicy, state: WaitingState): number {
-  const { waitingRows, maxRows } = state;
+  const { waitingRows } = state;
+  const maxRows = Math.max(1, Math.min(state.maxRows, policy.batchTarget ?? state.maxRows));
   if (waitingRows <= 0) return 0;
   if (waitingRows >= maxRows) return maxRows;
   if (state.draining) return waitingRows;

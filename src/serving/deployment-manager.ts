@@ -32,9 +32,12 @@ export interface ActiveDeployment {
  */
 export function applyBatchProfile(resolved: ResolvedModelConfig, config: ModelConfig, profile: BatchProfile | undefined): ResolvedModelConfig {
   if (!profile || profile.points.length === 0) return resolved;
-  const maxBatchSize = config.batching?.maxBatchSize ?? Math.min(resolved.batching.maxBatchSize, profile.maxBatchSize);
-  const preferredBatchSizes = config.batching?.preferredBatchSizes ? resolved.batching.preferredBatchSizes : profile.preferredBatchSizes.filter((size) => size <= maxBatchSize);
-  return { ...resolved, batching: { ...resolved.batching, maxBatchSize, preferredBatchSizes } };
+  // The profile limits what the batcher groups, never what one request may carry: a request of
+  // more rows than the profiled size still runs, as one call, up to maxBatchSize.
+  const maxBatchSize = resolved.batching.maxBatchSize;
+  const batchTarget = config.batching?.maxBatchSize ?? Math.min(maxBatchSize, profile.maxBatchSize);
+  const preferredBatchSizes = config.batching?.preferredBatchSizes ? resolved.batching.preferredBatchSizes : profile.preferredBatchSizes.filter((size) => size <= batchTarget);
+  return { ...resolved, batching: { ...resolved.batching, maxBatchSize, preferredBatchSizes, batchTarget } };
 }
 
 function limitsOf(config: ResolvedModelConfig): RuntimeLimits {
