@@ -10,12 +10,15 @@ import { AppConfig, loadConfig } from './config/app-config.js';
 import { createAppLogger } from './logging/app-logger.js';
 import { registerAccessLog } from './logging/access-log.js';
 import { registerRefusedBodyDrain } from './inference/refused-body-drain.js';
+import type { ServingOverrides } from './serving/serving-overrides.js';
 
 export interface CreateAppOptions {
   /** Environment to read config from (defaults to process.env); tests pass their own. */
   env?: Record<string, string | undefined>;
   /** A logger to use instead of the JSON console logger (tests capture lines with it). */
   logger?: LoggerService;
+  /** Serving ports a test replaces (memory meter, residency clock); never set in production. */
+  servingOverrides?: ServingOverrides;
 }
 
 /** An incoming X-Request-Id is echoed only when it is short and harmless to log. */
@@ -42,7 +45,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     forceCloseConnections: false,
   });
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.servingOverrides), adapter, {
     logger,
     bufferLogs: false,
     abortOnError: false,

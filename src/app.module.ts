@@ -18,14 +18,15 @@ import { ExternalModule } from './external/external.module.js';
 import { ServingModule } from './serving/serving.module.js';
 import { EnginesModule } from './engines/engines.module.js';
 import { ModelsModule } from './models/models.module.js';
+import type { ServingOverrides } from './serving/serving-overrides.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, servingOverrides?: ServingOverrides): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot(config),
+        CoreModule.forRoot(config, servingOverrides),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.storage.dataDir), autoLoadEntities: true }),
         DatabaseModule,
         MetricsModule,

@@ -1,16 +1,17 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config.js';
 import { ReadinessService } from './health/readiness.service.js';
+import { ServingOverrides } from './serving/serving-overrides.js';
 
-/** Process-wide singletons every module may inject: the validated config and readiness. */
+/** Process-wide singletons every module may inject: the validated config, readiness, and test overrides of serving ports. */
 @Global()
 @Module({})
 export class CoreModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, servingOverrides = new ServingOverrides()): DynamicModule {
     return {
       module: CoreModule,
-      providers: [{ provide: AppConfig, useValue: config }, ReadinessService],
-      exports: [AppConfig, ReadinessService],
+      providers: [{ provide: AppConfig, useValue: config }, { provide: ServingOverrides, useValue: servingOverrides }, ReadinessService],
+      exports: [AppConfig, ServingOverrides, ReadinessService],
     };
   }
 }

@@ -43,7 +43,7 @@ const configSchema = z.object({
     tensorflow: z.object({ wasmThreads: positiveInt }),
     tensorrt: z.object({ bindingPath: z.string() }),
   }),
-  serving: z.object({ maxImagePixels: positiveInt, maxImagesPerRequest: positiveInt, engineGraceMs: nonNegativeInt, refusedBodyDrainBytes: nonNegativeInt, refusedBodyDrainMs: nonNegativeInt }),
+  serving: z.object({ maxImagePixels: positiveInt, maxImagesPerRequest: positiveInt, engineGraceMs: nonNegativeInt, refusedBodyDrainBytes: nonNegativeInt, refusedBodyDrainMs: nonNegativeInt, memoryBudgetMb: nonNegativeInt }),
   metrics: z.object({ token: z.string(), systemSampleIntervalMs: positiveInt }),
 });
 
@@ -92,6 +92,7 @@ const ENV_BINDINGS: Record<string, { path: string; list?: boolean }> = {
   ENGINE_GRACE_MS: { path: 'serving.engineGraceMs' },
   REFUSED_BODY_DRAIN_BYTES: { path: 'serving.refusedBodyDrainBytes' },
   REFUSED_BODY_DRAIN_MS: { path: 'serving.refusedBodyDrainMs' },
+  MODEL_MEMORY_BUDGET_MB: { path: 'serving.memoryBudgetMb' },
   METRICS_TOKEN: { path: 'metrics.token' },
   SYSTEM_SAMPLE_INTERVAL_MS: { path: 'metrics.systemSampleIntervalMs' },
 };

@@ -44,6 +44,16 @@ export const queueSchema = z.strictObject({
   timeoutMs: z.number().int().min(1).max(600_000).optional(),
 });
 
+/** Whether a deployed model stays loaded (`pinned`) or is loaded on its first request and may be unloaded (`on-demand`). */
+export const residencySchema = z.strictObject({
+  mode: z.enum(['pinned', 'on-demand']).optional(),
+  /** On-demand only: unload after this long without a request; 0 = only under memory pressure. */
+  idleUnloadSeconds: z.number().int().min(0).max(30 * 24 * 3600).optional(),
+});
+
+/** Where an instance runs: a worker thread of the server (`thread`) or its own child process (`process`). */
+export const isolationSchema = z.enum(['thread', 'process']);
+
 export const modelConfigSchema = z.strictObject({
   engine: z.enum(['onnxruntime', 'tensorflow', 'tensorrt']).or(z.string().regex(/^[a-z0-9_-]{1,64}$/)).optional(),
   task: z.enum(['classification', 'detection', 'raw']).optional(),
@@ -52,15 +62,22 @@ export const modelConfigSchema = z.strictObject({
   batching: batchingSchema.optional(),
   queue: queueSchema.optional(),
   instances: z.number().int().min(1).max(16).optional(),
+  residency: residencySchema.optional(),
+  isolation: isolationSchema.optional(),
+  /** With isolation "process": the child is restarted when its resident memory exceeds this. */
+  maxMemoryMb: z.number().int().min(16).max(1_048_576).optional(),
 });
 
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 
-/** The deploy body may override these three parts only. */
+/** The deploy body may override these deployment settings only. */
 export const deploymentOverridesSchema = z.strictObject({
   batching: batchingSchema.optional(),
   queue: queueSchema.optional(),
   instances: z.number().int().min(1).max(16).optional(),
+  residency: residencySchema.optional(),
+  isolation: isolationSchema.optional(),
+  maxMemoryMb: z.number().int().min(16).max(1_048_576).optional(),
 });
 export type DeploymentOverrides = z.infer<typeof deploymentOverridesSchema>;
 
@@ -99,6 +116,24 @@ export interface ResolvedModelConfig {
   batching: { maxBatchSize: number; maxQueueDelayMs: number; preferredBatchSizes: number[] };
   queue: { maxSize: number; timeoutMs: number };
   instances: number;
+  residency: ResolvedResidency;
+  isolation: 'thread' | 'process';
+  /** 0 = no limit. */
+  maxMemoryMb: number;
+}
+
+export interface ResolvedResidency {
+  mode: 'pinned' | 'on-demand';
+  /** 0 = unloaded only under memory pressure (or by hand); always 0 for pinned models. */
+  idleUnloadSeconds: number;
+}
+
+/** On-demand models unload after ten idle minutes unless told otherwise. */
+export const DEFAULT_IDLE_UNLOAD_SECONDS = 600;
+
+export function resolveResidency(residency: ModelConfig['residency']): ResolvedResidency {
+  const mode = residency?.mode ?? 'pinned';
+  return { mode, idleUnloadSeconds: mode === 'pinned' ? 0 : residency?.idleUnloadSeconds ?? DEFAULT_IDLE_UNLOAD_SECONDS };
 }
 
 export class ModelConfigError extends Error {
@@ -208,5 +243,8 @@ export function resolveModelConfig(config: ModelConfig, signature: ModelSignatur
     batching: { maxBatchSize, maxQueueDelayMs: batching.maxQueueDelayMs ?? 2, preferredBatchSizes: preferred },
     queue: { maxSize: config.queue?.maxSize ?? 100, timeoutMs: config.queue?.timeoutMs ?? 10_000 },
     instances: config.instances ?? 1,
+    residency: resolveResidency(config.residency),
+    isolation: config.isolation ?? 'thread',
+    maxMemoryMb: config.maxMemoryMb ?? 0,
   };
 }

@@ -5,7 +5,10 @@ import type { LoadedModel, NamedTensors, TensorSpec } from '../../engines/sdk/in
 import { isDynamicDim } from '../../engines/sdk/index.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ModelConfig, ResolvedModelConfig, resolveModelConfig } from '../models/model-config.js';
+import type { ResidencyState } from '../models/model-view.js';
 import { InstanceLoader } from './instance-loader.js';
+import { MemoryMeter, ProcessMemoryMeter } from './memory-meter.js';
+import { LoadedInstances, ResidencyManager } from './residency-manager.js';
 import { DeploymentSpec, ModelDeployer } from './model-deployer.js';
 import { ModelRuntime, RuntimeLimits, RuntimeStats } from './model-runtime.js';
 import { pTimeoutTimers, ServingRuntimeOptions } from './runtime-timers.js';
@@ -74,6 +77,8 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
     private readonly loader: InstanceLoader,
     private readonly metrics: MetricsService,
     private readonly options: ServingRuntimeOptions = new ServingRuntimeOptions(),
+    private readonly residency: ResidencyManager = new ResidencyManager(metrics),
+    private readonly meter: MemoryMeter = new ProcessMemoryMeter(),
   ) {
     super();
   }
@@ -81,7 +86,8 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
   async deploy(spec: DeploymentSpec): Promise<void> {
     await this.serialized(spec.modelId, async () => {
       const config = resolveModelConfig(spec.config, spec.signature);
-      const models = await this.loadInstances(spec, config);
+      // An on-demand version starts with no instances: its first request loads them.
+      const models = config.residency.mode === 'on-demand' ? [] : await this.residency.loadPinned(spec.modelId, () => this.loadInstances(spec, config));
       const existing = this.runtimes.get(spec.modelId);
       if (existing && !existing.isDraining) {
         const oldCount = existing.snapshot().instances;
@@ -97,11 +103,14 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
         observer: {
           batchExecuted: (rows) => this.metrics.recordBatch(spec.modelId, rows),
           queueDepthChanged: (depth) => this.metrics.setQueueDepth(spec.modelId, depth),
+          itemQueued: (version, instances) => this.residency.itemQueued(spec.modelId, version, instances),
+          batchFinished: () => this.residency.used(spec.modelId),
         },
         timers: this.options.timers,
         engineGraceMs: this.options.engineGraceMs,
       });
       await runtime.serve(spec.version, models, { spec, config, runtime });
+      this.residency.register(spec.modelId, runtime, (deployment) => this.loadInstances(deployment.spec, deployment.config), (delta) => this.changeLoaded(delta));
       this.runtimes.set(spec.modelId, runtime);
       this.changeLoaded(models.length);
       this.logger.log({ msg: 'Model deployed', modelId: spec.modelId, version: spec.version, instances: models.length });
@@ -126,6 +135,7 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
         this.logger.warn({ msg: 'The drain did not finish in time; stopping every instance', modelId });
         await runtime.forceStop();
       }
+      this.residency.forget(modelId);
       this.metrics.setQueueDepth(modelId, 0);
       this.changeLoaded(-instances);
       this.logger.log({ msg: 'Model undeployed', modelId });
@@ -136,7 +146,9 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
     const deployment = this.get(modelId);
     if (!deployment) return;
     const resolved = resolveModelConfig(config, deployment.spec.signature);
-    if (resolved.instances !== deployment.config.instances || resolved.batching.maxBatchSize !== deployment.config.batching.maxBatchSize) {
+    const reload = resolved.instances !== deployment.config.instances || resolved.batching.maxBatchSize !== deployment.config.batching.maxBatchSize;
+    const residencyChanged = resolved.residency.mode !== deployment.config.residency.mode || resolved.isolation !== deployment.config.isolation || resolved.maxMemoryMb !== deployment.config.maxMemoryMb;
+    if (reload || residencyChanged) {
       await this.deploy({ ...deployment.spec, config });
       return;
     }
@@ -162,6 +174,14 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
     return this.runtimes.get(modelId)?.current;
   }
 
+  unload(modelId: string): Promise<boolean> {
+    return this.residency.unload(modelId);
+  }
+
+  residencyOf(modelId: string): ResidencyState | undefined {
+    return this.residency.stateOf(modelId);
+  }
+
   stats(modelId: string): RuntimeStats | undefined {
     return this.runtimes.get(modelId)?.snapshot();
   }
@@ -175,16 +195,21 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
     await Promise.all(ids.map((id) => this.undeploy(id).catch((error: unknown) => this.logger.error({ msg: 'Drain failed', modelId: id, error: String(error) }))));
   }
 
-  /** Loads and warms every instance; on any failure disposes what was loaded and rethrows. */
-  private async loadInstances(spec: DeploymentSpec, config: ResolvedModelConfig): Promise<LoadedModel[]> {
+  /** Loads, warms and measures every instance; on any failure disposes what was loaded and rethrows. */
+  private async loadInstances(spec: DeploymentSpec, config: ResolvedModelConfig): Promise<LoadedInstances> {
     const models: LoadedModel[] = [];
+    const bytes: number[] = [];
     try {
       for (let index = 0; index < config.instances; index++) {
-        const model = await this.loader.load(spec, { maxBatchSize: config.batching.maxBatchSize, instances: config.instances });
-        models.push(model);
-        await warmUp(model, spec, config);
+        const measured = await this.meter.measure(spec, async () => {
+          const model = await this.loader.load(spec, { maxBatchSize: config.batching.maxBatchSize, instances: config.instances });
+          models.push(model);
+          await warmUp(model, spec, config);
+          return model;
+        });
+        bytes.push(measured.bytes);
       }
-      return models;
+      return { models, bytes };
     } catch (error) {
       await Promise.all(models.map((model) => model.dispose().catch(() => undefined)));
       throw error;
