@@ -241,9 +241,9 @@ export class ResidencyManager {
     const models = resident.runtime.detachIdleInstances();
     if (!models) return false;
     resident.changed(-models.length);
-    await disposeAll(models);
     this.metrics.evicted(resident.modelId, reason);
     this.logger.log({ msg: 'On-demand model unloaded', modelId: resident.modelId, reason });
+    await disposeAll(models);
     return true;
   }
 
