@@ -75,7 +75,7 @@ function setup() {
   const metrics = new RecordingMetrics();
   const timers = new ManualTimers();
   currentTimers = timers;
-  return { loader, metrics, timers, manager: new DeploymentManager(loader, metrics, new ServingRuntimeOptions(timers, 1_000)) };
+  return { loader, metrics, timers, manager: new DeploymentManager(loader, metrics, new ServingRuntimeOptions(timers, 1_000, false)) };
 }
 
 describe('DeploymentManager', () => {
@@ -174,6 +174,24 @@ describe('DeploymentManager', () => {
     await timers.advance(10 + 2 * 1_000);
     await undeploy;
     expect(loader.loaded[0].disposed).toBe(true);
+  });
+
+  it('profiles latency per batch size at deploy and takes preferredBatchSizes from it, reported in the stats', async () => {
+    const loader = new FakeLoader();
+    let now = 0;
+    // Every engine call takes 2.5 ms whatever its size: per-item time halves with each doubling.
+    const manager = new DeploymentManager(loader, new RecordingMetrics(), new ServingRuntimeOptions(new ManualTimers(), 1_000, true, () => (now += 2.5)));
+    await manager.deploy(spec(1));
+    expect(loader.loaded[0].calls.map((call) => call.length)).toEqual([1, 1, 2, 4]);
+    expect(manager.get('m1')!.config.batching).toMatchObject({ maxBatchSize: 4, preferredBatchSizes: [2, 4] });
+    expect(manager.stats('m1')?.batchProfile?.points.map((point) => [point.batchSize, point.msPerItem])).toEqual([
+      [1, 2.5],
+      [2, 1.25],
+      [4, 0.625],
+    ]);
+    // An explicit maxBatchSize or preferredBatchSizes wins over the profile.
+    await manager.deploy(spec(2, { batching: { maxBatchSize: 2, preferredBatchSizes: [2] } }));
+    expect(manager.get('m1')!.config.batching).toMatchObject({ maxBatchSize: 2, preferredBatchSizes: [2] });
   });
 
   it('warm-up retries larger dynamic sizes for models that reject tiny inputs', async () => {

@@ -6,6 +6,7 @@ import { isDynamicDim } from '../../engines/sdk/index.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ModelConfig, ResolvedModelConfig, resolveModelConfig } from '../models/model-config.js';
 import type { ResidencyState } from '../models/model-view.js';
+import { BatchProfile, profileBatchSizes } from './batch-profile.js';
 import { InstanceLoader } from './instance-loader.js';
 import { MemoryMeter, ProcessMemoryMeter } from './memory-meter.js';
 import { LoadedInstances, ResidencyManager } from './residency-manager.js';
@@ -20,8 +21,23 @@ import { zeroTensor } from './tensor-codec.js';
  */
 export interface ActiveDeployment {
   readonly spec: DeploymentSpec;
+  /** The resolved config, with batching as the batch profile allows. */
   readonly config: ResolvedModelConfig;
   readonly runtime: ModelRuntime<ActiveDeployment>;
+  /** Latency per batch size measured at deploy, when the model can batch. */
+  readonly batchProfile?: BatchProfile;
+}
+
+/**
+ * Batching as the profile allows: a model batches only up to the size where per-item time still
+ * improves, unless the config sets maxBatchSize itself; preferredBatchSizes default to the
+ * profile's.
+ */
+export function applyBatchProfile(resolved: ResolvedModelConfig, config: ModelConfig, profile: BatchProfile | undefined): ResolvedModelConfig {
+  if (!profile || profile.points.length === 0) return resolved;
+  const maxBatchSize = config.batching?.maxBatchSize ?? Math.min(resolved.batching.maxBatchSize, profile.maxBatchSize);
+  const preferredBatchSizes = config.batching?.preferredBatchSizes ? resolved.batching.preferredBatchSizes : profile.preferredBatchSizes.filter((size) => size <= maxBatchSize);
+  return { ...resolved, batching: { ...resolved.batching, maxBatchSize, preferredBatchSizes } };
 }
 
 function limitsOf(config: ResolvedModelConfig): RuntimeLimits {
@@ -51,12 +67,13 @@ function warmupShape(input: TensorSpec, config: ResolvedModelConfig, dynamicSize
   });
 }
 
-/** Runs one dummy batch; retries larger dynamic sizes before calling the instance broken. */
-async function warmUp(model: LoadedModel, spec: DeploymentSpec, config: ResolvedModelConfig): Promise<void> {
+/** Runs one dummy batch; retries larger dynamic sizes before calling the instance broken. Returns the inputs that ran. */
+async function warmUp(model: LoadedModel, spec: DeploymentSpec, config: ResolvedModelConfig): Promise<NamedTensors> {
   let lastError = 'no result';
   for (const size of WARMUP_DYNAMIC_SIZES) {
-    const [result] = await model.execute([warmupInputs(spec, config, size)]);
-    if (result?.ok) return;
+    const inputs = warmupInputs(spec, config, size);
+    const [result] = await model.execute([inputs]);
+    if (result?.ok) return inputs;
     lastError = result ? `${result.error.code} ${result.error.message}` : 'no result';
   }
   throw new Error(`warm-up run failed: ${lastError}`);
@@ -85,14 +102,16 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
 
   async deploy(spec: DeploymentSpec): Promise<void> {
     await this.serialized(spec.modelId, async () => {
-      const config = resolveModelConfig(spec.config, spec.signature);
-      // An on-demand version starts with no instances: its first request loads them.
-      const models = config.residency.mode === 'on-demand' ? [] : await this.residency.loadPinned(spec.modelId, () => this.loadInstances(spec, config));
+      const resolved = resolveModelConfig(spec.config, spec.signature);
+      // An on-demand version starts with no instances (and no batch profile): its first request loads them.
+      const onDemand = resolved.residency.mode === 'on-demand';
+      const { models, batchProfile } = onDemand ? { models: [], batchProfile: undefined } : await this.residency.loadPinned(spec.modelId, () => this.loadInstances(spec, resolved, true));
+      const config = applyBatchProfile(resolved, spec.config, batchProfile);
       const existing = this.runtimes.get(spec.modelId);
       if (existing && !existing.isDraining) {
         const oldCount = existing.snapshot().instances;
         // The queue stays; new admissions go to the new version, the old one finishes its own items.
-        const swapped = existing.serve(spec.version, models, { spec, config, runtime: existing }, limitsOf(config));
+        const swapped = existing.serve(spec.version, models, { spec, config, runtime: existing, batchProfile }, limitsOf(config));
         this.changeLoaded(models.length);
         await swapped;
         this.changeLoaded(-oldCount);
@@ -109,8 +128,8 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
         timers: this.options.timers,
         engineGraceMs: this.options.engineGraceMs,
       });
-      await runtime.serve(spec.version, models, { spec, config, runtime });
-      this.residency.register(spec.modelId, runtime, (deployment) => this.loadInstances(deployment.spec, deployment.config), (delta) => this.changeLoaded(delta));
+      await runtime.serve(spec.version, models, { spec, config, runtime, batchProfile });
+      this.residency.register(spec.modelId, runtime, (deployment) => this.loadInstances(deployment.spec, deployment.config, false), (delta) => this.changeLoaded(delta));
       this.runtimes.set(spec.modelId, runtime);
       this.changeLoaded(models.length);
       this.logger.log({ msg: 'Model deployed', modelId: spec.modelId, version: spec.version, instances: models.length });
@@ -145,7 +164,7 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
   async reconfigure(modelId: string, config: ModelConfig): Promise<void> {
     const deployment = this.get(modelId);
     if (!deployment) return;
-    const resolved = resolveModelConfig(config, deployment.spec.signature);
+    const resolved = applyBatchProfile(resolveModelConfig(config, deployment.spec.signature), config, deployment.batchProfile);
     const reload = resolved.instances !== deployment.config.instances || resolved.batching.maxBatchSize !== deployment.config.batching.maxBatchSize;
     const residencyChanged = resolved.residency.mode !== deployment.config.residency.mode || resolved.isolation !== deployment.config.isolation || resolved.maxMemoryMb !== deployment.config.maxMemoryMb;
     if (reload || residencyChanged) {
@@ -183,7 +202,10 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
   }
 
   stats(modelId: string): RuntimeStats | undefined {
-    return this.runtimes.get(modelId)?.snapshot();
+    const runtime = this.runtimes.get(modelId);
+    if (!runtime) return undefined;
+    const profile = runtime.current?.batchProfile;
+    return { ...runtime.snapshot(), ...(profile ? { batchProfile: profile } : {}) };
   }
 
   list(): ActiveDeployment[] {
@@ -195,21 +217,28 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
     await Promise.all(ids.map((id) => this.undeploy(id).catch((error: unknown) => this.logger.error({ msg: 'Drain failed', modelId: id, error: String(error) }))));
   }
 
-  /** Loads, warms and measures every instance; on any failure disposes what was loaded and rethrows. */
-  private async loadInstances(spec: DeploymentSpec, config: ResolvedModelConfig): Promise<LoadedInstances> {
+  /**
+   * Loads, warms and measures every instance, and (with `profile`) profiles the first one's
+   * latency per batch size; on any failure disposes what was loaded and rethrows. An on-demand
+   * load skips the profile: a waiting request should not pay for it.
+   */
+  private async loadInstances(spec: DeploymentSpec, config: ResolvedModelConfig, profile: boolean): Promise<LoadedInstances & { batchProfile?: BatchProfile }> {
     const models: LoadedModel[] = [];
     const bytes: number[] = [];
+    let batchProfile: BatchProfile | undefined;
     try {
       for (let index = 0; index < config.instances; index++) {
         const measured = await this.meter.measure(spec, async () => {
           const model = await this.loader.load(spec, { maxBatchSize: config.batching.maxBatchSize, instances: config.instances });
           models.push(model);
-          await warmUp(model, spec, config);
+          const row = await warmUp(model, spec, config);
+          const limit = Math.min(config.batching.maxBatchSize, model.maxBatchSize);
+          if (profile && index === 0 && this.options.profileBatches && limit > 1) batchProfile = await profileBatchSizes(model, row, limit, this.options.profileClock);
           return model;
         });
         bytes.push(measured.bytes);
       }
-      return { models, bytes };
+      return { models, bytes, batchProfile };
     } catch (error) {
       await Promise.all(models.map((model) => model.dispose().catch(() => undefined)));
       throw error;

@@ -1,6 +1,7 @@
 import type { LoadedModel, NamedTensors } from '../../engines/sdk/index.js';
 import { ApiError } from '../common/api-error.js';
 import { Admission, AdmissionLedger, notDeployed, PlaceLedger, queueFull } from './admission.js';
+import type { BatchProfile } from './batch-profile.js';
 import { BatchingPolicy, rowsToDispatch } from './batch-policy.js';
 import { executeWithWatchdog } from './engine-watchdog.js';
 import { InstancePool, InstanceSlot } from './instance-pool.js';
@@ -74,6 +75,8 @@ export interface RuntimeStats {
   liveVersions: number[];
   /** How many engine calls carried N rows, keyed by N. */
   batchRowHistogram: Record<number, number>;
+  /** Latency per batch size measured at deploy (added by the deployment manager). */
+  batchProfile?: BatchProfile;
 }
 
 /** One deployed version: its instances, what it was deployed as, and the work admitted for it. */

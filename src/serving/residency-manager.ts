@@ -109,7 +109,7 @@ export class ResidencyManager {
    * Loads the instances of a pinned deployment (or the new side of a swap) within the budget,
    * unloading idle on-demand models if that makes room; 409 MEMORY_BUDGET_EXCEEDED when it cannot.
    */
-  loadPinned(modelId: string, load: () => Promise<LoadedInstances>): Promise<LoadedModel[]> {
+  loadPinned<T extends LoadedInstances>(modelId: string, load: () => Promise<T>): Promise<T> {
     return this.lock.acquire('memory', async () => {
       const estimate = this.expected.get(modelId) ?? 0;
       if (!(await this.makeRoom(estimate, modelId))) throw memoryBudgetExceeded(estimate, this.budget.freeBytes, this.budget.limitBytes);
@@ -121,7 +121,7 @@ export class ResidencyManager {
         throw memoryBudgetExceeded(total, this.budget.freeBytes, this.budget.limitBytes);
       }
       this.metrics.loaded(modelId, 'deploy', this.budget.bytesOf(modelId));
-      return charged;
+      return { ...loaded, models: charged };
     });
   }
 

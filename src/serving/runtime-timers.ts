@@ -14,6 +14,10 @@ export class ServingRuntimeOptions {
     readonly timers: RuntimeTimers = systemTimers,
     /** How long past the latest deadline of a batch an engine call may run before its worker is replaced. */
     readonly engineGraceMs = 5_000,
+    /** Measure each deployment's latency per batch size at deploy (see batch-profile.ts). */
+    readonly profileBatches = true,
+    /** A monotonic clock for that measurement. */
+    readonly profileClock: () => number = () => performance.now(),
   ) {}
 }
 
