@@ -187,6 +187,18 @@ export class ModelLifecycleService {
     });
   }
 
+  /** Its instances kept crashing: the model stops serving and is marked failed with the reason. */
+  markCrashed(id: string, reason: string): Promise<boolean> {
+    return this.locks.run(id, async () => {
+      const model = await this.repository.findById(id);
+      if (!model || !DEPLOYED_STATES.includes(model.status)) return false;
+      await this.requireDeployer().undeploy(id);
+      await this.repository.update(id, { status: 'failed', statusReason: reason.slice(0, 2000), updatedAt: this.now() });
+      this.logger.error({ msg: 'Model failed after repeated engine crashes', modelId: id, reason });
+      return true;
+    });
+  }
+
   /** Unloads a deployed on-demand model's instances; it stays deployed and its next request loads it again. */
   unload(id: string): Promise<ModelView> {
     return this.locks.run(id, async () => {

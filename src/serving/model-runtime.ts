@@ -579,5 +579,7 @@ function engineHung(): ApiError {
 
 function engineFailure(error: { code: string; message: string } | undefined): ApiError {
   if (error?.code === 'INVALID_INPUT') return ApiError.badRequest('INVALID_INPUT', error.message);
+  // The instance died under this batch (its process or worker); it is being restarted.
+  if (error?.code === 'ENGINE_CRASHED') return new ApiError(503, 'ENGINE_CRASHED', 'The engine crashed while running this request; its instance is restarting', undefined, { 'Retry-After': '1' });
   return new ApiError(500, 'INFERENCE_FAILED', 'The engine could not run this request', error ? { engineCode: error.code } : undefined);
 }

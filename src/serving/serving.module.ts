@@ -4,6 +4,7 @@ import { InferenceModule } from '../inference/inference.module.js';
 import { DeploymentManager } from './deployment-manager.js';
 import { InferencePipeline } from './inference-pipeline.js';
 import { EngineInstanceLoader, InstanceLoader } from './instance-loader.js';
+import { CrashMonitor } from './isolation/crash-monitor.js';
 import { MemoryMeter, ProcessMemoryMeter } from './memory-meter.js';
 import { ModelDeployer } from './model-deployer.js';
 import { ResidencyManager, ResidencyOptions } from './residency-manager.js';
@@ -23,6 +24,7 @@ import { ServingRuntimeOptions, systemTimers } from './runtime-timers.js';
     { provide: InstanceLoader, useClass: EngineInstanceLoader },
     { provide: ModelDeployer, useExisting: DeploymentManager },
     ResidencyManager,
+    CrashMonitor,
     { provide: MemoryMeter, useFactory: (overrides: ServingOverrides) => overrides.memoryMeter ?? new ProcessMemoryMeter(), inject: [ServingOverrides] },
     {
       provide: ResidencyOptions,
@@ -31,6 +33,6 @@ import { ServingRuntimeOptions, systemTimers } from './runtime-timers.js';
     },
     { provide: ServingRuntimeOptions, useFactory: (config: AppConfig) => new ServingRuntimeOptions(systemTimers, config.serving.engineGraceMs), inject: [AppConfig] },
   ],
-  exports: [ModelDeployer, DeploymentManager, InferencePipeline],
+  exports: [ModelDeployer, DeploymentManager, InferencePipeline, CrashMonitor],
 })
 export class ServingModule {}
