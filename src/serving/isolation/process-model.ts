@@ -157,7 +157,8 @@ export class ProcessModel implements LoadedModel {
     if ('type' in message) {
       this.rss = message.bytes;
       const limit = this.options.maxMemoryBytes;
-      if (limit > 0 && message.bytes > limit && this.child) {
+      // Checked once the model is loaded: a load may peak briefly, serving must stay under the limit.
+      if (limit > 0 && message.bytes > limit && this.child && !this.loading) {
         this.crashReason = `resident memory ${(message.bytes / 1048576).toFixed(0)} MB exceeded maxMemoryMb ${(limit / 1048576).toFixed(0)}`;
         this.child.kill('SIGKILL');
       }
