@@ -9,7 +9,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run a deployed model on images (multipart or base64 JSON) or tensors; see docs/api/serving.md */
+        /** Run a deployed model on images (multipart or base64 JSON) or tensors; `output=raw&encoding=binary` answers raw tensors as bytes; see docs/api/serving.md */
         post: operations["InferenceController_infer"];
         delete?: never;
         options?: never;
@@ -195,6 +195,23 @@ export interface paths {
         put?: never;
         /** Drain requests and free the instances of the model */
         post: operations["ModelsController_undeploy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/internal/models/{id}/unload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unload an idle on-demand model (it stays deployed; its next request loads it again). 409 MODEL_PINNED or MODEL_BUSY */
+        post: operations["ModelsController_unload"];
         delete?: never;
         options?: never;
         head?: never;
@@ -684,6 +701,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @enum {string} */
+                    encoding?: "json" | "binary";
                     image?: string;
                     images?: string[];
                     inputs?: {
@@ -702,6 +721,8 @@ export interface operations {
                     topK?: number;
                 };
                 "multipart/form-data": {
+                    /** @enum {string} */
+                    encoding?: "json" | "binary";
                     image?: string;
                     images?: string[];
                     inputs?: {
@@ -1137,9 +1158,17 @@ export interface operations {
                         preferredBatchSizes?: number[];
                     };
                     instances?: number;
+                    /** @enum {string} */
+                    isolation?: "thread" | "process";
+                    maxMemoryMb?: number;
                     queue?: {
                         maxSize?: number;
                         timeoutMs?: number;
+                    };
+                    residency?: {
+                        idleUnloadSeconds?: number;
+                        /** @enum {string} */
+                        mode?: "pinned" | "on-demand";
                     };
                 };
             };
@@ -1203,6 +1232,33 @@ export interface operations {
         };
     };
     ModelsController_undeploy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Missing, invalid or expired X-Auth-Token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Role not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ModelsController_unload: {
         parameters: {
             query?: never;
             header?: never;
