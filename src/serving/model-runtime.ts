@@ -234,7 +234,9 @@ export class ModelRuntime<D = undefined> {
 
   /** Instances loaded for `version` (default: the current one). */
   loadedInstances(version = this.version): number {
-    return this.versions.find((served) => served.version === version)?.pool.size ?? 0;
+    // A reload under the same version number leaves the old one retiring beside the current one.
+    const served = this.currentVersion?.version === version ? this.currentVersion : this.versions.find((candidate) => candidate.version === version);
+    return served?.pool.size ?? 0;
   }
 
   /** Nothing queued, reserved or running, on any version. */

@@ -234,6 +234,28 @@ describe('ResidencyManager with the deployment manager', () => {
     expect(await metric('modelport_model_evictions_total')).toEqual([{ labels: { model: 'a', reason: 'manual' }, value: 1 }]);
   });
 
+  it('swaps an on-demand model to a new version unloaded, frees the old one, and switches modes in place', async () => {
+    const { loader, manager, send, loaded, residency } = setup(0, { a: 30 });
+    await manager.deploy(spec('a', onDemand()));
+    await send('a');
+    const v1 = loader.latest('a');
+    await manager.deploy({ ...spec('a', onDemand()), version: 2 });
+    expect(v1.disposed).toBe(true);
+    expect(manager.residencyOf('a')).toMatchObject({ loaded: false, memoryBytes: 0 });
+    expect((await send('a')).version).toBe(2);
+    expect(residency.usedBytes).toBe(30 * MB);
+    // Pinned now: loaded at once, under the same version number.
+    await manager.reconfigure('a', { ...spec('a').config, residency: { mode: 'pinned' } });
+    expect(loaded('a')).toBe(true);
+    expect(residency.usedBytes).toBe(30 * MB);
+    await expect(manager.unload('a')).rejects.toMatchObject({ code: 'MODEL_PINNED' });
+    // And back to on-demand: unloaded, nothing charged.
+    await manager.reconfigure('a', { ...spec('a').config, ...onDemand() });
+    expect(manager.residencyOf('a')).toMatchObject({ loaded: false, memoryBytes: 0 });
+    expect((await send('a')).version).toBe(2);
+    expect(loaded('a')).toBe(true);
+  });
+
   it('answers every waiting request when the on-demand load fails, and loads again on the next one', async () => {
     const { loader, manager, send, loaded } = setup(0, { a: 10 });
     await manager.deploy(spec('a', onDemand()));
