@@ -50,10 +50,10 @@ interface Plan {
 const FULL: Plan = {
   mode: 'full',
   models: ['tiny32', 'mobilenetv2', 'ppocr-det'],
-  rounds: 3,
+  rounds: 2,
   imageSizes: 'realistic',
   concurrencies: [1, 4, 16, 32],
-  loadSeconds: 4,
+  loadSeconds: 3,
   warmupSeconds: 1,
   limitMs: 2000,
   limitBatchSizes: [1, 8],
@@ -164,7 +164,7 @@ async function loadSeries(context: Context, url: string, headers: Record<string,
 
 /** Sequential fetches at concurrency 1, measured the same way as the platform's breakdown probe. */
 async function probeClientLatency(context: Context, url: string, headers: Record<string, string>): Promise<number> {
-  const count = context.plan.mode === 'smoke' ? 5 : 20;
+  const count = context.plan.mode === 'smoke' ? 5 : 10;
   const times: number[] = [];
   for (let index = 0; index < count; index += 1) {
     const body = multipartBody(context.images[index % context.images.length], context.boundary);
@@ -356,7 +356,7 @@ async function runPlatform(context: Context, models: BuiltModel[], results: Map<
 
 /** Sequential requests at concurrency 1: the server's own timing fields against what the client saw. */
 async function probeBreakdown(context: Context, client: PlatformClient, modelId: string, accessToken: string): Promise<Record<string, number>> {
-  const count = context.plan.mode === 'smoke' ? 5 : 20;
+  const count = context.plan.mode === 'smoke' ? 5 : 10;
   const samples: Record<string, number[]> = { clientMs: [], serverTotalMs: [], preprocessMs: [], queueMs: [], inferenceMs: [], postprocessMs: [] };
   for (let index = 0; index < count; index += 1) {
     const image = context.images[index % context.images.length];

@@ -187,6 +187,6 @@ export function isApiCompatible(engineVersion: string, hostVersion: string = ENG
 
 export { allocateTensorData, typedArrayFor, batchCapacity, checkRequest, concatTensors, dataMatchesDtype, dummyInputs, executeBatched, splitTensor, tryDummyRun } from './batching.js';
 export type { BatchRunOptions, TypedArrayClass } from './batching.js';
-export { WorkerChannel, WorkerModel, serveWorker, workerSpawner } from './worker-model.js';
+export { WorkerChannel, WorkerModel, serveWorker, transferListOf, workerSpawner } from './worker-model.js';
 export { WorkerBackedEngine, describeEngineError } from './worker-engine.js';
 export type { WorkerHandlers, WorkerLoadResult, WorkerModelOptions, WorkerSpawner } from './worker-model.js';

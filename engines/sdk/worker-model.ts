@@ -13,6 +13,21 @@ import { EngineError, type ExecuteResult, type LoadedModel, type ModelSignature,
 export type WorkerSpawner = () => Worker;
 
 /**
+ * The buffers of a message's tensors that can be moved to the other thread instead of copied:
+ * typed arrays that own their whole ArrayBuffer (a view into a larger or shared buffer, such as
+ * Node's Buffer pool, is copied as usual). After the move the sender's arrays are empty.
+ */
+export function transferListOf(tensors: NamedTensors | undefined): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const tensor of Object.values(tensors ?? {})) {
+    const data = tensor?.data;
+    if (!data || Array.isArray(data) || !(data.buffer instanceof ArrayBuffer)) continue;
+    if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) buffers.add(data.buffer);
+  }
+  return [...buffers];
+}
+
+/**
  * Spawns `<baseName>.js` beside the calling module when it runs compiled, or `<baseName>.ts`
  * through tsx's loader when it runs from TypeScript source (tests): Node 20 ignores
  * `--import tsx` in a worker's execArgv, so a tiny bootstrap registers tsx inside the worker.
@@ -51,13 +66,13 @@ export class WorkerChannel {
    * Calls a worker method. With `timeoutMs`, a call that does not answer in time kills the worker
    * (a hostile model can hang a runtime) and rejects with TIMEOUT.
    */
-  call<T>(method: string, payload?: unknown, timeoutMs?: number): Promise<T> {
+  call<T>(method: string, payload?: unknown, timeoutMs?: number, transfer: ArrayBuffer[] = []): Promise<T> {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     worker.ref();
     const answer = new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.postMessage({ id, method, payload });
+      worker.postMessage({ id, method, payload }, transfer);
     });
     if (timeoutMs === undefined) return answer;
     let timer: NodeJS.Timeout | undefined;
@@ -174,7 +189,8 @@ export class WorkerModel implements LoadedModel {
       run: async (inputs) => {
         if (generation !== this.generation) throw new EngineError('ENGINE_RESTARTED', 'the engine was restarted while this call waited');
         await this.ensureLoaded();
-        return this.channel.call<NamedTensors>('run', { inputs });
+        // The inputs are this call's own (the host never reuses them), so they move instead of being copied.
+        return this.channel.call<NamedTensors>('run', { inputs }, undefined, transferListOf(inputs));
       },
     });
   }
@@ -249,7 +265,9 @@ export function serveWorker(handlers: WorkerHandlers): void {
       try {
         const handler = handlers[method];
         if (!handler) throw new EngineError('UNKNOWN_METHOD', `worker has no method ${method}`);
-        port.postMessage({ id, ok: true, result: await handler(payload) });
+        const result = await handler(payload);
+        // Output tensors move to the host instead of being copied.
+        port.postMessage({ id, ok: true, result }, method === 'run' ? transferListOf(result as NamedTensors) : []);
       } catch (error) {
         const code = error instanceof EngineError ? error.code : 'EXECUTION_FAILED';
         port.postMessage({ id, ok: false, error: { code, message: error instanceof Error ? error.message : String(error) } });

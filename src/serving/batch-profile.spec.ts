@@ -18,14 +18,14 @@ function costModel(fixed: number, perItem: number, clock: { now: number }): Load
 describe('batch profile', () => {
   it('batches a model whose per-item cost falls with the batch size, up to the limit', async () => {
     const clock = { now: 0 };
-    const profile = await profileBatchSizes(costModel(10, 1, clock), {}, 8, () => clock.now);
+    const profile = await profileBatchSizes(costModel(10, 1, clock), () => ({}), 8, () => clock.now);
     expect(profile.points.map((point) => point.batchSize)).toEqual([1, 2, 4, 8]);
     expect(profile).toMatchObject({ maxBatchSize: 8, preferredBatchSizes: [2, 4, 8] });
   });
 
   it('does not batch a model that gains nothing, and stops measuring after two calls', async () => {
     const clock = { now: 0 };
-    const profile = await profileBatchSizes(costModel(0, 50, clock), {}, 8, () => clock.now);
+    const profile = await profileBatchSizes(costModel(0, 50, clock), () => ({}), 8, () => clock.now);
     expect(profile.points.map((point) => point.batchSize)).toEqual([1, 2]);
     expect(profile).toMatchObject({ maxBatchSize: 1, preferredBatchSizes: [] });
   });

@@ -24,12 +24,13 @@ const REQUIRED_GAIN = 0.1;
  * best so far, so a model that gains nothing from batching costs two calls. `clock` is a
  * monotonic millisecond clock.
  */
-export async function profileBatchSizes(model: LoadedModel, row: NamedTensors, limit: number, clock: () => number): Promise<BatchProfile> {
+export async function profileBatchSizes(model: LoadedModel, makeRow: () => NamedTensors, limit: number, clock: () => number): Promise<BatchProfile> {
   const points: BatchProfilePoint[] = [];
   let bestPerItem = Number.POSITIVE_INFINITY;
   for (let size = 1; size <= Math.max(1, limit); size *= 2) {
     const started = clock();
-    const results = await model.execute(Array.from({ length: size }, () => row));
+    // Fresh rows each time: an engine may take ownership of (transfer) the buffers it is given.
+    const results = await model.execute(Array.from({ length: size }, makeRow));
     const ms = clock() - started;
     if (results.some((result) => !result.ok)) break;
     const point = { batchSize: size, ms: round(ms), msPerItem: round(ms / size) };

@@ -67,13 +67,12 @@ function warmupShape(input: TensorSpec, config: ResolvedModelConfig, dynamicSize
   });
 }
 
-/** Runs one dummy batch; retries larger dynamic sizes before calling the instance broken. Returns the inputs that ran. */
-async function warmUp(model: LoadedModel, spec: DeploymentSpec, config: ResolvedModelConfig): Promise<NamedTensors> {
+/** Runs one dummy batch; retries larger dynamic sizes before calling the instance broken. Returns a maker of fresh inputs of the size that ran. */
+async function warmUp(model: LoadedModel, spec: DeploymentSpec, config: ResolvedModelConfig): Promise<() => NamedTensors> {
   let lastError = 'no result';
   for (const size of WARMUP_DYNAMIC_SIZES) {
-    const inputs = warmupInputs(spec, config, size);
-    const [result] = await model.execute([inputs]);
-    if (result?.ok) return inputs;
+    const [result] = await model.execute([warmupInputs(spec, config, size)]);
+    if (result?.ok) return () => warmupInputs(spec, config, size);
     lastError = result ? `${result.error.code} ${result.error.message}` : 'no result';
   }
   throw new Error(`warm-up run failed: ${lastError}`);
@@ -231,9 +230,9 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
         const measured = await this.meter.measure(spec, async () => {
           const model = await this.loader.load(spec, { maxBatchSize: config.batching.maxBatchSize, instances: config.instances });
           models.push(model);
-          const row = await warmUp(model, spec, config);
+          const makeRow = await warmUp(model, spec, config);
           const limit = Math.min(config.batching.maxBatchSize, model.maxBatchSize);
-          if (profile && index === 0 && this.options.profileBatches && limit > 1) batchProfile = await profileBatchSizes(model, row, limit, this.options.profileClock);
+          if (profile && index === 0 && this.options.profileBatches && limit > 1) batchProfile = await profileBatchSizes(model, makeRow, limit, this.options.profileClock);
           return model;
         });
         bytes.push(measured.bytes);

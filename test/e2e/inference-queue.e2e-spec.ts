@@ -65,7 +65,8 @@ describe('queueing and batching over HTTP with real ONNX models', () => {
     const id = await uploadAndDeploy(t.url, admin, {
       file: join(work, 'add.onnx'),
       name: 'batched-add',
-      overrides: { batching: { maxBatchSize: 8, maxQueueDelayMs: 10_000 }, queue: { timeoutMs: 120_000 } },
+      // No preferred sizes (the batch profile would otherwise choose some): only a full batch leaves early.
+      overrides: { batching: { maxBatchSize: 8, maxQueueDelayMs: 10_000, preferredBatchSizes: [] }, queue: { timeoutMs: 120_000 } },
     });
     const inputs = Array.from({ length: 8 }, (_, index) => [index, index + 0.5, -index, 2 * index]);
     const responses = await Promise.all(inputs.map((data) => infer(t.url, token, id, { json: { inputs: { x: { shape: [1, 4], data } } } })));
@@ -90,7 +91,7 @@ describe('queueing and batching over HTTP with real ONNX models', () => {
       file: join(work, 'small.onnx'),
       name: 'batched-images',
       config: { task: 'classification' },
-      overrides: { batching: { maxBatchSize: 4, maxQueueDelayMs: 1000 } },
+      overrides: { batching: { maxBatchSize: 4, maxQueueDelayMs: 10_000, preferredBatchSizes: [] } },
     });
     const res = await infer(t.url, token, id, { body: imageForm([photo, photo, photo, photo]) });
     expect(res.status).toBe(200);
@@ -268,18 +269,23 @@ describe('graceful shutdown', () => {
     try {
       const admin = await loginAs(t.url, TEST_ADMIN.username, TEST_ADMIN.password);
       const token = await issueAccessToken(t.url, admin);
-      buildOnnxClassifier(join(work, 'slow.onnx'), { size: 640, classes: 3, filters: 256 });
+      buildOnnxClassifier(join(work, 'slow.onnx'), { size: 640, classes: 3, filters: 32 });
       const id = await uploadAndDeploy(t.url, admin, {
         file: join(work, 'slow.onnx'),
         name: 'slow',
         config: { task: 'classification' },
-        overrides: { instances: 1, batching: { maxBatchSize: 1, maxQueueDelayMs: 0 } },
+        overrides: { instances: 1, batching: { maxBatchSize: 1, maxQueueDelayMs: 0 }, queue: { timeoutMs: 120_000 } },
       });
       const photo = await sharp(chelseaPng()).resize(160, 120).png().toBuffer();
       const manager = t.app.get(DeploymentManager);
       const pending = infer(t.url, token, id, { body: imageForm(new Array(6).fill(photo)) });
       const end = Date.now() + 10_000;
-      while ((manager.stats(id)?.queueDepth ?? 0) + (manager.stats(id)?.inFlightBatches ?? 0) < 6) {
+      // All six items submitted (queued, running or done): the close below must not lose any of them.
+      const submitted = () => {
+        const stats = manager.stats(id);
+        return (stats?.queueDepth ?? 0) + (stats?.inFlightBatches ?? 0) + (stats?.executedItems ?? 0);
+      };
+      while (submitted() < 6) {
         if (Date.now() > end) throw new Error('request never queued');
         await tick(2);
       }
