@@ -19,6 +19,7 @@ import { renderProfileMarkdown, summarizeProfile } from './profile-summary.js';
 import { IMAGENET_MEAN, IMAGENET_STD } from './preprocess.js';
 import { summarize } from './stats.js';
 import { freePort, readRss, runLoad, ServerProcess, startNodeServer, watchRss } from './processes.js';
+import { GrpcRow, renderGrpcMarkdown, runGrpcRow } from './grpc-row.js';
 import { BenchResults, ModelResults, renderMarkdown } from './report.js';
 import { renderSummary } from './summary.js';
 
@@ -114,7 +115,7 @@ function parseArgs(argv: string[]): { plan: Plan; outDir?: string; profileDir?: 
     plan,
     outDir: value('--out'),
     profileDir: value('--cpu-prof-dir'),
-    parts: new Set((value('--only') ?? 'limit,naive,platform').split(',')),
+    parts: new Set((value('--only') ?? 'limit,naive,platform,grpc').split(',')),
     threads: { intraOpNumThreads: Number(value('--intra') ?? cores), interOpNumThreads: Number(value('--inter') ?? 1) },
   };
 }
@@ -214,6 +215,7 @@ function platformSetup(context: Context): PlatformSetup {
       ADMIN_USERNAME: ADMIN.username,
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: 'info',
+      GRPC_PORT: '0',
       ORT_INTRA_OP_THREADS: String(context.threads.intraOpNumThreads),
       ORT_INTER_OP_THREADS: String(context.threads.interOpNumThreads),
     },
@@ -446,6 +448,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(os.tmpdir(), 'modelport-bench-'));
   let out: BenchResults | undefined;
   const rounds: BenchResults[] = [];
+  let grpcRow: GrpcRow | undefined;
   try {
     log(`mode ${plan.mode}; ${plan.rounds} round(s); ORT intra ${threads.intraOpNumThreads}, inter ${threads.interOpNumThreads}; work dir ${work}`);
     const images = await loadBenchImages(root, plan.imageSizes);
@@ -462,6 +465,14 @@ async function main(): Promise<void> {
     for (let round = 1; round <= plan.rounds; round += 1) rounds.push(await runRound(context, models, parts, profileDir ? resolve(profileDir) : undefined, round));
     const last = rounds[rounds.length - 1];
     out = { ...last, startedAt: rounds[0].startedAt, problems: rounds.flatMap((round) => round.problems), rounds: rounds.length > 1 ? rounds : undefined };
+    const grpcModel = models.find((model) => model.name === 'tiny32') ?? models[0];
+    if (parts.has('grpc') && grpcModel) try {
+      log(`gRPC beside v2 REST, ${grpcModel.name}, concurrency 4`);
+      grpcRow = await runGrpcRow({ root, model: grpcModel, concurrency: 4, durationSeconds: plan.loadSeconds, deployment: BATCHED, threads });
+      (out as BenchResults & { grpc?: GrpcRow }).grpc = grpcRow;
+    } catch (error) {
+      out.problems.push(`grpc: ${(error as Error).message}`);
+    }
     if (profileDir) {
       const profiles = readdirSync(profileDir).filter((file) => file.endsWith('.cpuprofile')).map((file) => join(profileDir, file));
       const newest = profiles.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
@@ -475,6 +486,7 @@ async function main(): Promise<void> {
   const markdown =
     renderSummary(out) +
     `\n##### Last round in detail\n\n${renderMarkdown(out)}` +
+    (grpcRow ? `\n${renderGrpcMarkdown(grpcRow)}` : '') +
     (out.profile ? `\n#### Where the platform's main thread spends its time\n\n${renderProfileMarkdown(out.profile)}` : '');
   const directory = resolve(outDir ?? join(root, 'bench', 'results'));
   mkdirSync(directory, { recursive: true });

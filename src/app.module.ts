@@ -18,6 +18,8 @@ import { ExternalModule } from './external/external.module.js';
 import { ServingModule } from './serving/serving.module.js';
 import { EnginesModule } from './engines/engines.module.js';
 import { ModelsModule } from './models/models.module.js';
+import { OipModule } from './oip/oip.module.js';
+import { GrpcModule } from './grpc/grpc.module.js';
 import type { ServingOverrides } from './serving/serving-overrides.js';
 
 @Module({})
@@ -39,6 +41,8 @@ export class AppModule {
         ServingModule,
         EnginesModule,
         ModelsModule,
+        OipModule,
+        GrpcModule,
       ],
       controllers: [HealthController],
       providers: [
