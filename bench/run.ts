@@ -210,12 +210,12 @@ function platformSetup(context: Context): PlatformSetup {
     env: {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
+      GRPC_PORT: '0',
       DATA_DIR: dataDir,
       JWT_SECRET: randomBytes(32).toString('hex'),
       ADMIN_USERNAME: ADMIN.username,
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: 'info',
-      GRPC_PORT: '0',
       ORT_INTRA_OP_THREADS: String(context.threads.intraOpNumThreads),
       ORT_INTER_OP_THREADS: String(context.threads.interOpNumThreads),
     },
@@ -447,8 +447,8 @@ async function main(): Promise<void> {
   const root = projectRoot();
   const work = mkdtempSync(join(os.tmpdir(), 'modelport-bench-'));
   let out: BenchResults | undefined;
-  const rounds: BenchResults[] = [];
   let grpcRow: GrpcRow | undefined;
+  const rounds: BenchResults[] = [];
   try {
     log(`mode ${plan.mode}; ${plan.rounds} round(s); ORT intra ${threads.intraOpNumThreads}, inter ${threads.interOpNumThreads}; work dir ${work}`);
     const images = await loadBenchImages(root, plan.imageSizes);
@@ -466,12 +466,14 @@ async function main(): Promise<void> {
     const last = rounds[rounds.length - 1];
     out = { ...last, startedAt: rounds[0].startedAt, problems: rounds.flatMap((round) => round.problems), rounds: rounds.length > 1 ? rounds : undefined };
     const grpcModel = models.find((model) => model.name === 'tiny32') ?? models[0];
-    if (parts.has('grpc') && grpcModel) try {
-      log(`gRPC beside v2 REST, ${grpcModel.name}, concurrency 4`);
-      grpcRow = await runGrpcRow({ root, model: grpcModel, concurrency: 4, durationSeconds: plan.loadSeconds, deployment: BATCHED, threads });
-      (out as BenchResults & { grpc?: GrpcRow }).grpc = grpcRow;
-    } catch (error) {
-      out.problems.push(`grpc: ${(error as Error).message}`);
+    if (parts.has('grpc') && grpcModel) {
+      try {
+        log(`gRPC beside v2 REST, ${grpcModel.name}, concurrency 4`);
+        grpcRow = await runGrpcRow({ root, model: grpcModel, concurrency: 4, durationSeconds: plan.loadSeconds, deployment: BATCHED, threads });
+        (out as BenchResults & { grpc?: GrpcRow }).grpc = grpcRow;
+      } catch (error) {
+        out.problems.push(`grpc: ${(error as Error).message}`);
+      }
     }
     if (profileDir) {
       const profiles = readdirSync(profileDir).filter((file) => file.endsWith('.cpuprofile')).map((file) => join(profileDir, file));
