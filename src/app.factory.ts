@@ -16,6 +16,7 @@ import { INTERNAL_AUTH_HEADER } from './auth/auth.decorator.js';
 import { clientErrorHandler, frameworkErrorHandler, registerRequestLimits } from './common/request-limits.js';
 import { registerRefusedBodyDrain } from './inference/refused-body-drain.js';
 import { registerConsole } from './console/console-static.js';
+import type { ServingOverrides } from './serving/serving-overrides.js';
 
 export interface CreateAppOptions {
   /** Environment to read config from (defaults to process.env); tests pass their own. */
@@ -24,6 +25,8 @@ export interface CreateAppOptions {
   logger?: LoggerService;
   /** The built console to serve at `/` (default: dist/console). */
   consoleDir?: string;
+  /** Serving ports a test replaces (memory meter, residency clock); never set in production. */
+  servingOverrides?: ServingOverrides;
 }
 
 /** An incoming X-Request-Id is echoed only when it is short and harmless to log. */
@@ -54,7 +57,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     frameworkErrors: frameworkErrorHandler,
   });
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.servingOverrides), adapter, {
     logger,
     bufferLogs: false,
     abortOnError: false,

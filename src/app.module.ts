@@ -21,14 +21,15 @@ import { EnginesModule } from './engines/engines.module.js';
 import { ModelsModule } from './models/models.module.js';
 import { OipModule } from './oip/oip.module.js';
 import { GrpcModule } from './grpc/grpc.module.js';
+import type { ServingOverrides } from './serving/serving-overrides.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, servingOverrides?: ServingOverrides): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot(config),
+        CoreModule.forRoot(config, servingOverrides),
         TypeOrmModule.forRootAsync({
           useFactory: () => ({ ...dataSourceOptions(config.storage.dataDir), autoLoadEntities: true }),
           dataSourceFactory: async (options) => createGatedDataSource(options!),

@@ -1,17 +1,18 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config.js';
 import { ReadinessService } from './health/readiness.service.js';
+import { ServingOverrides } from './serving/serving-overrides.js';
 import { MemoryRateLimiterStore, RateLimiterStore } from './common/rate-limiter-store.js';
 
-/** Process-wide singletons every module may inject: the validated config, readiness and the rate-limit store. */
+/** Process-wide singletons every module may inject: the validated config, readiness, the rate-limit store, and test overrides of serving ports. */
 @Global()
 @Module({})
 export class CoreModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, servingOverrides = new ServingOverrides()): DynamicModule {
     return {
       module: CoreModule,
-      providers: [{ provide: AppConfig, useValue: config }, ReadinessService, { provide: RateLimiterStore, useClass: MemoryRateLimiterStore }],
-      exports: [AppConfig, ReadinessService, RateLimiterStore],
+      providers: [{ provide: AppConfig, useValue: config }, { provide: ServingOverrides, useValue: servingOverrides }, ReadinessService, { provide: RateLimiterStore, useClass: MemoryRateLimiterStore }],
+      exports: [AppConfig, ServingOverrides, ReadinessService, RateLimiterStore],
     };
   }
 }

@@ -218,6 +218,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/internal/models/{id}/unload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unload an idle on-demand model (it stays deployed; its next request loads it again). 409 MODEL_PINNED or MODEL_BUSY */
+        post: operations["ModelsController_unload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/internal/models/{id}/validate": {
         parameters: {
             query?: never;
@@ -1269,6 +1286,9 @@ export interface operations {
                                 };
                                 engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
                                 instances?: number;
+                                /** @enum {string} */
+                                isolation?: "thread" | "process";
+                                maxMemoryMb?: number;
                                 postprocess?: {
                                     /** @enum {string} */
                                     format?: "yolov5" | "yolov8" | "xyxy";
@@ -1300,6 +1320,11 @@ export interface operations {
                                 queue?: {
                                     maxSize?: number;
                                     timeoutMs?: number;
+                                };
+                                residency?: {
+                                    idleUnloadSeconds?: number;
+                                    /** @enum {string} */
+                                    mode?: "pinned" | "on-demand";
                                 };
                                 /** @enum {string} */
                                 task?: "classification" | "detection" | "raw";
@@ -1364,6 +1389,9 @@ export interface operations {
                                     };
                                     engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
                                     instances?: number;
+                                    /** @enum {string} */
+                                    isolation?: "thread" | "process";
+                                    maxMemoryMb?: number;
                                     postprocess?: {
                                         /** @enum {string} */
                                         format?: "yolov5" | "yolov8" | "xyxy";
@@ -1395,6 +1423,11 @@ export interface operations {
                                     queue?: {
                                         maxSize?: number;
                                         timeoutMs?: number;
+                                    };
+                                    residency?: {
+                                        idleUnloadSeconds?: number;
+                                        /** @enum {string} */
+                                        mode?: "pinned" | "on-demand";
                                     };
                                     /** @enum {string} */
                                     task?: "classification" | "detection" | "raw";
@@ -1489,6 +1522,9 @@ export interface operations {
                             };
                             engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
                             instances?: number;
+                            /** @enum {string} */
+                            isolation?: "thread" | "process";
+                            maxMemoryMb?: number;
                             postprocess?: {
                                 /** @enum {string} */
                                 format?: "yolov5" | "yolov8" | "xyxy";
@@ -1520,6 +1556,11 @@ export interface operations {
                             queue?: {
                                 maxSize?: number;
                                 timeoutMs?: number;
+                            };
+                            residency?: {
+                                idleUnloadSeconds?: number;
+                                /** @enum {string} */
+                                mode?: "pinned" | "on-demand";
                             };
                             /** @enum {string} */
                             task?: "classification" | "detection" | "raw";
@@ -1584,6 +1625,9 @@ export interface operations {
                                 };
                                 engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
                                 instances?: number;
+                                /** @enum {string} */
+                                isolation?: "thread" | "process";
+                                maxMemoryMb?: number;
                                 postprocess?: {
                                     /** @enum {string} */
                                     format?: "yolov5" | "yolov8" | "xyxy";
@@ -1615,6 +1659,11 @@ export interface operations {
                                 queue?: {
                                     maxSize?: number;
                                     timeoutMs?: number;
+                                };
+                                residency?: {
+                                    idleUnloadSeconds?: number;
+                                    /** @enum {string} */
+                                    mode?: "pinned" | "on-demand";
                                 };
                                 /** @enum {string} */
                                 task?: "classification" | "detection" | "raw";
@@ -1694,6 +1743,9 @@ export interface operations {
                             };
                             engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
                             instances?: number;
+                            /** @enum {string} */
+                            isolation?: "thread" | "process";
+                            maxMemoryMb?: number;
                             postprocess?: {
                                 /** @enum {string} */
                                 format?: "yolov5" | "yolov8" | "xyxy";
@@ -1725,6 +1777,11 @@ export interface operations {
                             queue?: {
                                 maxSize?: number;
                                 timeoutMs?: number;
+                            };
+                            residency?: {
+                                idleUnloadSeconds?: number;
+                                /** @enum {string} */
+                                mode?: "pinned" | "on-demand";
                             };
                             /** @enum {string} */
                             task?: "classification" | "detection" | "raw";
@@ -1789,6 +1846,9 @@ export interface operations {
                                 };
                                 engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
                                 instances?: number;
+                                /** @enum {string} */
+                                isolation?: "thread" | "process";
+                                maxMemoryMb?: number;
                                 postprocess?: {
                                     /** @enum {string} */
                                     format?: "yolov5" | "yolov8" | "xyxy";
@@ -1820,6 +1880,11 @@ export interface operations {
                                 queue?: {
                                     maxSize?: number;
                                     timeoutMs?: number;
+                                };
+                                residency?: {
+                                    idleUnloadSeconds?: number;
+                                    /** @enum {string} */
+                                    mode?: "pinned" | "on-demand";
                                 };
                                 /** @enum {string} */
                                 task?: "classification" | "detection" | "raw";
@@ -1944,6 +2009,9 @@ export interface operations {
                             };
                             engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
                             instances?: number;
+                            /** @enum {string} */
+                            isolation?: "thread" | "process";
+                            maxMemoryMb?: number;
                             postprocess?: {
                                 /** @enum {string} */
                                 format?: "yolov5" | "yolov8" | "xyxy";
@@ -1975,6 +2043,11 @@ export interface operations {
                             queue?: {
                                 maxSize?: number;
                                 timeoutMs?: number;
+                            };
+                            residency?: {
+                                idleUnloadSeconds?: number;
+                                /** @enum {string} */
+                                mode?: "pinned" | "on-demand";
                             };
                             /** @enum {string} */
                             task?: "classification" | "detection" | "raw";
@@ -2039,6 +2112,9 @@ export interface operations {
                                 };
                                 engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
                                 instances?: number;
+                                /** @enum {string} */
+                                isolation?: "thread" | "process";
+                                maxMemoryMb?: number;
                                 postprocess?: {
                                     /** @enum {string} */
                                     format?: "yolov5" | "yolov8" | "xyxy";
@@ -2070,6 +2146,11 @@ export interface operations {
                                 queue?: {
                                     maxSize?: number;
                                     timeoutMs?: number;
+                                };
+                                residency?: {
+                                    idleUnloadSeconds?: number;
+                                    /** @enum {string} */
+                                    mode?: "pinned" | "on-demand";
                                 };
                                 /** @enum {string} */
                                 task?: "classification" | "detection" | "raw";
@@ -2140,9 +2221,17 @@ export interface operations {
                         preferredBatchSizes?: number[];
                     };
                     instances?: number;
+                    /** @enum {string} */
+                    isolation?: "thread" | "process";
+                    maxMemoryMb?: number;
                     queue?: {
                         maxSize?: number;
                         timeoutMs?: number;
+                    };
+                    residency?: {
+                        idleUnloadSeconds?: number;
+                        /** @enum {string} */
+                        mode?: "pinned" | "on-demand";
                     };
                 };
             };
@@ -2163,6 +2252,9 @@ export interface operations {
                             };
                             engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
                             instances?: number;
+                            /** @enum {string} */
+                            isolation?: "thread" | "process";
+                            maxMemoryMb?: number;
                             postprocess?: {
                                 /** @enum {string} */
                                 format?: "yolov5" | "yolov8" | "xyxy";
@@ -2194,6 +2286,11 @@ export interface operations {
                             queue?: {
                                 maxSize?: number;
                                 timeoutMs?: number;
+                            };
+                            residency?: {
+                                idleUnloadSeconds?: number;
+                                /** @enum {string} */
+                                mode?: "pinned" | "on-demand";
                             };
                             /** @enum {string} */
                             task?: "classification" | "detection" | "raw";
@@ -2258,6 +2355,9 @@ export interface operations {
                                 };
                                 engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
                                 instances?: number;
+                                /** @enum {string} */
+                                isolation?: "thread" | "process";
+                                maxMemoryMb?: number;
                                 postprocess?: {
                                     /** @enum {string} */
                                     format?: "yolov5" | "yolov8" | "xyxy";
@@ -2289,6 +2389,11 @@ export interface operations {
                                 queue?: {
                                     maxSize?: number;
                                     timeoutMs?: number;
+                                };
+                                residency?: {
+                                    idleUnloadSeconds?: number;
+                                    /** @enum {string} */
+                                    mode?: "pinned" | "on-demand";
                                 };
                                 /** @enum {string} */
                                 task?: "classification" | "detection" | "raw";
@@ -2566,6 +2671,9 @@ export interface operations {
                             };
                             engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
                             instances?: number;
+                            /** @enum {string} */
+                            isolation?: "thread" | "process";
+                            maxMemoryMb?: number;
                             postprocess?: {
                                 /** @enum {string} */
                                 format?: "yolov5" | "yolov8" | "xyxy";
@@ -2597,6 +2705,11 @@ export interface operations {
                             queue?: {
                                 maxSize?: number;
                                 timeoutMs?: number;
+                            };
+                            residency?: {
+                                idleUnloadSeconds?: number;
+                                /** @enum {string} */
+                                mode?: "pinned" | "on-demand";
                             };
                             /** @enum {string} */
                             task?: "classification" | "detection" | "raw";
@@ -2661,6 +2774,9 @@ export interface operations {
                                 };
                                 engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
                                 instances?: number;
+                                /** @enum {string} */
+                                isolation?: "thread" | "process";
+                                maxMemoryMb?: number;
                                 postprocess?: {
                                     /** @enum {string} */
                                     format?: "yolov5" | "yolov8" | "xyxy";
@@ -2692,6 +2808,11 @@ export interface operations {
                                 queue?: {
                                     maxSize?: number;
                                     timeoutMs?: number;
+                                };
+                                residency?: {
+                                    idleUnloadSeconds?: number;
+                                    /** @enum {string} */
+                                    mode?: "pinned" | "on-demand";
                                 };
                                 /** @enum {string} */
                                 task?: "classification" | "detection" | "raw";
@@ -2744,6 +2865,33 @@ export interface operations {
             };
         };
     };
+    ModelsController_unload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Missing, invalid or expired X-Auth-Token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Role not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     ModelsController_validate: {
         parameters: {
             query?: never;
@@ -2770,6 +2918,9 @@ export interface operations {
                             };
                             engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
                             instances?: number;
+                            /** @enum {string} */
+                            isolation?: "thread" | "process";
+                            maxMemoryMb?: number;
                             postprocess?: {
                                 /** @enum {string} */
                                 format?: "yolov5" | "yolov8" | "xyxy";
@@ -2801,6 +2952,11 @@ export interface operations {
                             queue?: {
                                 maxSize?: number;
                                 timeoutMs?: number;
+                            };
+                            residency?: {
+                                idleUnloadSeconds?: number;
+                                /** @enum {string} */
+                                mode?: "pinned" | "on-demand";
                             };
                             /** @enum {string} */
                             task?: "classification" | "detection" | "raw";
@@ -2865,6 +3021,9 @@ export interface operations {
                                 };
                                 engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
                                 instances?: number;
+                                /** @enum {string} */
+                                isolation?: "thread" | "process";
+                                maxMemoryMb?: number;
                                 postprocess?: {
                                     /** @enum {string} */
                                     format?: "yolov5" | "yolov8" | "xyxy";
@@ -2896,6 +3055,11 @@ export interface operations {
                                 queue?: {
                                     maxSize?: number;
                                     timeoutMs?: number;
+                                };
+                                residency?: {
+                                    idleUnloadSeconds?: number;
+                                    /** @enum {string} */
+                                    mode?: "pinned" | "on-demand";
                                 };
                                 /** @enum {string} */
                                 task?: "classification" | "detection" | "raw";
@@ -2990,6 +3154,9 @@ export interface operations {
                             };
                             engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
                             instances?: number;
+                            /** @enum {string} */
+                            isolation?: "thread" | "process";
+                            maxMemoryMb?: number;
                             postprocess?: {
                                 /** @enum {string} */
                                 format?: "yolov5" | "yolov8" | "xyxy";
@@ -3021,6 +3188,11 @@ export interface operations {
                             queue?: {
                                 maxSize?: number;
                                 timeoutMs?: number;
+                            };
+                            residency?: {
+                                idleUnloadSeconds?: number;
+                                /** @enum {string} */
+                                mode?: "pinned" | "on-demand";
                             };
                             /** @enum {string} */
                             task?: "classification" | "detection" | "raw";
@@ -3099,6 +3271,9 @@ export interface operations {
                             };
                             engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
                             instances?: number;
+                            /** @enum {string} */
+                            isolation?: "thread" | "process";
+                            maxMemoryMb?: number;
                             postprocess?: {
                                 /** @enum {string} */
                                 format?: "yolov5" | "yolov8" | "xyxy";
@@ -3130,6 +3305,11 @@ export interface operations {
                             queue?: {
                                 maxSize?: number;
                                 timeoutMs?: number;
+                            };
+                            residency?: {
+                                idleUnloadSeconds?: number;
+                                /** @enum {string} */
+                                mode?: "pinned" | "on-demand";
                             };
                             /** @enum {string} */
                             task?: "classification" | "detection" | "raw";
@@ -3194,6 +3374,9 @@ export interface operations {
                                 };
                                 engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
                                 instances?: number;
+                                /** @enum {string} */
+                                isolation?: "thread" | "process";
+                                maxMemoryMb?: number;
                                 postprocess?: {
                                     /** @enum {string} */
                                     format?: "yolov5" | "yolov8" | "xyxy";
@@ -3225,6 +3408,11 @@ export interface operations {
                                 queue?: {
                                     maxSize?: number;
                                     timeoutMs?: number;
+                                };
+                                residency?: {
+                                    idleUnloadSeconds?: number;
+                                    /** @enum {string} */
+                                    mode?: "pinned" | "on-demand";
                                 };
                                 /** @enum {string} */
                                 task?: "classification" | "detection" | "raw";
@@ -3301,6 +3489,9 @@ export interface operations {
                             };
                             engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
                             instances?: number;
+                            /** @enum {string} */
+                            isolation?: "thread" | "process";
+                            maxMemoryMb?: number;
                             postprocess?: {
                                 /** @enum {string} */
                                 format?: "yolov5" | "yolov8" | "xyxy";
@@ -3332,6 +3523,11 @@ export interface operations {
                             queue?: {
                                 maxSize?: number;
                                 timeoutMs?: number;
+                            };
+                            residency?: {
+                                idleUnloadSeconds?: number;
+                                /** @enum {string} */
+                                mode?: "pinned" | "on-demand";
                             };
                             /** @enum {string} */
                             task?: "classification" | "detection" | "raw";
@@ -3396,6 +3592,9 @@ export interface operations {
                                 };
                                 engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
                                 instances?: number;
+                                /** @enum {string} */
+                                isolation?: "thread" | "process";
+                                maxMemoryMb?: number;
                                 postprocess?: {
                                     /** @enum {string} */
                                     format?: "yolov5" | "yolov8" | "xyxy";
@@ -3427,6 +3626,11 @@ export interface operations {
                                 queue?: {
                                     maxSize?: number;
                                     timeoutMs?: number;
+                                };
+                                residency?: {
+                                    idleUnloadSeconds?: number;
+                                    /** @enum {string} */
+                                    mode?: "pinned" | "on-demand";
                                 };
                                 /** @enum {string} */
                                 task?: "classification" | "detection" | "raw";

@@ -42,6 +42,13 @@ export function engineView(status: EngineStatus): EngineView {
 interface Entry {
   engine?: Engine;
   status: EngineStatus;
+  /** Where the plugin was loaded from, so a child process can load it again (process isolation). */
+  source?: EngineSource;
+}
+
+export interface EngineSource {
+  entry: string;
+  config: Record<string, unknown>;
 }
 
 const PROBE_TIMEOUT_MS = 10_000;
@@ -107,6 +114,12 @@ export class EngineRegistry implements OnModuleInit, OnApplicationShutdown {
     throw ApiError.conflict('ENGINE_UNAVAILABLE', `Engine "${name}" is unavailable: ${reason}`, { engine: name, reason });
   }
 
+  /** The entry file and config slice of an available engine, for loading it in another process. */
+  sourceOf(name: string): EngineSource | undefined {
+    const entry = this.entries.get(name);
+    return entry?.status.available ? entry.source : undefined;
+  }
+
   /** The first available engine (by name) that accepts the format. */
   engineForFormat(format: ArtifactFormat): Engine | undefined {
     return this.list()
@@ -129,11 +142,12 @@ export class EngineRegistry implements OnModuleInit, OnApplicationShutdown {
   private async register(folder: string, entryFile: string): Promise<void> {
     const folderName = folder.split(/[\\/]/).pop() ?? folder;
     let engine: Engine;
+    const slice = (this.config.engines as Record<string, unknown>)[folderName];
+    const source: EngineSource = { entry: entryFile, config: typeof slice === 'object' && slice !== null ? (slice as Record<string, unknown>) : {} };
     try {
       const factory = await importEngineFactory(entryFile);
-      const slice = (this.config.engines as Record<string, unknown>)[folderName];
       engine = await factory({
-        config: typeof slice === 'object' && slice !== null ? (slice as Record<string, unknown>) : {},
+        config: source.config,
         logger: engineLogger(new Logger(`engine:${folderName}`)),
       });
     } catch (error) {
@@ -159,14 +173,14 @@ export class EngineRegistry implements OnModuleInit, OnApplicationShutdown {
     }
     try {
       const probe = await withTimeout(engine.probe(), PROBE_TIMEOUT_MS, 'probe');
-      this.set({ ...status, available: probe.available === true, reason: probe.reason, backend: probe.backend, devices: probe.devices }, engine);
+      this.set({ ...status, available: probe.available === true, reason: probe.reason, backend: probe.backend, devices: probe.devices }, engine, source);
     } catch (error) {
       this.logger.warn({ message: 'engine probe failed', engine: name, error: (error as Error).message });
       this.set({ ...status, reason: `probe failed: ${(error as Error).message}` }, engine);
     }
   }
 
-  private set(status: EngineStatus, engine?: Engine): void {
-    this.entries.set(status.name, { engine, status });
+  private set(status: EngineStatus, engine?: Engine, source?: EngineSource): void {
+    this.entries.set(status.name, { engine, status, source });
   }
 }

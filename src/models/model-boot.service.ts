@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { ReadinessService } from '../health/readiness.service.js';
+import { CrashMonitor } from '../serving/isolation/crash-monitor.js';
 import { ModelFileStorage } from '../storage/model-file-storage.js';
 import { ModelLifecycleService } from './model-lifecycle.service.js';
 import { ModelRepository } from './model.repository.js';
@@ -8,6 +9,7 @@ import { ModelRepository } from './model.repository.js';
 /**
  * Start-up duties of the model store: remove what an interrupted upload or delete left behind,
  * then deploy again the models that were serving. /ready stays 503 until the restore settles.
+ * Also takes a model out of service when its process-isolated instances keep crashing.
  */
 @Injectable()
 export class ModelBootService implements OnApplicationBootstrap {
@@ -19,6 +21,7 @@ export class ModelBootService implements OnApplicationBootstrap {
     private readonly lifecycle: ModelLifecycleService,
     private readonly readiness: ReadinessService,
     @Optional() private readonly audit?: AuditService,
+    @Optional() private readonly crashes?: CrashMonitor,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -26,7 +29,18 @@ export class ModelBootService implements OnApplicationBootstrap {
     if (swept.tempEntries.length > 0 || swept.modelDirs.length > 0) {
       this.logger.warn({ msg: 'Removed leftovers of interrupted uploads or deletes', tempEntries: swept.tempEntries, modelDirs: swept.modelDirs });
     }
+    this.crashes?.onModelFailed((modelId, reason) => void this.failCrashed(modelId, reason));
     this.readiness.track('restore-models', this.restore());
+  }
+
+  private async failCrashed(modelId: string, reason: string): Promise<void> {
+    try {
+      if (await this.lifecycle.markCrashed(modelId, reason)) {
+        await this.audit?.record({ action: 'model.crash', outcome: 'failure', target: modelId, details: { reason } });
+      }
+    } catch (error) {
+      this.logger.error({ msg: 'Could not mark a crashing model failed', modelId, error: String(error) });
+    }
   }
 
   private async restore(): Promise<void> {

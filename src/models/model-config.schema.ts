@@ -45,6 +45,19 @@ export const queueSchema = z.strictObject({
   timeoutMs: z.number().int().min(1).max(600_000).optional(),
 });
 
+/** Whether a deployed model stays loaded (`pinned`) or is loaded on its first request and may be unloaded (`on-demand`). */
+export const residencySchema = z.strictObject({
+  mode: z.enum(['pinned', 'on-demand']).optional(),
+  /** On-demand only: unload after this long without a request; 0 = only under memory pressure. */
+  idleUnloadSeconds: z.number().int().min(0).max(30 * 24 * 3600).optional(),
+});
+
+/** Where an instance runs: a worker thread of the server (`thread`) or its own child process (`process`). */
+export const isolationSchema = z.enum(['thread', 'process']);
+
+/** With isolation "process": the child is restarted when its resident memory exceeds this. */
+const maxMemoryMbSchema = z.number().int().min(16).max(1_048_576);
+
 export const modelConfigSchema = z.strictObject({
   engine: z.enum(['onnxruntime', 'tensorflow', 'tensorrt']).or(z.string().regex(/^[a-z0-9_-]{1,64}$/)).optional(),
   task: z.enum(['classification', 'detection', 'raw']).optional(),
@@ -53,11 +66,17 @@ export const modelConfigSchema = z.strictObject({
   batching: batchingSchema.optional(),
   queue: queueSchema.optional(),
   instances: z.number().int().min(1).max(16).optional(),
+  residency: residencySchema.optional(),
+  isolation: isolationSchema.optional(),
+  maxMemoryMb: maxMemoryMbSchema.optional(),
 });
 
-/** The deploy body may override these three parts only. */
+/** The deploy body may override these deployment settings only. */
 export const deploymentOverridesSchema = z.strictObject({
   batching: batchingSchema.optional(),
   queue: queueSchema.optional(),
   instances: z.number().int().min(1).max(16).optional(),
+  residency: residencySchema.optional(),
+  isolation: isolationSchema.optional(),
+  maxMemoryMb: maxMemoryMbSchema.optional(),
 });

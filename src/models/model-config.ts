@@ -3,7 +3,7 @@ import { deploymentOverridesSchema, modelConfigSchema } from './model-config.sch
 import type { ModelSignature, TensorSpec } from '../../engines/sdk/index.js';
 import { isDynamicDim } from '../../engines/sdk/index.js';
 
-export { batchingSchema, deploymentOverridesSchema, modelConfigSchema, postprocessSchema, preprocessSchema, queueSchema } from './model-config.schema.js';
+export { batchingSchema, deploymentOverridesSchema, isolationSchema, modelConfigSchema, postprocessSchema, preprocessSchema, queueSchema, residencySchema } from './model-config.schema.js';
 
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 
@@ -51,6 +51,24 @@ export interface ResolvedModelConfig {
   batching: { maxBatchSize: number; maxQueueDelayMs: number; preferredBatchSizes: number[]; batchTarget?: number };
   queue: { maxSize: number; timeoutMs: number };
   instances: number;
+  residency: ResolvedResidency;
+  isolation: 'thread' | 'process';
+  /** 0 = no limit. */
+  maxMemoryMb: number;
+}
+
+export interface ResolvedResidency {
+  mode: 'pinned' | 'on-demand';
+  /** 0 = unloaded only under memory pressure (or by hand); always 0 for pinned models. */
+  idleUnloadSeconds: number;
+}
+
+/** On-demand models unload after ten idle minutes unless told otherwise. */
+export const DEFAULT_IDLE_UNLOAD_SECONDS = 600;
+
+export function resolveResidency(residency: ModelConfig['residency']): ResolvedResidency {
+  const mode = residency?.mode ?? 'pinned';
+  return { mode, idleUnloadSeconds: mode === 'pinned' ? 0 : residency?.idleUnloadSeconds ?? DEFAULT_IDLE_UNLOAD_SECONDS };
 }
 
 export class ModelConfigError extends Error {
@@ -164,5 +182,8 @@ export function resolveModelConfig(config: ModelConfig, signature: ModelSignatur
     batching: { maxBatchSize, maxQueueDelayMs: batching.maxQueueDelayMs ?? 2, preferredBatchSizes: preferred },
     queue: { maxSize: config.queue?.maxSize ?? 100, timeoutMs: config.queue?.timeoutMs ?? 10_000 },
     instances: config.instances ?? 1,
+    residency: resolveResidency(config.residency),
+    isolation: config.isolation ?? 'thread',
+    maxMemoryMb: config.maxMemoryMb ?? 0,
   };
 }

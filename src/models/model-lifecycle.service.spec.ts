@@ -45,8 +45,10 @@ class FakeDeployer {
   deployed = new Map<string, number>();
   failVersions = new Set<number>();
   specs: DeploymentSpec[] = [];
+  overBudget = false;
   async deploy(spec: DeploymentSpec) {
     this.specs.push(spec);
+    if (this.overBudget) throw ApiError.conflict('MEMORY_BUDGET_EXCEEDED', 'no room', { neededBytes: 2, freeBytes: 1 });
     if (this.failVersions.has(spec.version)) throw new Error(`cannot load v${spec.version}`);
     this.deployed.set(spec.modelId, spec.version);
   }
@@ -57,6 +59,12 @@ class FakeDeployer {
   renamed() {}
   deployedVersion(id: string) {
     return this.deployed.get(id);
+  }
+  async unload() {
+    return true;
+  }
+  residencyOf(id: string) {
+    return this.deployed.has(id) ? { loaded: true, memoryBytes: 1234, lastUsedAt: null, lastColdStartMs: null, lastColdStartAt: null } : undefined;
   }
 }
 
@@ -149,6 +157,16 @@ describe('ModelLifecycleService', () => {
     // A retry after the cause is gone succeeds.
     deployer.failVersions.clear();
     expect((await service.deploy('m1')).status).toBe('deployed');
+  });
+
+  it('refuses a deploy beyond the memory budget with 409 and leaves the model as it was, not failed', async () => {
+    const { service, deployer, repository } = setup();
+    deployer.overBudget = true;
+    expect(await codeOf(service.deploy('m1'))).toEqual([409, 'MEMORY_BUDGET_EXCEEDED']);
+    expect(repository.models.get('m1')).toMatchObject({ status: 'validated', statusReason: null });
+    deployer.overBudget = false;
+    const deployed = await service.deploy('m1');
+    expect(deployed).toMatchObject({ status: 'deployed', loaded: true, memoryBytes: 1234 });
   });
 
   it('keeps the old version active and deployed when a swap fails', async () => {

@@ -162,6 +162,11 @@ export class ModelLifecycleService {
       try {
         await this.requireDeployer().deploy(this.specFor(model, version, config));
       } catch (error) {
+        if (error instanceof ApiError && error.code === 'MEMORY_BUDGET_EXCEEDED') {
+          // Nothing is wrong with the model: it stays undeployed, as it was, and the 409 says why.
+          await this.repository.update(id, { status: model.status, statusReason: model.statusReason, updatedAt: this.now() });
+          throw error;
+        }
         const reason = publicReason(error);
         await this.repository.update(id, { status: 'failed', statusReason: reason, updatedAt: this.now() });
         this.logger.warn({ msg: 'Deploy failed', modelId: id, version: version.version, reason: fullReason(error) });
@@ -181,6 +186,29 @@ export class ModelLifecycleService {
       await this.repository.update(id, { status: 'validated', statusReason: null, updatedAt: this.now() });
       this.logger.log({ msg: 'Model undeployed', modelId: id });
       return this.view(await this.requireModel(id), true);
+    });
+  }
+
+  /** Its instances kept crashing: the model stops serving and is marked failed with the reason. */
+  markCrashed(id: string, reason: string): Promise<boolean> {
+    return this.locks.run(id, async () => {
+      const model = await this.repository.findById(id);
+      if (!model || !DEPLOYED_STATES.includes(model.status)) return false;
+      await this.requireDeployer().undeploy(id);
+      await this.repository.update(id, { status: 'failed', statusReason: reason.slice(0, 2000), updatedAt: this.now() });
+      this.logger.error({ msg: 'Model failed after repeated engine crashes', modelId: id, reason });
+      return true;
+    });
+  }
+
+  /** Unloads a deployed on-demand model's instances; it stays deployed and its next request loads it again. */
+  unload(id: string): Promise<ModelView> {
+    return this.locks.run(id, async () => {
+      const model = await this.requireModel(id);
+      if (!DEPLOYED_STATES.includes(model.status)) throw ApiError.conflict('MODEL_NOT_DEPLOYED', `Model ${model.name} is not deployed`);
+      const unloaded = await this.requireDeployer().unload(id);
+      if (unloaded) this.logger.log({ msg: 'Model unloaded by hand', modelId: id });
+      return this.view(model, true);
     });
   }
 
@@ -365,7 +393,7 @@ export class ModelLifecycleService {
     const active = versions.find((version) => version.version === model.activeVersion);
     if (!active) throw new Error(`model ${model.id} has no row for its active version ${model.activeVersion}`);
     const latest = versions.reduce((max, version) => Math.max(max, version.version), 0);
-    return toModelView(model, active, latest, withVersions ? versions : undefined);
+    return toModelView(model, active, latest, withVersions ? versions : undefined, this.deployer?.residencyOf(model.id));
   }
 
   private modelNotFound(id: string): ApiError {

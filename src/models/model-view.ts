@@ -21,9 +21,27 @@ export interface DeploymentSettings {
   batching: { maxBatchSize: number; maxQueueDelayMs: number; preferredBatchSizes: number[] };
   queue: { maxSize: number; timeoutMs: number };
   instances: number;
+  residency: { mode: 'pinned' | 'on-demand'; idleUnloadSeconds: number };
+  isolation: 'thread' | 'process';
+  maxMemoryMb: number;
 }
 
-export interface ModelView {
+/** What serving reports about a model's loaded instances (see ModelDeployer.residencyOf). */
+export interface ResidencyState {
+  /** Instances of the serving version are loaded (an on-demand model may be deployed and unloaded). */
+  loaded: boolean;
+  /** Measured resident memory of the loaded instances (0 when unloaded). */
+  memoryBytes: number;
+  /** Last request queued for the model, or null. */
+  lastUsedAt: string | null;
+  /** Duration of the last load that a request waited for, or null. */
+  lastColdStartMs: number | null;
+  lastColdStartAt: string | null;
+}
+
+export const NOT_LOADED: ResidencyState = { loaded: false, memoryBytes: 0, lastUsedAt: null, lastColdStartMs: null, lastColdStartAt: null };
+
+export interface ModelView extends ResidencyState {
   id: string;
   name: string;
   description: string;
@@ -53,6 +71,9 @@ export function configWithOverrides(config: ModelConfig, overrides: DeploymentOv
   if (overrides.batching) merged.batching = { ...config.batching, ...overrides.batching };
   if (overrides.queue) merged.queue = { ...config.queue, ...overrides.queue };
   if (overrides.instances !== undefined) merged.instances = overrides.instances;
+  if (overrides.residency) merged.residency = { ...config.residency, ...overrides.residency };
+  if (overrides.isolation !== undefined) merged.isolation = overrides.isolation;
+  if (overrides.maxMemoryMb !== undefined) merged.maxMemoryMb = overrides.maxMemoryMb;
   return merged;
 }
 
@@ -60,7 +81,7 @@ function deploymentSettings(config: ModelConfig, signature: ModelSignature | nul
   if (!signature) return null;
   try {
     const resolved = resolveModelConfig(config, signature);
-    return { batching: resolved.batching, queue: resolved.queue, instances: resolved.instances };
+    return { batching: resolved.batching, queue: resolved.queue, instances: resolved.instances, residency: resolved.residency, isolation: resolved.isolation, maxMemoryMb: resolved.maxMemoryMb };
   } catch {
     return null;
   }
@@ -82,7 +103,7 @@ export function toVersionView(version: ModelVersionEntity, activeVersion: number
   };
 }
 
-export function toModelView(model: ModelEntity, active: ModelVersionEntity, latestVersion: number, versions?: ModelVersionEntity[]): ModelView {
+export function toModelView(model: ModelEntity, active: ModelVersionEntity, latestVersion: number, versions?: ModelVersionEntity[], residency?: ResidencyState): ModelView {
   const view: ModelView = {
     id: model.id,
     name: model.name,
@@ -102,6 +123,7 @@ export function toModelView(model: ModelEntity, active: ModelVersionEntity, late
     deployment: deploymentSettings(configWithOverrides(active.config, model.deploymentOverrides), active.signature),
     createdAt: model.createdAt,
     updatedAt: model.updatedAt,
+    ...(residency ?? NOT_LOADED),
   };
   if (versions) view.versions = versions.map((version) => toVersionView(version, model.activeVersion));
   return view;

@@ -116,6 +116,15 @@ export class ModelsController {
     return this.lifecycle.undeploy(id);
   }
 
+  @Post(':id/unload')
+  @HttpCode(200)
+  @Authenticated({ roles: WRITE_ROLES })
+  @AuditAction('model.unload')
+  @ApiOperation({ summary: 'Unload an idle on-demand model (it stays deployed; its next request loads it again). 409 MODEL_PINNED or MODEL_BUSY' })
+  unload(@Param('id') id: string): Promise<ModelView> {
+    return this.lifecycle.unload(id);
+  }
+
   @Post(':id/versions')
   @Authenticated({ roles: WRITE_ROLES })
   @AuditAction('model.version.upload')

@@ -5,8 +5,11 @@ import type { LoadedModel, NamedTensors, TensorSpec } from '../../engines/sdk/in
 import { isDynamicDim } from '../../engines/sdk/index.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ModelConfig, ResolvedModelConfig, resolveModelConfig } from '../models/model-config.js';
+import type { ResidencyState } from '../models/model-view.js';
 import { BatchProfile, profileBatchSizes } from './batch-profile.js';
 import { InstanceLoader } from './instance-loader.js';
+import { MemoryMeter, ProcessMemoryMeter } from './memory-meter.js';
+import { LoadedInstances, ResidencyManager } from './residency-manager.js';
 import { DeploymentSpec, ModelDeployer } from './model-deployer.js';
 import { ModelRuntime, RuntimeLimits, RuntimeStats } from './model-runtime.js';
 import { pTimeoutTimers, ServingRuntimeOptions } from './runtime-timers.js';
@@ -93,6 +96,8 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
     private readonly loader: InstanceLoader,
     private readonly metrics: MetricsService,
     private readonly options: ServingRuntimeOptions = new ServingRuntimeOptions(),
+    private readonly residency: ResidencyManager = new ResidencyManager(metrics),
+    private readonly meter: MemoryMeter = new ProcessMemoryMeter(),
   ) {
     super();
   }
@@ -100,7 +105,9 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
   async deploy(spec: DeploymentSpec): Promise<void> {
     await this.serialized(spec.modelId, async () => {
       const resolved = resolveModelConfig(spec.config, spec.signature);
-      const { models, batchProfile } = await this.loadInstances(spec, resolved);
+      // An on-demand version starts with no instances (and no batch profile): its first request loads them.
+      const onDemand = resolved.residency.mode === 'on-demand';
+      const { models, batchProfile } = onDemand ? { models: [], batchProfile: undefined } : await this.residency.loadPinned(spec.modelId, () => this.loadInstances(spec, resolved, true));
       const config = applyBatchProfile(resolved, spec.config, batchProfile);
       const existing = this.runtimes.get(spec.modelId);
       if (existing && !existing.isDraining) {
@@ -117,11 +124,14 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
         observer: {
           batchExecuted: (rows) => this.metrics.recordBatch(spec.modelId, rows),
           queueDepthChanged: (depth) => this.metrics.setQueueDepth(spec.modelId, depth),
+          itemQueued: (version, instances) => this.residency.itemQueued(spec.modelId, version, instances),
+          batchFinished: () => this.residency.used(spec.modelId),
         },
         timers: this.options.timers,
         engineGraceMs: this.options.engineGraceMs,
       });
       await runtime.serve(spec.version, models, { spec, config, runtime, batchProfile });
+      this.residency.register(spec.modelId, runtime, (deployment) => this.loadInstances(deployment.spec, deployment.config, false), (delta) => this.changeLoaded(delta));
       this.runtimes.set(spec.modelId, runtime);
       this.changeLoaded(models.length);
       this.logger.log({ msg: 'Model deployed', modelId: spec.modelId, version: spec.version, instances: models.length });
@@ -146,6 +156,7 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
         this.logger.warn({ msg: 'The drain did not finish in time; stopping every instance', modelId });
         await runtime.forceStop();
       }
+      this.residency.forget(modelId);
       this.metrics.setQueueDepth(modelId, 0);
       this.changeLoaded(-instances);
       this.logger.log({ msg: 'Model undeployed', modelId });
@@ -156,7 +167,9 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
     const deployment = this.get(modelId);
     if (!deployment) return;
     const resolved = applyBatchProfile(resolveModelConfig(config, deployment.spec.signature), config, deployment.batchProfile);
-    if (resolved.instances !== deployment.config.instances || resolved.batching.maxBatchSize !== deployment.config.batching.maxBatchSize) {
+    const reload = resolved.instances !== deployment.config.instances || resolved.batching.maxBatchSize !== deployment.config.batching.maxBatchSize;
+    const residencyChanged = resolved.residency.mode !== deployment.config.residency.mode || resolved.isolation !== deployment.config.isolation || resolved.maxMemoryMb !== deployment.config.maxMemoryMb;
+    if (reload || residencyChanged) {
       await this.deploy({ ...deployment.spec, config });
       return;
     }
@@ -182,6 +195,14 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
     return this.runtimes.get(modelId)?.current;
   }
 
+  unload(modelId: string): Promise<boolean> {
+    return this.residency.unload(modelId);
+  }
+
+  residencyOf(modelId: string): ResidencyState | undefined {
+    return this.residency.stateOf(modelId);
+  }
+
   stats(modelId: string): RuntimeStats | undefined {
     const runtime = this.runtimes.get(modelId);
     if (!runtime) return undefined;
@@ -199,21 +220,27 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
   }
 
   /**
-   * Loads and warms every instance, and profiles the first one's latency per batch size; on any
-   * failure disposes what was loaded and rethrows.
+   * Loads, warms and measures every instance, and (with `profile`) profiles the first one's
+   * latency per batch size; on any failure disposes what was loaded and rethrows. An on-demand
+   * load skips the profile: a waiting request should not pay for it.
    */
-  private async loadInstances(spec: DeploymentSpec, config: ResolvedModelConfig): Promise<{ models: LoadedModel[]; batchProfile?: BatchProfile }> {
+  private async loadInstances(spec: DeploymentSpec, config: ResolvedModelConfig, profile: boolean): Promise<LoadedInstances & { batchProfile?: BatchProfile }> {
     const models: LoadedModel[] = [];
+    const bytes: number[] = [];
     let batchProfile: BatchProfile | undefined;
     try {
       for (let index = 0; index < config.instances; index++) {
-        const model = await this.loader.load(spec, { maxBatchSize: config.batching.maxBatchSize, instances: config.instances });
-        models.push(model);
-        const makeRow = await warmUp(model, spec, config);
-        const limit = Math.min(config.batching.maxBatchSize, model.maxBatchSize);
-        if (index === 0 && this.options.profileBatches && limit > 1) batchProfile = await profileBatchSizes(model, makeRow, limit, this.options.profileClock);
+        const measured = await this.meter.measure(spec, async () => {
+          const model = await this.loader.load(spec, { maxBatchSize: config.batching.maxBatchSize, instances: config.instances });
+          models.push(model);
+          const makeRow = await warmUp(model, spec, config);
+          const limit = Math.min(config.batching.maxBatchSize, model.maxBatchSize);
+          if (profile && index === 0 && this.options.profileBatches && limit > 1) batchProfile = await profileBatchSizes(model, makeRow, limit, this.options.profileClock);
+          return model;
+        });
+        bytes.push(measured.bytes);
       }
-      return { models, batchProfile };
+      return { models, bytes, batchProfile };
     } catch (error) {
       await Promise.all(models.map((model) => model.dispose().catch(() => undefined)));
       throw error;

@@ -71,6 +71,19 @@ export class InstancePool {
     return disposal;
   }
 
+  /** Adds loaded instances (an on-demand model being loaded); false once the pool is being disposed. */
+  add(models: LoadedModel[]): boolean {
+    if (this.disposal) return false;
+    for (const model of models) this.slots.push({ model, busy: false });
+    return true;
+  }
+
+  /** Removes every instance when none is busy (an on-demand model being unloaded); the caller disposes them. */
+  takeAllIdle(): LoadedModel[] | undefined {
+    if (this.disposal || this.slots.some((slot) => slot.busy)) return undefined;
+    return this.slots.splice(0, this.slots.length).map((slot) => slot.model);
+  }
+
   private disposeSlot(slot: InstanceSlot): void {
     this.pendingDisposals.push(slot.model.dispose().catch(() => undefined));
     this.checkDisposed();

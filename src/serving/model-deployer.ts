@@ -1,5 +1,6 @@
 import type { ModelArtifact, ModelSignature } from '../../engines/sdk/index.js';
 import type { ModelConfig } from '../models/model-config.js';
+import type { ResidencyState } from '../models/model-view.js';
 
 /** What the model store hands the serving runtime to deploy one version of a model. */
 export interface DeploymentSpec {
@@ -31,4 +32,8 @@ export abstract class ModelDeployer {
   abstract deployedVersion(modelId: string): number | undefined;
   /** The model's name changed: what serving reports (v2 metadata, model_name) follows at once. */
   abstract renamed(modelId: string, name: string): void;
+  /** Unloads an idle on-demand model's instances (it stays deployed); false when it was not loaded. */
+  abstract unload(modelId: string): Promise<boolean>;
+  /** Whether the model's instances are loaded, what they cost, and when it was last used; undefined when not deployed. */
+  abstract residencyOf(modelId: string): ResidencyState | undefined;
 }

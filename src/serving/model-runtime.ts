@@ -41,6 +41,10 @@ export interface ItemResult {
 export interface RuntimeObserver {
   batchExecuted(rows: number, requests: number): void;
   queueDepthChanged(depth: number): void;
+  /** An item was queued for `version`, which has `instances` loaded (0: an on-demand model waiting for its load). */
+  itemQueued?(version: number, instances: number): void;
+  /** A batch returned from the engine (the model was in use until now). */
+  batchFinished?(): void;
 }
 
 export interface RuntimeOptions {
@@ -223,8 +227,58 @@ export class ModelRuntime<D = undefined> {
         item.detachAbort = () => options.signal?.removeEventListener('abort', onAbort);
       }
       this.observer.queueDepthChanged(this.queue.size);
+      this.observer.itemQueued?.(served.version, served.pool.size);
       this.pump();
     });
+  }
+
+  /** Instances loaded for `version` (default: the current one). */
+  loadedInstances(version = this.version): number {
+    // A reload under the same version number leaves the old one retiring beside the current one.
+    const served = this.currentVersion?.version === version ? this.currentVersion : this.versions.find((candidate) => candidate.version === version);
+    return served?.pool.size ?? 0;
+  }
+
+  /** Nothing queued, reserved or running, on any version. */
+  get idle(): boolean {
+    return this.allIdle();
+  }
+
+  /**
+   * Gives a version that was served without instances (on-demand) its loaded instances and
+   * dispatches what waited for them. False when that version is gone or being disposed: the
+   * caller then disposes `models` itself.
+   */
+  attachInstances(version: number, models: LoadedModel[]): boolean {
+    const served = this.versions.find((candidate) => candidate.version === version && !candidate.retired);
+    if (!served || this.draining || !served.pool.add(models)) return false;
+    served.maxRows = this.maxRowsFor(served.pool);
+    this.pump();
+    return true;
+  }
+
+  /**
+   * Takes every instance of the current version back when the runtime is idle (nothing queued,
+   * reserved or running), so an on-demand model can be unloaded; undefined when it is not idle.
+   * Synchronous with the idle check, so no item can slip in between. The caller disposes them.
+   */
+  detachIdleInstances(): LoadedModel[] | undefined {
+    const served = this.currentVersion;
+    if (!served || this.draining || !this.allIdle()) return undefined;
+    const models = served.pool.takeAllIdle();
+    if (models) served.maxRows = this.maxRowsFor(served.pool);
+    return models;
+  }
+
+  /** Answers every queued item of `version` with `error` (its on-demand load failed). */
+  failWaiting(version: number, error: ApiError): void {
+    for (const item of [...this.queue.inOrder()]) {
+      if (item.served.version !== version) continue;
+      this.removeQueued(item);
+      this.settle(item, error);
+    }
+    this.observer.queueDepthChanged(this.queue.size);
+    for (const served of [...this.versions]) this.checkIdle(served);
   }
 
   /** Applies new batching/queue limits; takes effect for the next dispatch decision. */
@@ -325,6 +379,8 @@ export class ModelRuntime<D = undefined> {
   }
 
   private maxRowsFor(pool: InstancePool): number {
+    // Not loaded yet (on-demand): the configured limit until the engine says what it can take.
+    if (pool.size === 0) return Math.max(1, this.batching.maxBatchSize);
     const engineLimit = Math.min(...pool.slots.map((slot) => (slot.model.maxBatchSize > 0 ? slot.model.maxBatchSize : 1)));
     return Math.max(1, Math.min(this.batching.maxBatchSize, Number.isFinite(engineLimit) ? engineLimit : 1));
   }
@@ -479,6 +535,7 @@ export class ModelRuntime<D = undefined> {
       }
     });
     served.pool.release(slot);
+    this.observer.batchFinished?.();
     this.pump();
   }
 
@@ -524,5 +581,7 @@ function engineHung(): ApiError {
 
 function engineFailure(error: { code: string; message: string } | undefined): ApiError {
   if (error?.code === 'INVALID_INPUT') return ApiError.badRequest('INVALID_INPUT', error.message);
+  // The instance died under this batch (its process or worker); it is being restarted.
+  if (error?.code === 'ENGINE_CRASHED') return new ApiError(503, 'ENGINE_CRASHED', 'The engine crashed while running this request; its instance is restarting', undefined, { 'Retry-After': '1' });
   return new ApiError(500, 'INFERENCE_FAILED', 'The engine could not run this request', error ? { engineCode: error.code } : undefined);
 }

@@ -4,7 +4,11 @@ import { InferenceModule } from '../inference/inference.module.js';
 import { DeploymentManager } from './deployment-manager.js';
 import { InferencePipeline } from './inference-pipeline.js';
 import { EngineInstanceLoader, InstanceLoader } from './instance-loader.js';
+import { CrashMonitor } from './isolation/crash-monitor.js';
+import { MemoryMeter, ProcessMemoryMeter } from './memory-meter.js';
 import { ModelDeployer } from './model-deployer.js';
+import { ResidencyManager, ResidencyOptions } from './residency-manager.js';
+import { ServingOverrides } from './serving-overrides.js';
 import { ServingRuntimeOptions, systemTimers } from './runtime-timers.js';
 
 /**
@@ -19,8 +23,16 @@ import { ServingRuntimeOptions, systemTimers } from './runtime-timers.js';
     InferencePipeline,
     { provide: InstanceLoader, useClass: EngineInstanceLoader },
     { provide: ModelDeployer, useExisting: DeploymentManager },
+    ResidencyManager,
+    CrashMonitor,
+    { provide: MemoryMeter, useFactory: (overrides: ServingOverrides) => overrides.memoryMeter ?? new ProcessMemoryMeter(), inject: [ServingOverrides] },
+    {
+      provide: ResidencyOptions,
+      useFactory: (config: AppConfig, overrides: ServingOverrides) => new ResidencyOptions(config.serving.memoryBudgetMb * 1024 * 1024, overrides.residencyTimers ?? systemTimers),
+      inject: [AppConfig, ServingOverrides],
+    },
     { provide: ServingRuntimeOptions, useFactory: (config: AppConfig) => new ServingRuntimeOptions(systemTimers, config.serving.engineGraceMs), inject: [AppConfig] },
   ],
-  exports: [ModelDeployer, DeploymentManager, InferencePipeline],
+  exports: [ModelDeployer, DeploymentManager, InferencePipeline, CrashMonitor],
 })
 export class ServingModule {}

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from '../../src/app.factory.js';
+import { createApp, type CreateAppOptions } from '../../src/app.factory.js';
 
 export const TEST_ADMIN = { username: 'admin', password: 'admin-test-password-123' };
 export const TEST_JWT_SECRET = 'test-jwt-secret-that-is-long-enough-0123456789';
@@ -21,7 +21,7 @@ export function makeDataDir(): string {
 }
 
 /** Boots the real app (real SQLite file, real engines) on an ephemeral loopback port. */
-export async function startTestApp(overrides: Record<string, string> = {}, dataDir = makeDataDir()): Promise<TestApp> {
+export async function startTestApp(overrides: Record<string, string> = {}, dataDir = makeDataDir(), appOptions: Omit<CreateAppOptions, 'env'> = {}): Promise<TestApp> {
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -32,7 +32,7 @@ export async function startTestApp(overrides: Record<string, string> = {}, dataD
     PORT: '0',
     ...overrides,
   };
-  const app = await createApp({ env });
+  const app = await createApp({ ...appOptions, env });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;

@@ -1,0 +1,14 @@
+import type { MemoryMeter } from './memory-meter.js';
+import type { RuntimeTimers } from './runtime-timers.js';
+
+/**
+ * Ports of the serving runtime that a test may replace when it boots the whole app: the memory
+ * meter (exact costs instead of the noisy resident set) and the clock idle unloads run on.
+ * Empty in production.
+ */
+export class ServingOverrides {
+  constructor(
+    readonly memoryMeter?: MemoryMeter,
+    readonly residencyTimers?: RuntimeTimers,
+  ) {}
+}
