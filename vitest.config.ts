@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     setupFiles: ['test/setup.ts'],
+    // Probes once for the PostgreSQL and Redis the medium and scale tiers use.
+    globalSetup: ['test/global-setup.ts'],
   },
 });

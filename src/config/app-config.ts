@@ -49,6 +49,15 @@ const configSchema = z.object({
   }),
   serving: z.object({ maxImagePixels: positiveInt, maxImagesPerRequest: positiveInt }),
   metrics: z.object({ token: z.string(), systemSampleIntervalMs: positiveInt }),
+  database: z.object({
+    url: z.string().refine((value) => value === '' || /^postgres(ql)?:\/\//.test(value), 'must be empty (SQLite) or a postgres:// URL'),
+    poolSize: positiveInt,
+  }),
+  cluster: z.object({
+    redisUrl: z.string().refine((value) => value === '' || /^rediss?:\/\//.test(value), 'must be empty or a redis:// URL'),
+    redisPrefix: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _.:- only'),
+    reconcileIntervalMs: positiveInt,
+  }),
 });
 
 export type AppConfigValues = z.infer<typeof configSchema>;
@@ -97,6 +106,11 @@ const ENV_BINDINGS: Record<string, { path: string; list?: boolean }> = {
   MAX_IMAGES_PER_REQUEST: { path: 'serving.maxImagesPerRequest' },
   METRICS_TOKEN: { path: 'metrics.token' },
   SYSTEM_SAMPLE_INTERVAL_MS: { path: 'metrics.systemSampleIntervalMs' },
+  DATABASE_URL: { path: 'database.url' },
+  DATABASE_POOL_SIZE: { path: 'database.poolSize' },
+  REDIS_URL: { path: 'cluster.redisUrl' },
+  REDIS_PREFIX: { path: 'cluster.redisPrefix' },
+  RECONCILE_INTERVAL_MS: { path: 'cluster.reconcileIntervalMs' },
 };
 
 export class ConfigError extends Error {

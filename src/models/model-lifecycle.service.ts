@@ -13,6 +13,7 @@ import { checkConfig, descriptionOf, invalidConfig, modelNameOf, ModelUploadServ
 import { configWithOverrides, ModelView, toModelView, toVersionView, VersionView } from './model-view.js';
 import { ModelEntity, ModelStatus, ModelVersionEntity } from './model.entity.js';
 import { ModelListFilter, ModelRepository } from './model.repository.js';
+import { isUniqueViolation } from '../database/sql-dialect.js';
 
 export interface ModelPatch {
   name?: string;
@@ -22,9 +23,6 @@ export interface ModelPatch {
 
 const DEPLOYED_STATES: ModelStatus[] = ['deployed', 'deploying'];
 
-function isUniqueViolation(error: unknown): boolean {
-  return /UNIQUE constraint failed/i.test(String((error as Error)?.message ?? error));
-}
 
 function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);

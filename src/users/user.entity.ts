@@ -19,9 +19,9 @@ export class UserEntity {
   @Column({ type: 'integer' })
   sessionVersion: number;
 
-  @Column({ type: 'datetime' })
+  @Column({ type: Date })
   createdAt: Date;
 
-  @Column({ type: 'datetime' })
+  @Column({ type: Date })
   updatedAt: Date;
 }
