@@ -9,6 +9,10 @@ import { AppModule } from './app.module.js';
 import { AppConfig, loadConfig } from './config/app-config.js';
 import { createAppLogger } from './logging/app-logger.js';
 import { registerAccessLog } from './logging/access-log.js';
+import { ExternalAuthenticator, InternalAuthenticator } from './auth/authenticators.js';
+import { ALL_ROLES } from './auth/auth.types.js';
+import { INTERNAL_AUTH_HEADER } from './auth/auth.decorator.js';
+import { clientErrorHandler, registerRequestLimits } from './common/request-limits.js';
 
 export interface CreateAppOptions {
   /** Environment to read config from (defaults to process.env); tests pass their own. */
@@ -39,6 +43,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     },
     return503OnClosing: true,
     forceCloseConnections: false,
+    // Node cuts a request whose headers are late; it checks at this interval, so keep it well below the timeout.
+    http: { headersTimeout: config.server.headersTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.server.headersTimeoutMs / 4))) },
+    clientErrorHandler,
   });
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
@@ -64,6 +71,24 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     done();
   });
   registerAccessLog(fastify);
+  const internal = app.get(InternalAuthenticator);
+  const external = app.get(ExternalAuthenticator);
+  registerRequestLimits(fastify, {
+    standard: { bodyIdleMs: config.server.bodyIdleTimeoutMs, bodyTotalMs: config.server.bodyTimeoutMs },
+    upload: { bodyIdleMs: config.storage.uploadIdleTimeoutMs, bodyTotalMs: config.storage.uploadTimeoutMs },
+    uploadRoutes: [
+      { method: 'POST', url: '/api/v1/internal/models' },
+      { method: 'POST', url: '/api/v1/internal/models/:id/versions' },
+    ],
+    unauthenticatedBodyLimitBytes: config.server.unauthenticatedBodyLimitBytes,
+    recognizes: (request) =>
+      request.headers[INTERNAL_AUTH_HEADER] !== undefined
+        ? internal.authenticate(request, ALL_ROLES).then(
+            () => true,
+            () => false,
+          )
+        : external.recognizes(request),
+  });
 
   const document = SwaggerModule.createDocument(
     app,

@@ -34,6 +34,9 @@ class RecordingExternal extends ExternalAuthenticator {
     this.calls++;
     return { kind: 'accessToken', token: { id: 't1', name: 'token', allowedModels: [] } };
   }
+  async recognizes(): Promise<boolean> {
+    return true;
+  }
 }
 
 function contextFor(handler: keyof Routes, request: Partial<FastifyRequest> = {}): ExecutionContext {

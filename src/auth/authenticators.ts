@@ -12,4 +12,6 @@ export abstract class InternalAuthenticator {
 
 export abstract class ExternalAuthenticator {
   abstract authenticate(request: FastifyRequest, requirement: Extract<AuthRequirement, { kind: 'external' }>): Promise<AuthContext>;
+  /** Whether the request carries a live credential at all (no limits charged): decides how much body it may send. */
+  abstract recognizes(request: FastifyRequest): Promise<boolean>;
 }

@@ -32,7 +32,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrowError(ConfigError);
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEFAULT_JWT_SECRET })).toThrowError(/JWT_SECRET/);
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: '' })).toThrowError(/JWT_SECRET/);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-decent-length' }).nodeEnv).toBe('production');
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short-secret' })).toThrowError(/at least 32/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-a-decent-length-0123' }).nodeEnv).toBe('production');
+  });
+
+  it('refuses the once-shipped default secret in every environment, and leaves an empty one to be generated outside production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'development', JWT_SECRET: DEFAULT_JWT_SECRET })).toThrowError(/JWT_SECRET/);
+    expect(loadConfig({ NODE_ENV: 'development' }).auth.jwtSecret).toBe('');
   });
 
   it('reports an unreadable CONFIG_FILE', () => {

@@ -4,6 +4,7 @@ import { ENGINE_API_VERSION, isApiCompatible, type ArtifactFormat, type Engine, 
 import { ApiError } from '../common/api-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { defaultEnginesDir, findEngineFolders, importEngineFactory } from './engine-loader.js';
+import pTimeout from 'p-timeout';
 
 export interface EngineStatus {
   name: string;
@@ -55,11 +56,7 @@ function engineLogger(logger: Logger): EngineLogger {
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return pTimeout(promise, { milliseconds: ms, message: `${what} timed out after ${ms} ms` });
 }
 
 /**

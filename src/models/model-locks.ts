@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import AsyncLock from 'async-lock';
 
 /**
  * Serialises lifecycle operations per model (deploy, swap, undeploy, delete, restore), so two
@@ -6,16 +7,9 @@ import { Injectable } from '@nestjs/common';
  */
 @Injectable()
 export class ModelLocks {
-  private readonly tails = new Map<string, Promise<unknown>>();
+  private readonly lock = new AsyncLock({ maxPending: Number.POSITIVE_INFINITY });
 
-  async run<T>(modelId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(modelId) ?? Promise.resolve();
-    const current = previous.catch(() => undefined).then(work);
-    this.tails.set(modelId, current);
-    try {
-      return await current;
-    } finally {
-      if (this.tails.get(modelId) === current) this.tails.delete(modelId);
-    }
+  run<T>(modelId: string, work: () => Promise<T>): Promise<T> {
+    return this.lock.acquire(modelId, work);
   }
 }

@@ -54,6 +54,14 @@ export class AccessTokenAuthenticator extends ExternalAuthenticator {
     }
   }
 
+  async recognizes(request: FastifyRequest): Promise<boolean> {
+    const presented = this.presentedToken(request);
+    if (!presented || !this.secrets.looksLikeToken(presented)) return false;
+    const token = await this.lookup(this.secrets.hash(presented));
+    if (!token || token.revokedAt || token.disabledAt) return false;
+    return !token.expiresAt || Date.parse(token.expiresAt) > this.clock.now().getTime();
+  }
+
   private async check(request: FastifyRequest, requirement: ExternalRequirement): Promise<AuthContext> {
     const presented = this.presentedToken(request);
     if (!presented) throw ApiError.unauthorized('ACCESS_TOKEN_MISSING', 'Send an access token in the X-Access-Token header');
@@ -77,7 +85,7 @@ export class AccessTokenAuthenticator extends ExternalAuthenticator {
     if (requirement.modelParam) await this.checkModel(token, request, requirement.modelParam);
 
     if (token.rateLimitPerMinute !== null) {
-      const decision = this.state.rateLimiter.take(token.id, token.rateLimitPerMinute, now.getTime());
+      const decision = await this.state.rateLimiter.take(token.id, token.rateLimitPerMinute, now.getTime());
       if (!decision.allowed) {
         throw ApiError.tooManyRequests('RATE_LIMITED', `Rate limit of ${token.rateLimitPerMinute} requests per minute exceeded`, decision.retryAfterSeconds);
       }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IpRangeList } from '../common/client-ip.js';
+import { RateLimiterStore } from '../common/rate-limiter-store.js';
 import type { AccessTokenRecord } from './access-token.types.js';
 import { TokenLookupCache } from './token-lookup-cache.js';
 import { TokenRateLimiter } from './token-rate-limiter.js';
@@ -11,9 +12,13 @@ import { TokenRateLimiter } from './token-rate-limiter.js';
 @Injectable()
 export class TokenGuardState {
   readonly lookups = new TokenLookupCache();
-  readonly rateLimiter = new TokenRateLimiter();
+  readonly rateLimiter: TokenRateLimiter;
   // Keyed by the cached record object, so a refreshed record gets a freshly compiled list.
   private readonly allowlists = new WeakMap<AccessTokenRecord, IpRangeList>();
+
+  constructor(store: RateLimiterStore) {
+    this.rateLimiter = new TokenRateLimiter(store);
+  }
 
   invalidate(tokenId: string, newSecretHash?: string): void {
     this.lookups.invalidate(tokenId, newSecretHash);

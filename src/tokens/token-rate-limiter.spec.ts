@@ -1,35 +1,53 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryRateLimiterStore } from '../common/rate-limiter-store.js';
 import { TokenRateLimiter } from './token-rate-limiter.js';
 
+const limiter = () => new TokenRateLimiter(new MemoryRateLimiterStore());
+
 describe('TokenRateLimiter', () => {
-  it('allows the limit at once, then refuses with a Retry-After until a slot refills', () => {
-    const limiter = new TokenRateLimiter();
-    expect(limiter.take('t', 2, 0).allowed).toBe(true);
-    expect(limiter.take('t', 2, 0).allowed).toBe(true);
-    expect(limiter.take('t', 2, 0)).toEqual({ allowed: false, retryAfterSeconds: 30 });
-    expect(limiter.take('t', 2, 29_000).allowed).toBe(false);
-    expect(limiter.take('t', 2, 30_000).allowed).toBe(true);
+  it('allows the limit at once, then refuses with a Retry-After until a slot refills', async () => {
+    const bucket = limiter();
+    expect((await bucket.take('t', 2, 0)).allowed).toBe(true);
+    expect((await bucket.take('t', 2, 0)).allowed).toBe(true);
+    expect(await bucket.take('t', 2, 0)).toEqual({ allowed: false, retryAfterSeconds: 30 });
+    expect((await bucket.take('t', 2, 29_000)).allowed).toBe(false);
+    expect((await bucket.take('t', 2, 30_000)).allowed).toBe(true);
+    expect((await bucket.take('t', 2, 30_000)).allowed).toBe(false);
   });
 
-  it('keeps tokens apart', () => {
-    const limiter = new TokenRateLimiter();
-    expect(limiter.take('a', 1, 0).allowed).toBe(true);
-    expect(limiter.take('a', 1, 0).allowed).toBe(false);
-    expect(limiter.take('b', 1, 0).allowed).toBe(true);
+  it('refills continuously: a quiet token gets its whole burst back', async () => {
+    const bucket = limiter();
+    for (let i = 0; i < 3; i++) expect((await bucket.take('t', 3, 0)).allowed).toBe(true);
+    expect((await bucket.take('t', 3, 0)).allowed).toBe(false);
+    for (let i = 0; i < 3; i++) expect((await bucket.take('t', 3, 60_000)).allowed).toBe(true);
+    expect((await bucket.take('t', 3, 60_000)).allowed).toBe(false);
   });
 
-  it('starts a fresh bucket when the limit changes', () => {
-    const limiter = new TokenRateLimiter();
-    expect(limiter.take('a', 1, 0).allowed).toBe(true);
-    expect(limiter.take('a', 1, 0).allowed).toBe(false);
-    expect(limiter.take('a', 5, 0).allowed).toBe(true);
+  it('concurrent requests never share the last slot', async () => {
+    const bucket = limiter();
+    const decisions = await Promise.all(Array.from({ length: 10 }, () => bucket.take('t', 4, 0)));
+    expect(decisions.filter((decision) => decision.allowed)).toHaveLength(4);
   });
 
-  it('never reports less than one second', () => {
-    const limiter = new TokenRateLimiter();
-    limiter.take('a', 1000, 0);
-    for (let i = 0; i < 999; i++) limiter.take('a', 1000, 0);
-    const decision = limiter.take('a', 1000, 0);
-    expect(decision).toEqual({ allowed: false, retryAfterSeconds: 1 });
+  it('keeps tokens apart', async () => {
+    const bucket = limiter();
+    expect((await bucket.take('a', 1, 0)).allowed).toBe(true);
+    expect((await bucket.take('a', 1, 0)).allowed).toBe(false);
+    expect((await bucket.take('b', 1, 0)).allowed).toBe(true);
+  });
+
+  it('starts a fresh bucket when the limit changes, and forgets a token on request', async () => {
+    const bucket = limiter();
+    expect((await bucket.take('a', 1, 0)).allowed).toBe(true);
+    expect((await bucket.take('a', 1, 0)).allowed).toBe(false);
+    expect((await bucket.take('a', 5, 0)).allowed).toBe(true);
+    await bucket.forget('a');
+    expect((await bucket.take('a', 1, 0)).allowed).toBe(true);
+  });
+
+  it('never reports less than one second', async () => {
+    const bucket = limiter();
+    for (let i = 0; i < 1000; i++) await bucket.take('a', 1000, 0);
+    expect(await bucket.take('a', 1000, 0)).toEqual({ allowed: false, retryAfterSeconds: 1 });
   });
 });

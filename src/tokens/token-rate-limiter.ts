@@ -1,48 +1,53 @@
+import AsyncLock from 'async-lock';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { msLeft, RateLimiterStore } from '../common/rate-limiter-store.js';
+
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-interface Bucket {
-  limitPerMinute: number;
-  tokens: number;
-  updatedAtMs: number;
-}
-
 const WINDOW_MS = 60_000;
-const MAX_BUCKETS = 100_000;
 
 /**
- * Per-token token bucket, in memory: capacity = the per-minute limit, refilled continuously at
- * limit/60 s. O(1) memory per token whatever the limit. A changed limit starts a fresh bucket.
+ * Per-token token bucket: capacity = the per-minute limit, refilled continuously at limit/60 s.
+ * Kept as its generic-cell-rate form (one "theoretical arrival time" per token) in the
+ * RateLimiterStore, so the state lives in memory or in Redis alike and expires by itself once
+ * the bucket is full again. A changed limit starts a fresh bucket. Reading and writing a token's
+ * state is one step per token in this process (a keyed lock), so concurrent requests never both
+ * take the last slot.
  */
 export class TokenRateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly limiters = new Map<number, RateLimiterAbstract>();
+  private readonly perToken = new AsyncLock({ maxPending: Number.POSITIVE_INFINITY });
 
-  take(tokenId: string, limitPerMinute: number, nowMs: number): RateDecision {
-    let bucket = this.buckets.get(tokenId);
-    if (!bucket || bucket.limitPerMinute !== limitPerMinute) {
-      if (!bucket && this.buckets.size >= MAX_BUCKETS) this.pruneFull(nowMs);
-      bucket = { limitPerMinute, tokens: limitPerMinute, updatedAtMs: nowMs };
-      this.buckets.set(tokenId, bucket);
-    }
-    const refillPerMs = limitPerMinute / WINDOW_MS;
-    const elapsed = Math.max(0, nowMs - bucket.updatedAtMs);
-    bucket.tokens = Math.min(limitPerMinute, bucket.tokens + elapsed * refillPerMs);
-    bucket.updatedAtMs = nowMs;
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return { allowed: true };
-    }
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerMs / 1000)) };
+  constructor(private readonly store: RateLimiterStore) {}
+
+  take(tokenId: string, limitPerMinute: number, nowMs: number): Promise<RateDecision> {
+    return this.perToken.acquire(tokenId, () => this.takeNow(tokenId, limitPerMinute, nowMs));
   }
 
-  forget(tokenId: string): void {
-    this.buckets.delete(tokenId);
+  private async takeNow(tokenId: string, limitPerMinute: number, nowMs: number): Promise<RateDecision> {
+    const limiter = this.limiterFor(limitPerMinute);
+    const intervalMs = WINDOW_MS / limitPerMinute;
+    const burstMs = WINDOW_MS - intervalMs;
+    const stored = await limiter.get(tokenId);
+    const arrival = msLeft(stored) > 0 ? Math.max(stored!.consumedPoints, nowMs) : nowMs;
+    const waitMs = arrival - burstMs - nowMs;
+    if (waitMs > 0) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+    const next = arrival + intervalMs;
+    // The record can go once the bucket would be full again.
+    await limiter.set(tokenId, next, Math.max(1, Math.ceil((next - nowMs) / 1000)));
+    return { allowed: true };
   }
 
-  // A bucket that has refilled completely carries no state worth keeping.
-  private pruneFull(nowMs: number): void {
-    for (const [tokenId, bucket] of this.buckets) {
-      const refilled = bucket.tokens + (nowMs - bucket.updatedAtMs) * (bucket.limitPerMinute / WINDOW_MS);
-      if (refilled >= bucket.limitPerMinute) this.buckets.delete(tokenId);
+  async forget(tokenId: string): Promise<void> {
+    await Promise.all([...this.limiters.values()].map((limiter) => limiter.delete(tokenId)));
+  }
+
+  private limiterFor(limitPerMinute: number): RateLimiterAbstract {
+    let limiter = this.limiters.get(limitPerMinute);
+    if (!limiter) {
+      limiter = this.store.create({ keyPrefix: `token-rate-${limitPerMinute}`, points: limitPerMinute, durationSeconds: WINDOW_MS / 1000 });
+      this.limiters.set(limitPerMinute, limiter);
     }
+    return limiter;
   }
 }

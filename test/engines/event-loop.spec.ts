@@ -1,8 +1,11 @@
 /**
  * TF.js's wasm backend computes on the calling thread, and onnxruntime-node 1.30 runs inference
  * synchronously after a setImmediate; both engines therefore run models in worker threads. This
- * counts event-loop turns during one heavy execute() call: a model computing on the main thread
- * would allow at most a couple.
+ * counts event-loop turns before one heavy execute() call delivers its result. A model computing
+ * on the main thread computes inside the first turn after the call and resolves before the second
+ * one, whatever the machine's speed; off the main thread the loop keeps turning while the batch
+ * runs. The test asserts that ordering (a few turns), not a rate of turns, so a fast or a loaded
+ * machine gives the same answer.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +18,8 @@ import { buildOnnxClassifier, writeTfjsLayersModel } from '../fixtures/models/in
 import { silentLogger } from './engine-test-helpers.js';
 
 const SIZE = 96;
+/** Main-thread compute resolves before the second turn; three turns prove the loop was free. */
+const MIN_TURNS_OFF_THREAD = 3;
 
 async function countTicksDuring(work: () => Promise<unknown>): Promise<{ ticks: number; result: unknown }> {
   let ticks = 0;
@@ -69,7 +74,7 @@ for (const testCase of CASES) {
       const requests = Array.from({ length: 4 }, (_, index) => testCase.request(index / 4));
       const { ticks, result } = await countTicksDuring(() => model.execute(requests));
       expect((result as { ok: boolean }[]).every((entry) => entry.ok)).toBe(true);
-      expect(ticks).toBeGreaterThan(50);
+      expect(ticks).toBeGreaterThanOrEqual(MIN_TURNS_OFF_THREAD);
     });
 
     it('shutdown() stops the workers of models still loaded', async () => {

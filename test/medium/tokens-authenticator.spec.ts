@@ -3,6 +3,7 @@ import { CryptoRepository } from '../../src/auth/crypto.repository.js';
 import type { FastifyRequest } from 'fastify';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { openDataSource } from '../../src/database/open-data-source.js';
+import { MemoryRateLimiterStore } from '../../src/common/rate-limiter-store.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuthRequirement } from '../../src/auth/auth.types.js';
 import { EmptyPublicModelCatalog, PublicModelView } from '../../src/catalog/public-model-catalog.js';
@@ -71,7 +72,7 @@ async function openHarness(options: DataSourceOptions, clock = new MovableClock(
   const dataSource = await openDataSource(options);
   const repository = new CountingRepository(dataSource.getRepository(AccessTokenEntity), dataSource, new SerialTransactions(dataSource));
   const secrets = new TokenSecrets(new CryptoRepository());
-  const state = new TokenGuardState();
+  const state = new TokenGuardState(new MemoryRateLimiterStore());
   const usage = new TokenUsageTracker(repository, clock);
   const service = new TokenService(repository, secrets, clock, usage, state);
   const metrics = new RecordingMetrics();
