@@ -8,6 +8,7 @@ import { EngineArtifactValidator } from './engine-artifact-validator.js';
 import { ModelBootService } from './model-boot.service.js';
 import { ModelLifecycleService } from './model-lifecycle.service.js';
 import { ModelLocks } from './model-locks.js';
+import { ModelReconciler } from './model-reconciler.service.js';
 import { ModelUploadService } from './model-upload.service.js';
 import { ModelEntity, ModelVersionEntity } from './model.entity.js';
 import { ModelRepository } from './model.repository.js';
@@ -25,6 +26,7 @@ import { ModelsController } from './models.controller.js';
     ModelUploadService,
     ModelLifecycleService,
     ModelBootService,
+    ModelReconciler,
     { provide: ArtifactValidator, useClass: EngineArtifactValidator },
   ],
   exports: [ModelLifecycleService, ModelRepository, ModelFileStorage],

@@ -151,6 +151,10 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
     return this.deployments.get(modelId)?.spec.version;
   }
 
+  override deployedModelIds(): string[] {
+    return [...this.deployments.keys()];
+  }
+
   /** The live deployment of a model id, or undefined when none is serving. */
   get(modelId: string): ActiveDeployment | undefined {
     return this.deployments.get(modelId);

@@ -31,4 +31,8 @@ export abstract class ModelDeployer {
   abstract deployedVersion(modelId: string): number | undefined;
   /** The model's name changed: what serving reports (v2 metadata, model_name) follows at once. */
   abstract renamed(modelId: string, name: string): void;
+  /** Every model id this process is serving (for the reconcile, which also undeploys what the database no longer wants). */
+  deployedModelIds(): string[] {
+    return [];
+  }
 }
