@@ -18,6 +18,7 @@ import { renderProfileMarkdown, summarizeProfile } from './profile-summary.js';
 import { IMAGENET_MEAN, IMAGENET_STD } from './preprocess.js';
 import { summarize } from './stats.js';
 import { freePort, readRss, runLoad, ServerProcess, startNodeServer, watchRss } from './processes.js';
+import { GrpcRow, renderGrpcMarkdown, runGrpcRow } from './grpc-row.js';
 import { BenchResults, ModelResults, renderMarkdown } from './report.js';
 
 interface Plan {
@@ -93,7 +94,7 @@ function parseArgs(argv: string[]): { plan: Plan; outDir?: string; profileDir?: 
     plan,
     outDir: value('--out'),
     profileDir: value('--cpu-prof-dir'),
-    parts: new Set((value('--only') ?? 'limit,naive,platform').split(',')),
+    parts: new Set((value('--only') ?? 'limit,naive,platform,grpc').split(',')),
     threads: { intraOpNumThreads: Number(value('--intra') ?? cores), interOpNumThreads: Number(value('--inter') ?? 1) },
   };
 }
@@ -180,6 +181,7 @@ async function startPlatform(context: Context, profileDir?: string): Promise<{ s
   const server = await startNodeServer(join(context.root, 'dist', 'src', 'main.js'), args, {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
+    GRPC_PORT: '0',
     DATA_DIR: dataDir,
     JWT_SECRET: randomBytes(32).toString('hex'),
     ADMIN_USERNAME: ADMIN.username,
@@ -293,6 +295,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(os.tmpdir(), 'modelport-bench-'));
   const startedAt = new Date();
   const cpus = os.cpus();
+  let grpcRow: GrpcRow | undefined;
   const out: BenchResults = {
     startedAt: startedAt.toISOString(),
     mode: plan.mode,
@@ -358,6 +361,14 @@ async function main(): Promise<void> {
     } catch (error) {
       out.problems.push(`platform: ${(error as Error).message}`);
     }
+    const grpcModel = models.find((model) => model.name === 'tiny32') ?? models[0];
+    if (parts.has('grpc') && grpcModel) try {
+      log(`gRPC beside v2 REST, ${grpcModel.name}, concurrency 4`);
+      grpcRow = await runGrpcRow({ root, model: grpcModel, concurrency: 4, durationSeconds: plan.loadSeconds, deployment: BATCHED, threads });
+      (out as BenchResults & { grpc?: GrpcRow }).grpc = grpcRow;
+    } catch (error) {
+      out.problems.push(`grpc: ${(error as Error).message}`);
+    }
     if (profileDir) {
       const profiles = readdirSync(profileDir).filter((file) => file.endsWith('.cpuprofile')).map((file) => join(profileDir, file));
       const newest = profiles.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
@@ -368,7 +379,7 @@ async function main(): Promise<void> {
   }
 
   out.finishedAt = new Date().toISOString();
-  const markdown = renderMarkdown(out) + (out.profile ? `\n#### Where the platform's main thread spends its time\n\n${renderProfileMarkdown(out.profile)}` : '');
+  const markdown = renderMarkdown(out) + (grpcRow ? `\n${renderGrpcMarkdown(grpcRow)}` : '') + (out.profile ? `\n#### Where the platform's main thread spends its time\n\n${renderProfileMarkdown(out.profile)}` : '');
   const directory = resolve(outDir ?? join(root, 'bench', 'results'));
   mkdirSync(directory, { recursive: true });
   const stamp = `${out.startedAt.slice(0, 16).replace(/:/g, '-')}${plan.mode === 'smoke' ? '-smoke' : ''}`;

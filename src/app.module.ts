@@ -19,6 +19,8 @@ import { ExternalModule } from './external/external.module.js';
 import { ServingModule } from './serving/serving.module.js';
 import { EnginesModule } from './engines/engines.module.js';
 import { ModelsModule } from './models/models.module.js';
+import { OipModule } from './oip/oip.module.js';
+import { GrpcModule } from './grpc/grpc.module.js';
 
 @Module({})
 export class AppModule {
@@ -42,6 +44,8 @@ export class AppModule {
         ServingModule,
         EnginesModule,
         ModelsModule,
+        OipModule,
+        GrpcModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { AppConfig, ConfigError } from './config/app-config.js';
+import { GrpcServer } from './grpc/grpc-server.js';
 import { ReadinessService } from './health/readiness.service.js';
 
 async function bootstrap(): Promise<void> {
@@ -9,6 +10,7 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger('main');
   await app.listen({ host: config.server.host, port: config.server.port });
   logger.log({ msg: 'Modelport listening', host: config.server.host, port: config.server.port, dataDir: config.storage.dataDir });
+  if (config.grpc.enabled) await app.get(GrpcServer).start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -3,6 +3,8 @@ import type { AuditActionMetadata, AuditRouteConfig } from './audit.decorator.js
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const INTERNAL_PREFIX = '/api/v1/internal';
+/** The Open Inference Protocol's model repository extension changes state too (load, unload). */
+const REPOSITORY_PREFIX = '/v2/repository/';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,7 +17,7 @@ declare module 'fastify' {
 export function isAuditedRequest(request: FastifyRequest): boolean {
   const route = request.routeOptions?.url;
   if (!route || !STATE_CHANGING.has(request.method)) return false;
-  return route === INTERNAL_PREFIX || route.startsWith(`${INTERNAL_PREFIX}/`);
+  return route === INTERNAL_PREFIX || route.startsWith(`${INTERNAL_PREFIX}/`) || route.startsWith(REPOSITORY_PREFIX);
 }
 
 export function routeAuditMetadata(request: FastifyRequest): AuditActionMetadata | undefined {

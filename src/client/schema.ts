@@ -513,8 +513,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server metadata */
-        get: operations["KserveController_server"];
+        /** Server metadata: name, version and the extensions implemented */
+        get: operations["OipController_server"];
         put?: never;
         post?: never;
         delete?: never;
@@ -531,7 +531,7 @@ export interface paths {
             cookie?: never;
         };
         /** Liveness (public) */
-        get: operations["KserveController_live"];
+        get: operations["OipController_live"];
         put?: never;
         post?: never;
         delete?: never;
@@ -547,8 +547,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness (public): 503 until start-up work is done */
-        get: operations["KserveController_ready"];
+        /** Readiness (public): 503 until start-up work is done and while shutting down */
+        get: operations["OipController_ready"];
         put?: never;
         post?: never;
         delete?: never;
@@ -564,8 +564,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Model metadata: platform, versions, inputs and outputs with v2 datatypes */
-        get: operations["KserveController_metadata"];
+        /** Model metadata: platform, versions, inputs and outputs (-1 for dynamic dimensions) */
+        get: operations["OipController_metadata"];
         put?: never;
         post?: never;
         delete?: never;
@@ -583,8 +583,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** v2 JSON tensor inference; same queue, batching and limits as /api/v1/inference */
-        post: operations["KserveController_infer"];
+        /** Inference: JSON tensors, or JSON followed by binary tensors (application/octet-stream with Inference-Header-Content-Length) */
+        post: operations["OipController_infer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -598,8 +598,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Model readiness */
-        get: operations["KserveController_modelReady"];
+        /** Model readiness: 200 ready, 503 not deployed or draining */
+        get: operations["OipController_modelReady"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/{name}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Statistics of one model */
+        get: operations["OipStatsController_one"];
         put?: never;
         post?: never;
         delete?: never;
@@ -615,8 +632,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Model metadata for the version being served (404 MODEL_VERSION_NOT_DEPLOYED otherwise) */
-        get: operations["KserveController_versionMetadata"];
+        /** Model metadata for the version being served (404 for any other version) */
+        get: operations["OipController_versionMetadata"];
         put?: never;
         post?: never;
         delete?: never;
@@ -634,8 +651,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** v2 inference pinned to a version; it must be the version being served */
-        post: operations["KserveController_inferVersion"];
+        /** Inference pinned to a version; it must be the version being served */
+        post: operations["OipController_inferVersion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -650,9 +667,94 @@ export interface paths {
             cookie?: never;
         };
         /** Readiness of a specific version */
-        get: operations["KserveController_versionReady"];
+        get: operations["OipController_versionReady"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/{name}/versions/{version}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Statistics of the version being served */
+        get: operations["OipStatsController_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Statistics of every deployed model the access token may use */
+        get: operations["OipStatsController_all"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/repository/index": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Every model with its state (READY, LOADING, UNAVAILABLE); {"ready": true} lists only served ones */
+        post: operations["OipRepositoryController_index"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/repository/models/{id}/load": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deploy the model (its active version); succeeds when it is already served */
+        post: operations["OipRepositoryController_load"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/repository/models/{id}/unload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undeploy the model; succeeds when it is not served */
+        post: operations["OipRepositoryController_unload"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1998,7 +2100,7 @@ export interface operations {
             };
         };
     };
-    KserveController_server: {
+    OipController_server: {
         parameters: {
             query?: never;
             header?: never;
@@ -2007,15 +2109,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        extensions: string[];
+                        name: string;
+                        version: string;
+                    };
+                };
             };
         };
     };
-    KserveController_live: {
+    OipController_live: {
         parameters: {
             query?: never;
             header?: never;
@@ -2024,15 +2133,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        live: boolean;
+                    };
+                };
+            };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
             };
         };
     };
-    KserveController_ready: {
+    OipController_ready: {
         parameters: {
             query?: never;
             header?: never;
@@ -2041,15 +2166,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        ready: boolean;
+                    };
+                };
+            };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
             };
         };
     };
-    KserveController_metadata: {
+    OipController_metadata: {
         parameters: {
             query?: never;
             header?: never;
@@ -2060,6 +2201,40 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        inputs: {
+                            datatype: string;
+                            name: string;
+                            shape: number[];
+                        }[];
+                        name: string;
+                        outputs: {
+                            datatype: string;
+                            name: string;
+                            shape: number[];
+                        }[];
+                        platform: string;
+                        versions: string[];
+                    };
+                };
+            };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
             /** @description ACCESS_TOKEN_MISSING | INVALID | DISABLED | REVOKED | EXPIRED */
             401: {
                 headers: {
@@ -2074,6 +2249,17 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
             /** @description RATE_LIMITED | QUOTA_EXCEEDED (with Retry-After) */
             429: {
                 headers: {
@@ -2081,9 +2267,20 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
         };
     };
-    KserveController_infer: {
+    OipController_infer: {
         parameters: {
             query?: never;
             header?: never;
@@ -2097,10 +2294,12 @@ export interface operations {
                 "application/json": {
                     id?: string;
                     inputs: {
-                        data: unknown[];
+                        data?: unknown[];
                         datatype: string;
                         name: string;
                         parameters?: {
+                            binary_data_size?: number;
+                        } & {
                             [key: string]: unknown;
                         };
                         shape: number[];
@@ -2108,10 +2307,42 @@ export interface operations {
                     outputs?: {
                         name: string;
                         parameters?: {
+                            binary_data?: boolean;
+                        } & {
                             [key: string]: unknown;
                         };
                     }[];
                     parameters?: {
+                        binary_data_output?: boolean;
+                        priority?: number;
+                        timeoutMs?: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+                "application/octet-stream": {
+                    id?: string;
+                    inputs: {
+                        data?: unknown[];
+                        datatype: string;
+                        name: string;
+                        parameters?: {
+                            binary_data_size?: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        shape: number[];
+                    }[];
+                    outputs?: {
+                        name: string;
+                        parameters?: {
+                            binary_data?: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    }[];
+                    parameters?: {
+                        binary_data_output?: boolean;
                         priority?: number;
                         timeoutMs?: number;
                     } & {
@@ -2121,6 +2352,42 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id?: string;
+                        model_name: string;
+                        model_version?: string;
+                        outputs: {
+                            data?: unknown[];
+                            datatype: string;
+                            name: string;
+                            parameters?: {
+                                [key: string]: unknown;
+                            };
+                            shape: number[];
+                        }[];
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
             /** @description ACCESS_TOKEN_MISSING | INVALID | DISABLED | REVOKED | EXPIRED */
             401: {
                 headers: {
@@ -2135,6 +2402,17 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
             /** @description RATE_LIMITED | QUOTA_EXCEEDED (with Retry-After) */
             429: {
                 headers: {
@@ -2142,9 +2420,20 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
         };
     };
-    KserveController_modelReady: {
+    OipController_modelReady: {
         parameters: {
             query?: never;
             header?: never;
@@ -2155,6 +2444,29 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        ready: boolean;
+                    };
+                };
+            };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
             /** @description ACCESS_TOKEN_MISSING | INVALID | DISABLED | REVOKED | EXPIRED */
             401: {
                 headers: {
@@ -2169,6 +2481,17 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
             /** @description RATE_LIMITED | QUOTA_EXCEEDED (with Retry-After) */
             429: {
                 headers: {
@@ -2176,9 +2499,113 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
         };
     };
-    KserveController_versionMetadata: {
+    OipStatsController_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        model_stats: {
+                            batch_stats: {
+                                [key: string]: unknown;
+                            }[];
+                            execution_count: number;
+                            inference_count: number;
+                            inference_stats: {
+                                [key: string]: {
+                                    count?: number;
+                                    ns?: number;
+                                };
+                            };
+                            last_inference: number;
+                            name: string;
+                            version: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
+            /** @description ACCESS_TOKEN_MISSING | INVALID | DISABLED | REVOKED | EXPIRED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description IP_NOT_ALLOWED | MODEL_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
+            /** @description RATE_LIMITED | QUOTA_EXCEEDED (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
+        };
+    };
+    OipController_versionMetadata: {
         parameters: {
             query?: never;
             header?: never;
@@ -2190,6 +2617,40 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        inputs: {
+                            datatype: string;
+                            name: string;
+                            shape: number[];
+                        }[];
+                        name: string;
+                        outputs: {
+                            datatype: string;
+                            name: string;
+                            shape: number[];
+                        }[];
+                        platform: string;
+                        versions: string[];
+                    };
+                };
+            };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
             /** @description ACCESS_TOKEN_MISSING | INVALID | DISABLED | REVOKED | EXPIRED */
             401: {
                 headers: {
@@ -2204,6 +2665,17 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
             /** @description RATE_LIMITED | QUOTA_EXCEEDED (with Retry-After) */
             429: {
                 headers: {
@@ -2211,9 +2683,20 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
         };
     };
-    KserveController_inferVersion: {
+    OipController_inferVersion: {
         parameters: {
             query?: never;
             header?: never;
@@ -2228,10 +2711,12 @@ export interface operations {
                 "application/json": {
                     id?: string;
                     inputs: {
-                        data: unknown[];
+                        data?: unknown[];
                         datatype: string;
                         name: string;
                         parameters?: {
+                            binary_data_size?: number;
+                        } & {
                             [key: string]: unknown;
                         };
                         shape: number[];
@@ -2239,10 +2724,42 @@ export interface operations {
                     outputs?: {
                         name: string;
                         parameters?: {
+                            binary_data?: boolean;
+                        } & {
                             [key: string]: unknown;
                         };
                     }[];
                     parameters?: {
+                        binary_data_output?: boolean;
+                        priority?: number;
+                        timeoutMs?: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+                "application/octet-stream": {
+                    id?: string;
+                    inputs: {
+                        data?: unknown[];
+                        datatype: string;
+                        name: string;
+                        parameters?: {
+                            binary_data_size?: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        shape: number[];
+                    }[];
+                    outputs?: {
+                        name: string;
+                        parameters?: {
+                            binary_data?: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    }[];
+                    parameters?: {
+                        binary_data_output?: boolean;
                         priority?: number;
                         timeoutMs?: number;
                     } & {
@@ -2252,6 +2769,296 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id?: string;
+                        model_name: string;
+                        model_version?: string;
+                        outputs: {
+                            data?: unknown[];
+                            datatype: string;
+                            name: string;
+                            parameters?: {
+                                [key: string]: unknown;
+                            };
+                            shape: number[];
+                        }[];
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
+            /** @description ACCESS_TOKEN_MISSING | INVALID | DISABLED | REVOKED | EXPIRED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description IP_NOT_ALLOWED | MODEL_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
+            /** @description RATE_LIMITED | QUOTA_EXCEEDED (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
+        };
+    };
+    OipController_versionReady: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        ready: boolean;
+                    };
+                };
+            };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
+            /** @description ACCESS_TOKEN_MISSING | INVALID | DISABLED | REVOKED | EXPIRED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description IP_NOT_ALLOWED | MODEL_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
+            /** @description RATE_LIMITED | QUOTA_EXCEEDED (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
+        };
+    };
+    OipStatsController_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        model_stats: {
+                            batch_stats: {
+                                [key: string]: unknown;
+                            }[];
+                            execution_count: number;
+                            inference_count: number;
+                            inference_stats: {
+                                [key: string]: {
+                                    count?: number;
+                                    ns?: number;
+                                };
+                            };
+                            last_inference: number;
+                            name: string;
+                            version: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
+            /** @description ACCESS_TOKEN_MISSING | INVALID | DISABLED | REVOKED | EXPIRED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description IP_NOT_ALLOWED | MODEL_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
+            /** @description RATE_LIMITED | QUOTA_EXCEEDED (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
+        };
+    };
+    OipStatsController_all: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        model_stats: {
+                            batch_stats: {
+                                [key: string]: unknown;
+                            }[];
+                            execution_count: number;
+                            inference_count: number;
+                            inference_stats: {
+                                [key: string]: {
+                                    count?: number;
+                                    ns?: number;
+                                };
+                            };
+                            last_inference: number;
+                            name: string;
+                            version: string;
+                        }[];
+                    };
+                };
+            };
             /** @description ACCESS_TOKEN_MISSING | INVALID | DISABLED | REVOKED | EXPIRED */
             401: {
                 headers: {
@@ -2275,34 +3082,131 @@ export interface operations {
             };
         };
     };
-    KserveController_versionReady: {
+    OipRepositoryController_index: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                name: string;
-                version: string;
-            };
+            path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": {
+                    ready?: boolean;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
         responses: {
-            /** @description ACCESS_TOKEN_MISSING | INVALID | DISABLED | REVOKED | EXPIRED */
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        reason?: string;
+                        state: string;
+                        version?: string;
+                    }[];
+                };
+            };
+            /** @description Error ({"error": message}; stable code in X-Error-Code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description IP_NOT_ALLOWED | MODEL_NOT_ALLOWED */
+            /** @description Role not allowed (FORBIDDEN) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description RATE_LIMITED | QUOTA_EXCEEDED (with Retry-After) */
-            429: {
+        };
+    };
+    OipRepositoryController_load: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    parameters?: {
+                        [key: string]: unknown;
+                    };
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Missing, invalid or expired X-Auth-Token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Role not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OipRepositoryController_unload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    parameters?: {
+                        [key: string]: unknown;
+                    };
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Missing, invalid or expired X-Auth-Token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Role not allowed (FORBIDDEN) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -51,7 +51,19 @@ const configSchema = z.object({
     extraDirs: z.array(z.string().min(1)),
     onnxruntime: z.object({ intraOpNumThreads: nonNegativeInt, interOpNumThreads: positiveInt }),
     tensorflow: z.object({ wasmThreads: positiveInt }),
-    tensorrt: z.object({ bindingPath: z.string() }),
+    tensorrt: z.object({
+      bindingPath: z.string(),
+      validateTimeoutMs: positiveInt,
+      builder: z.object({
+        fp16: z.boolean(),
+        workspaceMiB: nonNegativeInt,
+        optimizationLevel: z.coerce.number().int().min(-1).max(5),
+        maxBatchSize: positiveInt,
+        dynamicMin: positiveInt,
+        dynamicOpt: positiveInt,
+        dynamicMax: positiveInt,
+      }),
+    }),
   }),
   serving: z.object({ maxImagePixels: positiveInt, maxImagesPerRequest: positiveInt }),
   metrics: z.object({ token: z.string(), systemSampleIntervalMs: positiveInt }),
@@ -64,6 +76,7 @@ const configSchema = z.object({
     redisPrefix: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _.:- only'),
     reconcileIntervalMs: positiveInt,
   }),
+  grpc: z.object({ enabled: z.stringbool().or(z.boolean()), port }),
 });
 
 export type AppConfigValues = z.infer<typeof configSchema>;
@@ -114,6 +127,8 @@ const ENV_BINDINGS: Record<string, { path: string; list?: boolean }> = {
   ORT_INTER_OP_THREADS: { path: 'engines.onnxruntime.interOpNumThreads' },
   TF_WASM_THREADS: { path: 'engines.tensorflow.wasmThreads' },
   TENSORRT_BINDING: { path: 'engines.tensorrt.bindingPath' },
+  TENSORRT_WORKSPACE_MIB: { path: 'engines.tensorrt.builder.workspaceMiB' },
+  TENSORRT_MAX_BATCH: { path: 'engines.tensorrt.builder.maxBatchSize' },
   MAX_IMAGE_PIXELS: { path: 'serving.maxImagePixels' },
   MAX_IMAGES_PER_REQUEST: { path: 'serving.maxImagesPerRequest' },
   METRICS_TOKEN: { path: 'metrics.token' },
@@ -123,6 +138,8 @@ const ENV_BINDINGS: Record<string, { path: string; list?: boolean }> = {
   REDIS_URL: { path: 'cluster.redisUrl' },
   REDIS_PREFIX: { path: 'cluster.redisPrefix' },
   RECONCILE_INTERVAL_MS: { path: 'cluster.reconcileIntervalMs' },
+  GRPC_ENABLED: { path: 'grpc.enabled' },
+  GRPC_PORT: { path: 'grpc.port' },
 };
 
 export class ConfigError extends Error {

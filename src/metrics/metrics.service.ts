@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { SystemSampler } from '../system/system-sampler.service.js';
-import { ModelStats, ModelStatsRecorder } from './model-stats.js';
+import { CumulativeModelStats, InferenceTimings, ModelStats, ModelStatsRecorder } from './model-stats.js';
 
 export type InferenceOutcome = 'success' | 'error' | 'timeout' | 'rejected' | 'cancelled';
 
@@ -30,6 +30,8 @@ export class MetricsService implements OnModuleInit {
   private readonly batchSizes = new Histogram({ name: 'modelport_batch_size', help: 'Size of executed batches per model', labelNames: ['model'] as const, buckets: BATCH_SIZE_BUCKETS, registers: [this.registry] });
   private readonly queueDepth = new Gauge({ name: 'modelport_queue_depth', help: 'Requests waiting in a model queue', labelNames: ['model'] as const, registers: [this.registry] });
   private readonly loadedModels = new Gauge({ name: 'modelport_loaded_models', help: 'Model instances currently loaded in engines', registers: [this.registry] });
+  private readonly grpcCalls = new Counter({ name: 'modelport_grpc_requests_total', help: 'gRPC Open Inference Protocol calls by method and status code', labelNames: ['method', 'code'] as const, registers: [this.registry] });
+  private readonly grpcDuration = new Histogram({ name: 'modelport_grpc_request_duration_seconds', help: 'gRPC call duration by method', labelNames: ['method'] as const, buckets: LATENCY_BUCKETS_SECONDS, registers: [this.registry] });
   private readonly tokenRejections = new Counter({ name: 'modelport_access_token_rejections_total', help: 'Refused access-token requests by reason (error code)', labelNames: ['reason'] as const, registers: [this.registry] });
 
   constructor(
@@ -55,13 +57,19 @@ export class MetricsService implements OnModuleInit {
     });
   }
 
+  /** One gRPC call finished with this status code name (OK, INVALID_ARGUMENT, ...); the gRPC counterpart of the HTTP series. */
+  recordGrpcCall(method: string, code: string, seconds: number): void {
+    this.grpcCalls.inc({ method, code });
+    this.grpcDuration.observe({ method }, seconds);
+  }
+
   /** An access token was refused; `reason` is the error code (ACCESS_TOKEN_INVALID, RATE_LIMITED, ...). */
   recordTokenRejection(reason: string): void {
     this.tokenRejections.inc({ reason });
   }
 
   /** One inference request finished (one HTTP item or one v2 request), with its timings in ms. */
-  recordInference(modelId: string, outcome: InferenceOutcome, timings: { queueMs?: number; computeMs?: number; totalMs?: number }, errorCode?: string): void {
+  recordInference(modelId: string, outcome: InferenceOutcome, timings: InferenceTimings, errorCode?: string): void {
     this.inferences.inc({ model: modelId, outcome });
     if (outcome !== 'success') this.inferenceErrors.inc({ model: modelId, code: errorCode ?? outcome.toUpperCase() });
     if (timings.queueMs !== undefined && timings.queueMs >= 0) this.queueTime.observe({ model: modelId }, timings.queueMs / 1000);
@@ -89,6 +97,11 @@ export class MetricsService implements OnModuleInit {
 
   modelStats(modelId: string): ModelStats {
     return this.stats.snapshot(modelId);
+  }
+
+  /** Cumulative counts and durations (the statistics extension's numbers) for one model. */
+  cumulativeStats(modelId: string): CumulativeModelStats {
+    return this.stats.cumulative(modelId);
   }
 
   /** The Prometheus exposition text and its content type. */

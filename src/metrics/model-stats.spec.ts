@@ -72,3 +72,29 @@ describe('MetricsService without an HTTP adapter', () => {
     expect(metrics.modelStats('m')).toMatchObject({ requests: { total: 1, errors: 1 }, errorsByCode: { QUEUE_FULL: 1 }, batchSizes: { '2': 1 } });
   });
 });
+
+describe('cumulative statistics (the Open Inference Protocol statistics extension)', () => {
+  it('sums durations per phase for successes, counts failures, executions and the last request time', () => {
+    let now = 1000;
+    const recorder = new ModelStatsRecorder(() => now);
+    recorder.recordInference('m', 'success', { queueMs: 1, computeMs: 2, totalMs: 5, inputMs: 0.5, outputMs: 0.25 });
+    now = 2000;
+    recorder.recordInference('m', 'success', { queueMs: 3, computeMs: 4, totalMs: 9 });
+    recorder.recordInference('m', 'rejected', { totalMs: 0.1 }, 'QUEUE_FULL');
+    recorder.recordBatch('m', 2);
+    const totals = recorder.cumulative('m');
+    expect(totals).toEqual({
+      success: { count: 2, totalMs: 14 },
+      fail: { count: 1, totalMs: 0.1 },
+      queue: { count: 2, totalMs: 4 },
+      computeInput: { count: 1, totalMs: 0.5 },
+      computeInfer: { count: 2, totalMs: 6 },
+      computeOutput: { count: 1, totalMs: 0.25 },
+      executions: 1,
+      lastInferenceMs: 2000,
+    });
+    totals.success.count = 99;
+    expect(recorder.cumulative('m').success.count).toBe(2);
+    expect(recorder.cumulative('other').success).toEqual({ count: 0, totalMs: 0 });
+  });
+});

@@ -21,6 +21,48 @@ export interface ModelStats {
   queueDepth: number;
 }
 
+/** A count and the summed duration of what it counts, since the process started. */
+export interface DurationTotal {
+  count: number;
+  totalMs: number;
+}
+
+/**
+ * Cumulative per-model numbers in the shape the Open Inference Protocol statistics extension
+ * reports: successes and failures with their end-to-end time, and the time successful requests
+ * spent queued, converting inputs, executing and converting outputs.
+ */
+export interface CumulativeModelStats {
+  success: DurationTotal;
+  fail: DurationTotal;
+  queue: DurationTotal;
+  computeInput: DurationTotal;
+  computeInfer: DurationTotal;
+  computeOutput: DurationTotal;
+  /** Engine execute() calls (batches). */
+  executions: number;
+  /** Epoch ms of the last finished request, 0 when none. */
+  lastInferenceMs: number;
+}
+
+export interface InferenceTimings {
+  queueMs?: number;
+  computeMs?: number;
+  totalMs?: number;
+  /** Decoding and checking the inputs (image preprocessing, tensor conversion). */
+  inputMs?: number;
+  /** Postprocessing the outputs. */
+  outputMs?: number;
+}
+
+const zeroTotal = (): DurationTotal => ({ count: 0, totalMs: 0 });
+
+function addDuration(total: DurationTotal, ms: number | undefined): void {
+  if (!isFiniteNonNegative(ms)) return;
+  total.count += 1;
+  total.totalMs += ms;
+}
+
 class ModelCounters {
   total = 0;
   success = 0;
@@ -31,6 +73,16 @@ class ModelCounters {
   readonly queue = new SampleRing(STATS_RESERVOIR_SIZE);
   readonly compute = new SampleRing(STATS_RESERVOIR_SIZE);
   readonly endToEnd = new SampleRing(STATS_RESERVOIR_SIZE);
+  readonly cumulative: CumulativeModelStats = {
+    success: zeroTotal(),
+    fail: zeroTotal(),
+    queue: zeroTotal(),
+    computeInput: zeroTotal(),
+    computeInfer: zeroTotal(),
+    computeOutput: zeroTotal(),
+    executions: 0,
+    lastInferenceMs: 0,
+  };
 }
 
 function increment<K>(map: Map<K, number>, key: K): void {
@@ -46,6 +98,8 @@ function summarize(ring: SampleRing): LatencySummary {
 export class ModelStatsRecorder {
   private readonly models = new Map<string, ModelCounters>();
 
+  constructor(private readonly now: () => number = Date.now) {}
+
   private countersFor(modelId: string): ModelCounters {
     let counters = this.models.get(modelId);
     if (!counters) {
@@ -55,8 +109,19 @@ export class ModelStatsRecorder {
     return counters;
   }
 
-  recordInference(modelId: string, outcome: InferenceOutcome, timings: { queueMs?: number; computeMs?: number; totalMs?: number }, errorCode?: string): void {
+  recordInference(modelId: string, outcome: InferenceOutcome, timings: InferenceTimings, errorCode?: string): void {
     const counters = this.countersFor(modelId);
+    const { cumulative } = counters;
+    cumulative.lastInferenceMs = this.now();
+    if (outcome === 'success') {
+      addDuration(cumulative.success, timings.totalMs ?? 0);
+      addDuration(cumulative.queue, timings.queueMs);
+      addDuration(cumulative.computeInput, timings.inputMs);
+      addDuration(cumulative.computeInfer, timings.computeMs);
+      addDuration(cumulative.computeOutput, timings.outputMs);
+    } else {
+      addDuration(cumulative.fail, timings.totalMs ?? 0);
+    }
     counters.total += 1;
     increment(counters.byOutcome, outcome);
     if (outcome === 'success') counters.success += 1;
@@ -67,7 +132,26 @@ export class ModelStatsRecorder {
   }
 
   recordBatch(modelId: string, size: number): void {
-    if (Number.isInteger(size) && size > 0) increment(this.countersFor(modelId).batchSizes, size);
+    if (!Number.isInteger(size) || size <= 0) return;
+    const counters = this.countersFor(modelId);
+    increment(counters.batchSizes, size);
+    counters.cumulative.executions += 1;
+  }
+
+  /** Cumulative totals for one model (copies); zeros for a model that has seen no traffic. */
+  cumulative(modelId: string): CumulativeModelStats {
+    const source = (this.models.get(modelId) ?? new ModelCounters()).cumulative;
+    const copy = (total: DurationTotal): DurationTotal => ({ ...total });
+    return {
+      success: copy(source.success),
+      fail: copy(source.fail),
+      queue: copy(source.queue),
+      computeInput: copy(source.computeInput),
+      computeInfer: copy(source.computeInfer),
+      computeOutput: copy(source.computeOutput),
+      executions: source.executions,
+      lastInferenceMs: source.lastInferenceMs,
+    };
   }
 
   setQueueDepth(modelId: string, depth: number): void {

@@ -204,7 +204,7 @@ export class InferencePipeline {
       timing.queueMs = Math.max(0, ...items.map((item) => item.queueMs));
       timing.inferenceMs = Math.max(0, ...items.map((item) => item.inferenceMs));
       timing.totalMs = performance.now() - started;
-      this.metrics.recordInference(modelId, 'success', { queueMs: timing.queueMs, computeMs: timing.inferenceMs, totalMs: timing.totalMs });
+      this.metrics.recordInference(modelId, 'success', { queueMs: timing.queueMs, computeMs: timing.inferenceMs, totalMs: timing.totalMs, inputMs: timing.preprocessMs, outputMs: timing.postprocessMs });
       const version = items[0]?.version ?? deployment.runtime.version;
       return { version: version < 0 ? deployment.spec.version : version, results, timing: roundTiming(timing) };
     } catch (error) {

@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostProbe, parseNvidiaSmi } from './host-probe.js';
 
 describe('parseNvidiaSmi', () => {
@@ -14,11 +18,55 @@ describe('parseNvidiaSmi', () => {
   });
 });
 
+/** A HostProbe whose nvidia-smi is a script of the test's own. */
+class ScriptedProbe extends HostProbe {
+  constructor(path: string) {
+    super();
+    this.nvidiaSmi = path;
+  }
+}
+
 describe('HostProbe.gpus', () => {
-  it('reports a reason instead of failing when nvidia-smi is absent', async () => {
+  let dir: string;
+  const script = (name: string, body: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, `#!/bin/sh\n${body}\n`);
+    chmodSync(path, 0o755);
+    return path;
+  };
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'host-probe-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads the GPUs nvidia-smi reports', async () => {
+    const probe = new ScriptedProbe(script('two-gpus', "echo '37, 1024, 16384'; echo '5, 0, 8192'"));
+    expect(await probe.gpus()).toEqual({
+      available: true,
+      gpus: [
+        { index: 0, utilizationPercent: 37, memoryUsedBytes: 1024 * 1048576, memoryTotalBytes: 16384 * 1048576 },
+        { index: 1, utilizationPercent: 5, memoryUsedBytes: 0, memoryTotalBytes: 8192 * 1048576 },
+      ],
+    });
+  });
+
+  it('says why when nvidia-smi is absent, fails, or lists nothing', async () => {
+    expect(await new ScriptedProbe(join(dir, 'missing')).gpus()).toEqual({ available: false, reason: 'nvidia-smi not found: no NVIDIA GPU driver on this host' });
+    const failing = await new ScriptedProbe(script('failing', "echo 'NVIDIA-SMI has failed' >&2; exit 9")).gpus();
+    expect(failing.available).toBe(false);
+    if (!failing.available) expect(failing.reason).toMatch(/^nvidia-smi failed: /);
+    expect(await new ScriptedProbe(script('empty', 'exit 0')).gpus()).toEqual({ available: false, reason: 'nvidia-smi reported no GPUs' });
+  });
+
+  it('on this host, agrees with running nvidia-smi directly (GPU or not)', async () => {
+    const direct = await new Promise<{ missing: boolean; failed: boolean; stdout: string }>((resolve) => {
+      execFile('nvidia-smi', ['--query-gpu=utilization.gpu,memory.used,memory.total', '--format=csv,noheader,nounits'], (error, stdout) =>
+        resolve({ missing: (error as NodeJS.ErrnoException | null)?.code === 'ENOENT', failed: error !== null, stdout }),
+      );
+    });
     const reading = await new HostProbe().gpus();
-    // This project's machines have no NVIDIA driver; a GPU host would take the other branch.
-    if (reading.available) expect(reading.gpus.length).toBeGreaterThan(0);
-    else expect(reading.reason).toMatch(/nvidia-smi/);
+    if (direct.missing) expect(reading).toEqual({ available: false, reason: 'nvidia-smi not found: no NVIDIA GPU driver on this host' });
+    else if (direct.failed) expect(reading).toMatchObject({ available: false, reason: expect.stringMatching(/^nvidia-smi failed: /) });
+    else expect(reading.available ? reading.gpus.length : 0).toBe(parseNvidiaSmi(direct.stdout).length);
   });
 });

@@ -36,6 +36,9 @@ export function parseNvidiaSmi(output: string): GpuSample[] {
 /** The machine's side of observability: OS counters and the nvidia-smi probe. */
 @Injectable()
 export class HostProbe {
+  /** The nvidia-smi executable (found on PATH); a subclass may point it elsewhere. */
+  protected nvidiaSmi = 'nvidia-smi';
+
   cpuTimes(): CpuTimes {
     let idle = 0;
     let total = 0;
@@ -59,7 +62,7 @@ export class HostProbe {
   /** Never rejects: a missing or failing nvidia-smi is a reason, not an error. */
   gpus(): Promise<GpuReading> {
     return new Promise((resolve) => {
-      execFile('nvidia-smi', NVIDIA_SMI_ARGS, { timeout: 3000, windowsHide: true }, (error, stdout) => {
+      execFile(this.nvidiaSmi, NVIDIA_SMI_ARGS, { timeout: 3000, windowsHide: true }, (error, stdout) => {
         if (error) {
           const code = (error as NodeJS.ErrnoException).code;
           resolve({ available: false, reason: code === 'ENOENT' ? 'nvidia-smi not found: no NVIDIA GPU driver on this host' : `nvidia-smi failed: ${error.message.split('\n')[0]}` });

@@ -32,7 +32,8 @@ export interface SystemSeries {
 }
 
 let packageVersion: string | undefined;
-function readPackageVersion(): string {
+/** The package.json version, read once. */
+export function readPackageVersion(): string {
   if (packageVersion === undefined) {
     try {
       packageVersion = String(JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')).version ?? 'unknown');

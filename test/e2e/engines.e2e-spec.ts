@@ -30,8 +30,10 @@ describe('GET /api/v1/internal/system/engines', () => {
     expect(byName.onnxruntime.reason).toMatch(/CUDA/);
     expect(byName.tensorflow).toMatchObject({ available: true, backend: 'wasm', formats: ['tfjs', 'savedmodel'] });
     expect(byName.tensorflow.reason).toMatch(/tfjs-node-gpu not installed/);
-    expect(byName.tensorrt).toMatchObject({ available: false, formats: ['tensorrt-plan'] });
-    expect(byName.tensorrt.reason).toMatch(/TensorRT addon not built/);
+    // Unavailable without a built addon and a GPU, which says why; a GPU host with the addon lists its devices.
+    expect(byName.tensorrt).toMatchObject({ formats: ['tensorrt-plan', 'onnx'] });
+    if (byName.tensorrt.available) expect(byName.tensorrt).toMatchObject({ devices: expect.arrayContaining(['cuda:0']), backend: expect.stringMatching(/^tensorrt-\d+\./) });
+    else expect(byName.tensorrt.reason).toMatch(/TensorRT addon not built|TensorRT\/CUDA libraries not found|no CUDA device/);
     expect(byName.echo).toMatchObject({ available: false, reason: 'disabled by configuration' });
     expect(byName['future-api'].available).toBe(false);
     expect(byName['broken-probe']).toMatchObject({ available: false, reason: 'probe failed: native library libfoo.so not found' });

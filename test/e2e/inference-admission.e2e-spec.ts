@@ -7,6 +7,7 @@ import { DeploymentManager } from '../../src/serving/deployment-manager.js';
 import type { Admission, ModelRuntime, RuntimeStats } from '../../src/serving/model-runtime.js';
 import { buildOnnxClassifier } from '../fixtures/models/index.js';
 import { loginAs } from '../helpers/auth.js';
+import { v2Fetch } from '../helpers/oip-conformance.js';
 import { request, startTestApp, TEST_ADMIN, TestApp } from '../helpers/test-app.js';
 import { pngClaimingSize } from '../serving/hostile-images.js';
 import { chelseaPng, imageForm, infer, issueAccessToken, uploadAndDeploy } from '../serving/serving-helpers.js';
@@ -71,12 +72,12 @@ describe('admission before decoding (e2e)', () => {
       }
       const json = await infer(t.url, token, id, { json: { image: photo.toString('base64') } });
       expect([json.status, json.body.error.code]).toEqual([503, 'QUEUE_FULL']);
-      const v2 = await request(`${t.url}/v2/models/${id}/infer`, {
+      const v2 = await v2Fetch(t.url, `/v2/models/${id}/infer`, {
         method: 'POST',
         headers: { 'X-Access-Token': token },
         json: { inputs: [{ name: 'input', shape: [1, 3, 16, 16], datatype: 'FP32', data: new Array(768).fill(0) }] },
       });
-      expect([v2.status, v2.body.code]).toEqual([503, 'QUEUE_FULL']);
+      expect([v2.status, v2.headers.get('x-error-code'), v2.body]).toEqual([503, 'QUEUE_FULL', { error: expect.any(String) }]);
       const after = stats(id);
       expect(after.rejectedItems - before.rejectedItems).toBe(5);
       expect(after.admittedItems).toBe(before.admittedItems);

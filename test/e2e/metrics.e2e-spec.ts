@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HostProbe } from '../../src/system/host-probe.js';
 import { loginAs } from '../helpers/auth.js';
 import { request, startTestApp, TEST_ADMIN, TestApp } from '../helpers/test-app.js';
 
@@ -70,9 +71,12 @@ describe('GET /metrics on loopback without METRICS_TOKEN', () => {
     }
   });
 
-  it('has no GPU series on a host without nvidia-smi', async () => {
+  it('has GPU series exactly when the host has GPUs nvidia-smi can read', async () => {
     const page = await scrape(t.url);
-    expect(page.samples.filter((s) => s.name.startsWith('modelport_gpu_'))).toEqual([]);
+    const reading = await new HostProbe().gpus();
+    const series = page.samples.filter((s) => s.name.startsWith('modelport_gpu_'));
+    if (reading.available) expect(series.filter((s) => s.name === 'modelport_gpu_memory_total_bytes')).toHaveLength(reading.gpus.length);
+    else expect(series).toEqual([]);
   });
 
   it('counts HTTP requests by route pattern, method and status', async () => {

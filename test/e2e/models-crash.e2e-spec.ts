@@ -77,6 +77,7 @@ describe('uploads against the real built server (e2e)', () => {
         LOG_LEVEL: 'warn',
         HOST: '127.0.0.1',
         PORT: String(port),
+        GRPC_PORT: '0',
         DATA_DIR: dataDir,
         JWT_SECRET: TEST_JWT_SECRET,
         ADMIN_USERNAME: TEST_ADMIN.username,

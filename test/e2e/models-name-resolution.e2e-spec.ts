@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnnxAdd } from '../fixtures/models/index.js';
 import { loginAs } from '../helpers/auth.js';
+import { v2Fetch } from '../helpers/oip-conformance.js';
 import { request, startTestApp, TEST_ADMIN, TestApp } from '../helpers/test-app.js';
 import { issueAccessToken, uploadAndDeploy } from '../serving/serving-helpers.js';
 import { modelAction, uploadModel } from './models-helpers.js';
@@ -17,10 +18,10 @@ describe('model id/name resolution follows renames and deletes at once (e2e)', (
   let work: string;
   let admin: string;
   let anyModel: string;
-  const v2 = (token: string, name: string) => request(`${t.url}/v2/models/${encodeURIComponent(name)}`, { headers: { 'X-Access-Token': token } });
+  const v2 = (token: string, name: string) => v2Fetch(t.url, `/v2/models/${encodeURIComponent(name)}`, { headers: { 'X-Access-Token': token } });
   const external = (token: string, idOrName: string) => request(`${t.url}/api/v1/models/${encodeURIComponent(idOrName)}`, { headers: { 'X-Access-Token': token } });
   const infer = (token: string, idOrName: string) =>
-    request(`${t.url}/v2/models/${encodeURIComponent(idOrName)}/infer`, {
+    v2Fetch(t.url, `/v2/models/${encodeURIComponent(idOrName)}/infer`, {
       method: 'POST',
       headers: { 'X-Access-Token': token },
       json: { inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }] },
@@ -53,10 +54,10 @@ describe('model id/name resolution follows renames and deletes at once (e2e)', (
     expect((await infer(restricted, 'after-rename')).status).toBe(200);
 
     const byOldName = await v2(anyModel, 'before-rename');
-    expect([byOldName.status, byOldName.body.code]).toEqual([404, 'MODEL_NOT_FOUND']);
+    expect([byOldName.status, byOldName.headers.get('x-error-code')]).toEqual([404, 'MODEL_NOT_FOUND']);
     // The restricted token's allow-list holds the id; the old name no longer maps to it.
     const restrictedOld = await infer(restricted, 'before-rename');
-    expect([restrictedOld.status, restrictedOld.body.code]).toEqual([403, 'MODEL_NOT_ALLOWED']);
+    expect([restrictedOld.status, restrictedOld.headers.get('x-error-code')]).toEqual([403, 'MODEL_NOT_ALLOWED']);
   });
 
   it('a freed name is taken over by the model that is given it next', async () => {
@@ -84,21 +85,21 @@ describe('model id/name resolution follows renames and deletes at once (e2e)', (
     expect((await modelAction(t.url, admin, `/${id}?force=true`, undefined, 'DELETE')).status).toBe(204);
     for (const key of [id, 'doomed']) {
       const gone = await v2(anyModel, key);
-      expect([gone.status, gone.body.code], key).toEqual([404, 'MODEL_NOT_FOUND']);
+      expect([gone.status, gone.headers.get('x-error-code')], key).toEqual([404, 'MODEL_NOT_FOUND']);
       expect((await external(anyModel, key)).status, key).toBe(404);
       expect((await infer(anyModel, key)).status, key).toBe(404);
     }
     // The token's allow-list still holds the id: the model is gone, not forbidden.
     const stillListed = await v2(restricted, id);
-    expect([stillListed.status, stillListed.body.code]).toEqual([404, 'MODEL_NOT_FOUND']);
+    expect([stillListed.status, stillListed.headers.get('x-error-code')]).toEqual([404, 'MODEL_NOT_FOUND']);
   });
 
-  it('a model uploaded but not deployed resolves (409 / 404 as before), and unknown names stay unknown', async () => {
+  it('a model uploaded but not deployed resolves (503 not deployed / 404 as before), and unknown names stay unknown', async () => {
     const upload = await uploadModel(t.url, admin, { file: join(work, 'add.onnx'), name: 'stored-only' });
     expect(upload.status).toBe(201);
     const notDeployed = await v2(anyModel, 'stored-only');
-    expect([notDeployed.status, notDeployed.body.code]).toEqual([409, 'MODEL_NOT_DEPLOYED']);
+    expect([notDeployed.status, notDeployed.headers.get('x-error-code')]).toEqual([503, 'MODEL_NOT_DEPLOYED']);
     const unknown = await v2(anyModel, 'never-existed');
-    expect([unknown.status, unknown.body.code]).toEqual([404, 'MODEL_NOT_FOUND']);
+    expect([unknown.status, unknown.headers.get('x-error-code')]).toEqual([404, 'MODEL_NOT_FOUND']);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HostProbe } from '../../src/system/host-probe.js';
 import { loginAs } from '../helpers/auth.js';
 import { request, startTestApp, TEST_ADMIN, TestApp } from '../helpers/test-app.js';
 
@@ -32,9 +33,18 @@ describe('system info and system metrics', () => {
     expect(info.hardware.cpu.cores).toBeGreaterThanOrEqual(1);
     expect(typeof info.hardware.cpu.model).toBe('string');
     expect(info.hardware.memory.totalBytes).toBeGreaterThan(info.hardware.memory.freeBytes);
-    // This machine has no NVIDIA driver: the list is empty and says why.
-    expect(info.hardware.gpus).toEqual([]);
-    expect(info.hardware.gpuReason).toMatch(/nvidia-smi/);
+    // What the host really has, GPU or not: the same probe the server uses, run by the test.
+    const reading = await new HostProbe().gpus();
+    if (reading.available) {
+      expect(info.hardware.gpuReason).toBeNull();
+      expect(info.hardware.gpus).toHaveLength(reading.gpus.length);
+      for (const [index, gpu] of (info.hardware.gpus as Array<Record<string, number>>).entries()) {
+        expect(gpu).toEqual({ index, utilizationPercent: expect.any(Number), memoryUsedBytes: expect.any(Number), memoryTotalBytes: reading.gpus[index].memoryTotalBytes });
+      }
+    } else {
+      expect(info.hardware.gpus).toEqual([]);
+      expect(info.hardware.gpuReason).toMatch(/nvidia-smi/);
+    }
   });
 
   it('counts access tokens by status', async () => {
@@ -59,8 +69,10 @@ describe('system info and system metrics', () => {
     expect(res.body.retentionSamples).toBe(Math.min(100_000, Math.ceil((24 * 3600 * 1000) / 40)));
     const items = res.body.items as Array<Record<string, unknown>>;
     expect(items.length).toBeGreaterThanOrEqual(2);
+    const reading = await new HostProbe().gpus();
     for (const item of items) {
-      expect(item).toEqual({ timestamp: expect.any(String), cpuPercent: expect.any(Number), memoryUsedBytes: expect.any(Number), memoryTotalBytes: expect.any(Number), rssBytes: expect.any(Number), gpu: null });
+      const gpu = reading.available ? expect.arrayContaining([expect.objectContaining({ index: 0, memoryTotalBytes: reading.gpus[0].memoryTotalBytes })]) : null;
+      expect(item).toEqual({ timestamp: expect.any(String), cpuPercent: expect.any(Number), memoryUsedBytes: expect.any(Number), memoryTotalBytes: expect.any(Number), rssBytes: expect.any(Number), gpu });
       expect(item.cpuPercent as number).toBeGreaterThanOrEqual(0);
       expect(item.cpuPercent as number).toBeLessThanOrEqual(100);
     }

@@ -35,22 +35,25 @@ interface ImageModel {
 interface EngineCase {
   name: string;
   create(): Engine | Promise<Engine>;
-  /** No models for engines that cannot run here (the TensorRT plan needs a GPU). */
+  /** The models the engine runs (the real-model cases run only where the engine probes available). */
   buildModels?(dir: string): Promise<{ exact: ExactModel; image: ImageModel }>;
+}
+
+/** The suite's ONNX models: an exact add and a dynamic-size classifier. */
+async function buildOnnxModels(dir: string): Promise<{ exact: ExactModel; image: ImageModel }> {
+  const add = buildOnnxAdd(join(dir, 'add.onnx'));
+  const classifier = buildOnnxClassifier(join(dir, 'classifier.onnx'), { dynamicSize: true, classes: 5, seed: 3 });
+  return {
+    exact: { artifact: { format: 'onnx', path: add.path }, inputName: 'x', outputName: 'y', width: 4, expected: expectedAddOutput },
+    image: { artifact: { format: 'onnx', path: classifier.path }, inputName: 'input', outputName: 'probabilities', classes: 5, shapeFor: (size) => [1, 3, size, size] },
+  };
 }
 
 const CASES: EngineCase[] = [
   {
     name: 'onnxruntime',
     create: () => createOnnxEngine({ config: {}, logger: silentLogger }),
-    async buildModels(dir) {
-      const add = buildOnnxAdd(join(dir, 'add.onnx'));
-      const classifier = buildOnnxClassifier(join(dir, 'classifier.onnx'), { dynamicSize: true, classes: 5, seed: 3 });
-      return {
-        exact: { artifact: { format: 'onnx', path: add.path }, inputName: 'x', outputName: 'y', width: 4, expected: expectedAddOutput },
-        image: { artifact: { format: 'onnx', path: classifier.path }, inputName: 'input', outputName: 'probabilities', classes: 5, shapeFor: (size) => [1, 3, size, size] },
-      };
-    },
+    buildModels: buildOnnxModels,
   },
   {
     name: 'tensorflow',
@@ -64,7 +67,12 @@ const CASES: EngineCase[] = [
       };
     },
   },
-  { name: 'tensorrt', create: () => createTensorRtEngine({ config: {}, logger: silentLogger }) },
+  {
+    // The suite's ONNX models, built into TensorRT plans on this host (FP32, so outputs stay exact).
+    name: 'tensorrt',
+    create: () => createTensorRtEngine({ config: { builder: { fp16: false, maxBatchSize: 8, dynamicMin: 8, dynamicOpt: 32, dynamicMax: 64 } }, logger: silentLogger }),
+    buildModels: buildOnnxModels,
+  },
 ];
 
 function rowsTensor(rows: number[][]): Tensor {

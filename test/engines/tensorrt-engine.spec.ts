@@ -5,6 +5,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTensorRtEngine } from '../../engines/tensorrt/index.js';
 import { loadTensorRtBinding, type NativeEngine, type NativeInput, type NativeIoTensor, type TensorRtBinding } from '../../engines/tensorrt/binding.js';
@@ -21,7 +23,13 @@ class FakeBinding implements TensorRtBinding {
   deviceCount() {
     return 1;
   }
-  loadEngine(plan: Uint8Array): NativeEngine {
+  deviceInfo() {
+    return { computeCapability: '8.6', fastFp16: true };
+  }
+  async buildPlan(): Promise<never> {
+    throw new Error('the fake binding builds no plans');
+  }
+  async loadEngine(plan: Uint8Array): Promise<NativeEngine> {
     let tensors: NativeIoTensor[];
     try {
       tensors = JSON.parse(Buffer.from(plan).toString('utf8')) as NativeIoTensor[];
@@ -48,7 +56,7 @@ class FakeBinding implements TensorRtBinding {
 }
 
 const DYNAMIC_PLAN: NativeIoTensor[] = [
-  { name: 'x', mode: 'input', dtype: 'float32', shape: [-1, 3], maxShape: [4, 3] },
+  { name: 'x', mode: 'input', dtype: 'float32', shape: [-1, 3], maxShape: [4, 3], profiles: [{ min: [1, 3], opt: [2, 3], max: [4, 3] }] },
   { name: 'y', mode: 'output', dtype: 'float32', shape: [-1, 3] },
 ];
 
@@ -70,7 +78,7 @@ describe('tensorrt engine (TypeScript side, fake binding)', () => {
     expect(engine.version).toBe('10.0.0-fake');
   });
 
-  it('validates a plan: signature from the I/O tensors, one dummy run, then destroyed', async () => {
+  it('validates a plan: signature from the I/O tensors, one dummy run at the profile optimum, then destroyed', async () => {
     const binding = new FakeBinding();
     const engine = createTensorRtEngine({ config: {}, logger: silentLogger }, binding);
     const result = await engine.validate({ format: 'tensorrt-plan', path: planPath });
@@ -80,7 +88,7 @@ describe('tensorrt engine (TypeScript side, fake binding)', () => {
       warnings: [],
     });
     expect(binding.inferCalls).toHaveLength(1);
-    expect(binding.inferCalls[0][0].shape).toEqual([1, 3]);
+    expect(binding.inferCalls[0][0].shape).toEqual([2, 3]);
     expect(binding.destroyed).toBe(1);
   });
 
@@ -139,6 +147,43 @@ describe('tensorrt engine (TypeScript side, fake binding)', () => {
     expect(probe.reason).toContain('npm run build:tensorrt');
     expect(await engine.validate({ format: 'tensorrt-plan', path: planPath })).toMatchObject({ ok: false, error: { code: 'ENGINE_UNAVAILABLE' } });
     await expect(engine.load({ format: 'tensorrt-plan', path: planPath }, {})).rejects.toMatchObject({ code: 'ENGINE_UNAVAILABLE' });
+  });
+
+  it('validate gives up on a plan that does not load within validateTimeoutMs, and frees it when it arrives', async () => {
+    const binding = new FakeBinding();
+    let arrive!: (engine: NativeEngine) => void;
+    binding.loadEngine = () => new Promise<NativeEngine>((resolve) => (arrive = resolve));
+    const engine = createTensorRtEngine({ config: { validateTimeoutMs: 20 }, logger: silentLogger }, binding);
+    expect(await engine.validate({ format: 'tensorrt-plan', path: planPath })).toMatchObject({ ok: false, error: { code: 'TIMEOUT', message: expect.stringContaining('20 ms') } });
+    let destroyed = 0;
+    arrive({ ioTensors: () => DYNAMIC_PLAN, infer: async () => [], destroy: () => (destroyed += 1) });
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(destroyed).toBe(1);
+  });
+
+  it('binding.ts declares what the addon reports and accepts (type-checked)', () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'tensorrt-types-'));
+    try {
+      const file = join(dir2, 'check.ts');
+      const binding = fileURLToPath(new URL('../../engines/tensorrt/binding.js', import.meta.url));
+      writeFileSync(
+        file,
+        [
+          `import type { NativeDType, NativeInput } from ${JSON.stringify(binding)};`,
+          `export const reported: NativeDType[] = ['bfloat16', 'fp8', 'unsupported'];`,
+          `export const typed: NativeInput = { name: 'x', shape: [1], data: new Float32Array(1) };`,
+          `export const view: NativeInput = { name: 'x', shape: [1], data: new DataView(new ArrayBuffer(4)) };`,
+        ].join('\n'),
+      );
+      const program = ts.createProgram([file], { strict: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, types: [], skipLibCheck: true });
+      const errors = ts.getPreEmitDiagnostics(program).filter((diagnostic) => diagnostic.file?.fileName === file);
+      const lines = errors.map((diagnostic) => diagnostic.file!.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1);
+      // Only the DataView line is refused: the addon rejects a DataView, and reports the other dtypes.
+      expect(lines).toEqual([4]);
+    } finally {
+      rmSync(dir2, { recursive: true, force: true });
+    }
   });
 
   it('the loader never throws: a file that is not an addon yields ok:false with a reason', () => {

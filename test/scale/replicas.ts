@@ -59,6 +59,8 @@ export async function startReplica(name: string, shared: SharedSetup): Promise<R
       JWT_SECRET: TEST_JWT_SECRET,
       ADMIN_USERNAME: TEST_ADMIN.username,
       ADMIN_PASSWORD: TEST_ADMIN.password,
+      // Several replicas on one host: each gRPC server on an ephemeral port.
+      GRPC_PORT: '0',
       ...shared.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
