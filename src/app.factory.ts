@@ -12,7 +12,7 @@ import { registerAccessLog } from './logging/access-log.js';
 import { ExternalAuthenticator, InternalAuthenticator } from './auth/authenticators.js';
 import { ALL_ROLES } from './auth/auth.types.js';
 import { INTERNAL_AUTH_HEADER } from './auth/auth.decorator.js';
-import { clientErrorHandler, registerRequestLimits } from './common/request-limits.js';
+import { clientErrorHandler, frameworkErrorHandler, registerRequestLimits } from './common/request-limits.js';
 
 export interface CreateAppOptions {
   /** Environment to read config from (defaults to process.env); tests pass their own. */
@@ -46,6 +46,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     // Node cuts a request whose headers are late; it checks at this interval, so keep it well below the timeout.
     http: { headersTimeout: config.server.headersTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.server.headersTimeoutMs / 4))) },
     clientErrorHandler,
+    frameworkErrors: frameworkErrorHandler,
   });
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {

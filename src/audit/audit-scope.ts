@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { AuditActionMetadata, AuditRouteConfig } from './audit.decorator.js';
 
@@ -34,7 +35,16 @@ export function routeTarget(request: FastifyRequest): string | null {
   return typeof id === 'string' ? id : null;
 }
 
-/** Who is acting: the verified caller, or for session-less routes a non-secret body field. */
+/**
+ * How an unverified name (a failed login's username) is recorded: a fingerprint, never the text,
+ * because people type passwords into username fields. The same name always gives the same
+ * fingerprint, so repeated attempts on one account still group together.
+ */
+export function unverifiedActorName(name: string): string {
+  return `unverified:${createHash('sha256').update(name.toLowerCase()).digest('hex').slice(0, 16)}`;
+}
+
+/** Who is acting: the verified caller, or for session-less routes the fingerprint of a body field. */
 export function requestActor(request: FastifyRequest, metadata: AuditActionMetadata | undefined): { id: string | null; username: string | null } | null {
   const auth = request.auth;
   if (auth?.kind === 'user') return { id: auth.user.id, username: auth.user.username };
@@ -42,7 +52,7 @@ export function requestActor(request: FastifyRequest, metadata: AuditActionMetad
   const body = request.body as Record<string, unknown> | null | undefined;
   if (field && body && typeof body === 'object' && !Array.isArray(body) && Object.hasOwn(body, field)) {
     const value = body[field];
-    if (typeof value === 'string') return { id: null, username: value };
+    if (typeof value === 'string') return { id: null, username: unverifiedActorName(value) };
   }
   return null;
 }

@@ -8,6 +8,7 @@ import { ApiError } from '../common/api-error.js';
 import { AuditAction } from './audit.decorator.js';
 import { AuditInterceptor } from './audit.interceptor.js';
 import type { AuditEntry, AuditService } from './audit.service.js';
+import { unverifiedActorName } from './audit-scope.js';
 
 class Handlers {
   @AuditAction('thing.delete') named(): void {}
@@ -55,14 +56,15 @@ describe('AuditInterceptor', () => {
     ]);
   });
 
-  it('names a create by the id it returns, and a login by the attempted username', async () => {
+  it('names a create by the id it returns, and a failed login by a fingerprint of the attempted username', async () => {
     const create = setup('unnamed', { method: 'POST', routeOptions: { url: '/api/v1/internal/things' }, params: {}, auth: admin } as unknown as FastifyRequest);
     await create.run({ handle: () => of({ id: 'new-thing' }) });
     expect(create.audit.entries[0].target).toBe('new-thing');
     const login = setup('login', { method: 'POST', routeOptions: { url: '/api/v1/internal/auth/login' }, params: {}, body: { username: 'mallory', password: 'secret' } } as unknown as FastifyRequest);
     await login.run({ handle: () => throwError(() => ApiError.unauthorized('INVALID_CREDENTIALS', 'no')) }).catch(() => undefined);
-    expect(login.audit.entries[0]).toMatchObject({ action: 'auth.login', actor: { id: null, username: 'mallory' } });
+    expect(login.audit.entries[0]).toMatchObject({ action: 'auth.login', actor: { id: null, username: unverifiedActorName('mallory') } });
     expect(JSON.stringify(login.audit.entries)).not.toContain('secret');
+    expect(JSON.stringify(login.audit.entries)).not.toContain('mallory');
   });
 
   it('ignores reads and routes outside the internal API', async () => {

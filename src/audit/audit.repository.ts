@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { FindOptionsWhere, Repository } from 'typeorm';
+import { FindOptionsWhere, LessThan, Repository } from 'typeorm';
 import { AuditLogEntity } from './audit-log.entity.js';
 
 export type NewAuditRow = Omit<AuditLogEntity, 'id'>;
@@ -18,6 +18,12 @@ export class AuditRepository {
 
   async insert(row: NewAuditRow): Promise<void> {
     await this.rows.insert(row);
+  }
+
+  /** Deletes rows written before `cutoff`; returns how many. */
+  async deleteOlderThan(cutoff: Date): Promise<number> {
+    const result = await this.rows.delete({ createdAt: LessThan(cutoff) });
+    return result.affected ?? 0;
   }
 
   /** Newest first; the autoincrement id is the insertion order, immune to clock steps. */

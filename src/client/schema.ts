@@ -1108,7 +1108,7 @@ export interface operations {
                      * @description .onnx, .zip (TF.js model dir or SavedModel), .plan or .engine
                      */
                     file: string;
-                    /** @description Unique model name (required for a new model; ignored for a version) */
+                    /** @description Unique model name (required for a new model; ignored for a version); no control characters, at most 100 characters once URL-encoded */
                     name?: string;
                 };
             };
@@ -1378,7 +1378,7 @@ export interface operations {
                      * @description .onnx, .zip (TF.js model dir or SavedModel), .plan or .engine
                      */
                     file: string;
-                    /** @description Unique model name (required for a new model; ignored for a version) */
+                    /** @description Unique model name (required for a new model; ignored for a version); no control characters, at most 100 characters once URL-encoded */
                     name?: string;
                 };
             };

@@ -43,7 +43,8 @@ export interface NormalizedError {
 export function normalizeError(exception: unknown, requestId: string): NormalizedError {
   if (exception instanceof ApiError) {
     const body: ErrorBody = { error: { code: exception.code, message: exception.message, requestId } };
-    if (exception.details !== undefined) body.error.details = exception.details;
+    // A 500 keeps its stable code and safe message; its details (exception text) go to the log only.
+    if (exception.details !== undefined && exception.getStatus() !== 500) body.error.details = exception.details;
     return { status: exception.getStatus(), body, headers: exception.headers ?? {} };
   }
   // Nest's Fastify adapter wraps Fastify's own 4xx errors (bad JSON, limits) in an HttpException
@@ -80,7 +81,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const normalized = normalizeError(exception, String(request.id));
     if (normalized.status >= 500) {
-      this.logger.error({ msg: 'Unhandled error', requestId: request.id, error: (exception as Error)?.stack ?? String(exception) });
+      const details = exception instanceof ApiError ? exception.details : undefined;
+      this.logger.error({ msg: 'Unhandled error', requestId: request.id, error: (exception as Error)?.stack ?? String(exception), ...(details === undefined ? {} : { details }) });
     }
     if (reply.sent) return;
     reply.headers(normalized.headers).status(normalized.status).send(normalized.body);

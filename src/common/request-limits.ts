@@ -149,3 +149,15 @@ function classifyClientError(error: NodeJS.ErrnoException): [number, string, str
       return [400, 'BAD_REQUEST', 'The request is malformed'];
   }
 }
+
+/** Fastify's own refusals before routing (a bad URL, a too long path parameter) in the standard shape. */
+export function frameworkErrorHandler(error: { code?: string; statusCode?: number }, request: FastifyRequest, reply: FastifyReply): void {
+  const requestId = String(request.id);
+  const [status, code, message] =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? [414, 'URI_TOO_LONG', 'A path parameter is too long']
+      : error.code === 'FST_ERR_BAD_URL'
+        ? [400, 'BAD_URL', 'The URL is not valid']
+        : [error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400, 'BAD_REQUEST', 'The request is malformed'];
+  void reply.code(status).header('X-Request-Id', requestId).send({ error: { code, message, requestId } });
+}

@@ -76,6 +76,7 @@ const configSchema = z.object({
     redisPrefix: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _.:- only'),
     reconcileIntervalMs: positiveInt,
   }),
+  audit: z.object({ anonymousPerMinute: positiveInt, retentionDays: positiveInt }),
   grpc: z.object({ enabled: z.stringbool().or(z.boolean()), port }),
 });
 
@@ -138,6 +139,8 @@ const ENV_BINDINGS: Record<string, { path: string; list?: boolean }> = {
   REDIS_URL: { path: 'cluster.redisUrl' },
   REDIS_PREFIX: { path: 'cluster.redisPrefix' },
   RECONCILE_INTERVAL_MS: { path: 'cluster.reconcileIntervalMs' },
+  AUDIT_ANONYMOUS_PER_MINUTE: { path: 'audit.anonymousPerMinute' },
+  AUDIT_RETENTION_DAYS: { path: 'audit.retentionDays' },
   GRPC_ENABLED: { path: 'grpc.enabled' },
   GRPC_PORT: { path: 'grpc.port' },
 };

@@ -15,6 +15,7 @@ import { ModelEntity, ModelStatus, ModelVersionEntity } from './model.entity.js'
 import { ModelListFilter, ModelRepository } from './model.repository.js';
 import { isUniqueViolation } from '../database/sql-dialect.js';
 import { ClusterEvents } from '../cluster/cluster-events.js';
+import { fullReason, publicReason } from './public-reason.js';
 
 export interface ModelPatch {
   name?: string;
@@ -23,12 +24,6 @@ export interface ModelPatch {
 }
 
 const DEPLOYED_STATES: ModelStatus[] = ['deployed', 'deploying'];
-
-
-function reasonOf(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.slice(0, 2000) || 'unknown error';
-}
 
 /**
  * The model lifecycle: upload → validated|invalid → deploying → deployed|failed → (undeploy)
@@ -87,7 +82,7 @@ export class ModelLifecycleService {
         engine: artifact.engine,
         format: artifact.format,
         status: artifact.status,
-        statusReason: artifact.status === 'invalid' ? artifact.report.errors[0]?.message ?? 'validation failed' : null,
+        statusReason: artifact.status === 'invalid' ? publicReason(artifact.report.errors[0]?.message ?? 'validation failed') : null,
         activeVersion: 1,
         deploymentOverrides: {},
         createdAt: now,
@@ -145,7 +140,7 @@ export class ModelLifecycleService {
       const status = result.report.ok ? 'validated' : 'invalid';
       await this.repository.updateVersion(id, version.version, { status, validation: result.report, signature: result.signature ?? version.signature });
       if (!DEPLOYED_STATES.includes(model.status)) {
-        await this.repository.update(id, { status, statusReason: result.report.ok ? null : result.report.errors[0]?.message ?? 'validation failed', updatedAt: this.now() });
+        await this.repository.update(id, { status, statusReason: result.report.ok ? null : publicReason(result.report.errors[0]?.message ?? 'validation failed'), updatedAt: this.now() });
       }
       return this.view(await this.requireModel(id), true);
     });
@@ -166,9 +161,9 @@ export class ModelLifecycleService {
       try {
         await this.serve(this.specFor(model, version, config));
       } catch (error) {
-        const reason = reasonOf(error);
+        const reason = publicReason(error);
         await this.repository.update(id, { status: 'failed', statusReason: reason, updatedAt: this.now() });
-        this.logger.warn({ msg: 'Deploy failed', modelId: id, version: version.version, reason });
+        this.logger.warn({ msg: 'Deploy failed', modelId: id, version: version.version, reason: fullReason(error) });
         throw new ApiError(422, 'DEPLOY_FAILED', `Deploying ${model.name} v${version.version} failed: ${reason}`, { reason });
       }
       await this.repository.update(id, { status: 'deployed', statusReason: null, updatedAt: this.now() });
@@ -203,8 +198,8 @@ export class ModelLifecycleService {
         try {
           await this.serve(this.specFor(model, version, config));
         } catch (error) {
-          const reason = reasonOf(error);
-          this.logger.warn({ msg: 'Hot swap failed; the previous version keeps serving', modelId: id, from: model.activeVersion, to: number, reason });
+          const reason = publicReason(error);
+          this.logger.warn({ msg: 'Hot swap failed; the previous version keeps serving', modelId: id, from: model.activeVersion, to: number, reason: fullReason(error) });
           throw new ApiError(422, 'DEPLOY_FAILED', `Swapping ${model.name} to v${number} failed; v${model.activeVersion} keeps serving: ${reason}`, { reason, servingVersion: model.activeVersion });
         }
         await this.repository.update(id, { ...identity, updatedAt: this.now() });
@@ -243,7 +238,9 @@ export class ModelLifecycleService {
           try {
             await this.reconfigureServing(id, effective);
           } catch (error) {
-            throw new ApiError(422, 'RECONFIGURE_FAILED', `Applying the new config failed; the old config stays in force: ${reasonOf(error)}`, { reason: reasonOf(error) });
+            this.logger.warn({ msg: 'Reconfigure failed; the old config stays in force', modelId: id, reason: fullReason(error) });
+            const reason = publicReason(error);
+            throw new ApiError(422, 'RECONFIGURE_FAILED', `Applying the new config failed; the old config stays in force: ${reason}`, { reason });
           }
         }
         await this.repository.updateVersion(id, version.version, { config });
@@ -294,10 +291,10 @@ export class ModelLifecycleService {
           await this.repository.update(model.id, { status: 'deployed', statusReason: null, updatedAt: this.now() });
           outcome.restored.push(model.id);
         } catch (error) {
-          const reason = `restore at start-up failed: ${reasonOf(error)}`;
+          const reason = `restore at start-up failed: ${publicReason(error)}`;
           await this.repository.update(model.id, { status: 'failed', statusReason: reason, updatedAt: this.now() });
           outcome.failed.push(model.id);
-          this.logger.error({ msg: 'Could not restore a deployed model', modelId: model.id, name: model.name, reason });
+          this.logger.error({ msg: 'Could not restore a deployed model', modelId: model.id, name: model.name, reason: fullReason(error) });
           await onFailure?.(model, reason);
         }
       });

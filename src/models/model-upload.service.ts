@@ -12,6 +12,7 @@ import { SafeZipExtractor } from '../storage/safe-zip-extractor.js';
 import { ArtifactValidator } from './artifact-validator.js';
 import { ModelConfig, ModelConfigError, parseModelConfig, resolveModelConfig } from './model-config.js';
 import type { ValidationReport, VersionStatus } from './model.entity.js';
+import { MODEL_NAME_MAX_URL_LENGTH, modelNameProblem } from './model-name.js';
 
 /** A validated upload still in tmp/, ready to be promoted into the store. */
 export interface PreparedArtifact {
@@ -67,7 +68,10 @@ function textField(value: unknown, field: string, limits: { min: number; max: nu
 
 /** A name, when given, is never blank; `required` says whether it may be absent. */
 export function modelNameOf(value: unknown, required: boolean): string | undefined {
-  return textField(value, 'name', { min: 1, max: 128, required });
+  const name = textField(value, 'name', { min: 1, max: MODEL_NAME_MAX_URL_LENGTH, required });
+  const problem = name === undefined ? null : modelNameProblem(name);
+  if (problem) throw ApiError.badRequest('VALIDATION_FAILED', `name: ${problem}`, [{ field: 'name', message: problem }]);
+  return name;
 }
 
 export function descriptionOf(value: unknown): string | undefined {

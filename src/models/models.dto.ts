@@ -37,7 +37,7 @@ export const uploadFormSchema = {
   required: ['file'],
   properties: {
     file: { type: 'string', format: 'binary', description: '.onnx, .zip (TF.js model dir or SavedModel), .plan or .engine' },
-    name: { type: 'string', minLength: 1, maxLength: 128, description: 'Unique model name (required for a new model; ignored for a version)' },
+    name: { type: 'string', minLength: 1, maxLength: 100, description: 'Unique model name (required for a new model; ignored for a version); no control characters, at most 100 characters once URL-encoded' },
     description: { type: 'string', maxLength: 2000 },
     config: { type: 'string', description: 'Model config as JSON text (see docs/api/models.md); for a version it defaults to the current config' },
   },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { paginationSchema } from '../common/validation.js';
 import { parseIpRange } from '../common/client-ip.js';
 import { ACCESS_TOKEN_STATUSES, ALL_MODELS } from './access-token.types.js';
+import { modelNameProblem } from '../models/model-name.js';
 
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
@@ -15,7 +16,17 @@ const name = z
 const description = z.string().max(1000);
 
 const allowedModels = z
-  .array(z.string().trim().min(1, 'must not be empty').max(200))
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(200)
+      .superRefine((entry, context) => {
+        const problem = entry === ALL_MODELS ? null : modelNameProblem(entry);
+        if (problem) context.addIssue({ code: 'custom', message: `is not a model id or name that can exist: it ${problem}` });
+      }),
+  )
   .min(1, 'list at least one model id, or ["*"] for every model')
   .max(1000)
   .refine((models) => !models.includes(ALL_MODELS) || models.length === 1, '"*" must be the only entry when used')

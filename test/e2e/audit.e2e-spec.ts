@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserAndLogin, loginAs } from '../helpers/auth.js';
 import { request, startTestApp, TEST_ADMIN, TestApp } from '../helpers/test-app.js';
+import { unverifiedActorName } from '../../src/audit/audit-scope.js';
 
 const AUDIT = '/api/v1/internal/audit';
 
@@ -61,14 +62,18 @@ describe('audit log over HTTP', () => {
     expect(JSON.stringify(await audit('?limit=500'))).not.toContain(session.refreshToken);
   });
 
-  it('records logins with the attempted username and never the password', async () => {
+  it('records logins, a failed one with a fingerprint of the attempted username, and never the password', async () => {
     await request(`${t.url}/api/v1/internal/auth/login`, { method: 'POST', json: { username: 'nosuchuser', password: 'hunter2-secret' } });
     await loginAs(t.url, TEST_ADMIN.username, TEST_ADMIN.password);
     const logins = (await audit('?action=auth.login')).items;
     expect(logins[0]).toMatchObject({ actorUsername: 'admin', outcome: 'success', actorId: expect.any(String) });
-    expect(logins.find((entry) => entry.actorUsername === 'nosuchuser')).toMatchObject({ outcome: 'failure', details: { status: 401, code: 'INVALID_CREDENTIALS' } });
+    expect(logins.find((entry) => entry.actorUsername === unverifiedActorName('nosuchuser'))).toMatchObject({ outcome: 'failure', details: { status: 401, code: 'INVALID_CREDENTIALS' } });
+    // A password typed into the username field never lands in the log.
+    await request(`${t.url}/api/v1/internal/auth/login`, { method: 'POST', json: { username: 'Typed-My-Password-Here', password: 'x' } });
     const everything = JSON.stringify(await audit('?limit=500'));
     expect(everything).not.toContain('hunter2-secret');
+    expect(everything).not.toContain('nosuchuser');
+    expect(everything).not.toContain('Typed-My-Password-Here');
     expect(everything).not.toContain(TEST_ADMIN.password);
   });
 
@@ -120,6 +125,23 @@ describe('audit log over HTTP', () => {
     for (const query of ['?limit=x', `?action=${'a'.repeat(65)}`, '?offset=-5']) {
       const bad = await request(`${t.url}${AUDIT}${query}`, { headers: { 'X-Auth-Token': admin } });
       expect([query, bad.status, bad.body.error.code]).toEqual([query, 400, 'VALIDATION_FAILED']);
+    }
+  });
+
+  it('records a bounded number of refusals per minute from one unidentified address, and counts the rest', async () => {
+    const other = await startTestApp({ AUDIT_ANONYMOUS_PER_MINUTE: '5', TRUSTED_PROXIES: '127.0.0.1/32' });
+    try {
+      const otherAdmin = await loginAs(other.url, TEST_ADMIN.username, TEST_ADMIN.password);
+      const anonymousDelete = (address: string) => request(`${other.url}/api/v1/internal/users/someone`, { method: 'DELETE', headers: { 'X-Forwarded-For': address } });
+      for (let i = 0; i < 40; i++) expect((await anonymousDelete('203.0.113.5')).status).toBe(401);
+      const rows = async () => (await request(`${other.url}${AUDIT}?action=user.delete&limit=500`, { headers: { 'X-Auth-Token': otherAdmin } })).body as { items: AuditItem[]; total: number };
+      expect((await rows()).items.filter((entry) => entry.ip === '203.0.113.5')).toHaveLength(5);
+      // Another address has its own budget; an identified caller is always recorded.
+      expect((await anonymousDelete('203.0.113.6')).status).toBe(401);
+      const after = (await rows()).items;
+      expect(after.filter((entry) => entry.ip === '203.0.113.6')).toHaveLength(1);
+    } finally {
+      await other.close();
     }
   });
 });

@@ -81,11 +81,11 @@ describe('model uploads: hostile input (e2e)', () => {
   it('refuses missing, blank and over-long names, and duplicates', async () => {
     await expectError(uploadModel(t.url, token, { file: onnxPath }), 400, 'VALIDATION_FAILED');
     await expectError(uploadModel(t.url, token, { file: onnxPath, name: '   ' }), 400, 'VALIDATION_FAILED');
-    await expectError(uploadModel(t.url, token, { file: onnxPath, name: 'n'.repeat(129) }), 400, 'VALIDATION_FAILED');
+    await expectError(uploadModel(t.url, token, { file: onnxPath, name: 'n'.repeat(101) }), 400, 'VALIDATION_FAILED');
     expectNoLeftovers();
-    const first = await uploadModel(t.url, token, { file: onnxPath, name: 'n'.repeat(128) });
+    const first = await uploadModel(t.url, token, { file: onnxPath, name: 'n'.repeat(100) });
     expect(first.status).toBe(201);
-    await expectError(uploadModel(t.url, token, { file: onnxPath, name: 'n'.repeat(128) }), 409, 'MODEL_NAME_TAKEN');
+    await expectError(uploadModel(t.url, token, { file: onnxPath, name: 'n'.repeat(100) }), 409, 'MODEL_NAME_TAKEN');
     expect(readdirSync(join(t.dataDir, 'models'))).toEqual([first.body.id]);
     expect(readdirSync(join(t.dataDir, 'tmp'))).toEqual([]);
     expect((await modelAction(t.url, token, `/${first.body.id}`, undefined, 'DELETE')).status).toBe(204);

@@ -102,4 +102,21 @@ describe('model id/name resolution follows renames and deletes at once (e2e)', (
     const unknown = await v2(anyModel, 'never-existed');
     expect([unknown.status, unknown.headers.get('x-error-code')]).toEqual([404, 'MODEL_NOT_FOUND']);
   });
+
+  it('refuses names that could never be reached by name or would corrupt logs, and allow-lists naming them', async () => {
+    const file = join(work, 'add.onnx');
+    for (const name of ['a\x00b\x1b[31m', 'tab\there', 'x'.repeat(101), 'é'.repeat(20)]) {
+      const res = await uploadModel(t.url, admin, { file, name });
+      expect([res.status, res.body.error?.code], JSON.stringify(name)).toEqual([400, 'VALIDATION_FAILED']);
+    }
+    const longest = 'n'.repeat(100);
+    const id = await uploadAndDeploy(t.url, admin, { file, name: longest });
+    expect((await external(anyModel, longest)).body.id).toBe(id);
+    expect((await infer(anyModel, longest)).status).toBe(200);
+    const rename = await modelAction(t.url, admin, `/${id}`, { name: 'bad\u0007bell' }, 'PATCH');
+    expect(rename.status).toBe(400);
+
+    const token = await request(`${t.url}/api/v1/internal/tokens`, { method: 'POST', headers: { 'X-Auth-Token': admin }, json: { name: 'odd', allowedModels: ['x'.repeat(150)] } });
+    expect([token.status, token.body.error?.code]).toEqual([400, 'VALIDATION_FAILED']);
+  });
 });

@@ -75,6 +75,11 @@ describe('model store: failed swaps, config changes and restarts (e2e)', () => {
     const afterFailure = await get(app, token, id);
     expect(afterFailure.body).toMatchObject({ status: 'failed' });
     expect(afterFailure.body.statusReason).toBeTruthy();
+    // Viewers see why, never where: no DATA_DIR path and no long engine dump.
+    for (const shown of [failed.body.error.details.reason, failed.body.error.message, afterFailure.body.statusReason]) {
+      expect(shown).not.toContain(app.dataDir);
+      expect(shown.length).toBeLessThanOrEqual(400);
+    }
     expect((await modelAction(app.url, token, `/${id}/undeploy`)).body.error.code).toBe('MODEL_NOT_DEPLOYED');
 
     buildOnnxAdd(stored);

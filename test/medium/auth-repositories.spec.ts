@@ -131,5 +131,15 @@ for (const database of databasesUnderTest()) describe(`auth, users and audit rep
       const second = await audit.list({ limit: 1, offset: 1 });
       expect([second.items[0].action, second.total]).toEqual(['user.delete', 3]);
     });
+
+    it('deletes only rows older than the retention cutoff', async () => {
+      const before = (await audit.list({ limit: 1, offset: 0 })).total;
+      const old = { action: 'user.old', actorId: null, actorUsername: null, target: null, ip: null, outcome: 'success' as const, details: null, requestId: null };
+      await audit.insert({ ...old, createdAt: new Date('2000-01-01T00:00:00Z') });
+      await audit.insert({ ...old, createdAt: new Date('2000-01-02T00:00:00Z') });
+      expect(await audit.deleteOlderThan(new Date('2000-01-02T00:00:00Z'))).toBe(1);
+      expect((await audit.list({ action: 'user.old', limit: 10, offset: 0 })).total).toBe(1);
+      expect((await audit.list({ limit: 1, offset: 0 })).total).toBe(before + 1);
+    });
   });
 });
