@@ -86,5 +86,6 @@ export function waitReady(replica: Replica): Promise<true> {
     if (replica.child.exitCode !== null) throw new Error(`${replica.name} exited: ${replica.output()}`);
     const res = await request(`${replica.url}/ready`);
     return res.status === 200 ? true : undefined;
-  }, `${replica.name} ready`);
+    // Generous: three replicas load engines at once on a machine that may be running other suites.
+  }, `${replica.name} ready`, 300_000);
 }

@@ -19,7 +19,7 @@ const redisUrl = inject('redisUrl');
 const TOKENS = '/api/v1/internal/tokens';
 const MODELS = '/api/v1/internal/models';
 /** Far above what an announcement takes, far below the 60 s a cached token lookup lives and the reconcile interval set below. */
-const PROPAGATION_BOUND_MS = 20_000;
+const PROPAGATION_BOUND_MS = 45_000;
 
 /**
  * The scale tier: three replicas of the production build on loopback ports sharing one fresh
@@ -44,7 +44,7 @@ describe.skipIf(!postgresAdminUrl || !redisUrl)('three replicas sharing PostgreS
     replicas = await Promise.all(['A', 'B', 'C'].map((name) => startReplica(name, shared)));
     await Promise.all(replicas.map(waitReady));
     admin = await loginAs(replicas[0].url, TEST_ADMIN.username, TEST_ADMIN.password);
-  }, 180_000);
+  }, 400_000);
 
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica.stop()));
@@ -89,7 +89,7 @@ describe.skipIf(!postgresAdminUrl || !redisUrl)('three replicas sharing PostgreS
       ),
     );
     console.log(`scale: revocation on A refused on B/C after ${delays.join(' / ')} ms`);
-  });
+  }, 120_000);
 
   // Not yet: the token limiter reads then writes its bucket, atomic within one process only, so
   // concurrent requests on different replicas can both take the last slot. Exactness across replicas
@@ -131,7 +131,7 @@ describe.skipIf(!postgresAdminUrl || !redisUrl)('three replicas sharing PostgreS
     }
     for (const [action, values] of Object.entries(delays)) {
       const sorted = [...values].sort((a, b) => a - b);
-      console.log(`scale: ${action} through A serving state on B/C after p50 ${nearestRankPercentile(sorted, 50)} ms, max ${sorted[sorted.length - 1]} ms over ${sorted.length} (deploy includes the model's load)`);
+      console.log(`scale: ${action} through A reflected in serving on B/C after p50 ${nearestRankPercentile(sorted, 50)} ms, max ${sorted[sorted.length - 1]} ms over ${sorted.length}`);
     }
-  });
+  }, 600_000);
 });
