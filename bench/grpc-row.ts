@@ -82,7 +82,7 @@ export async function runGrpcRow(options: GrpcRowOptions): Promise<GrpcRow> {
     LOG_LEVEL: 'warn',
     ORT_INTRA_OP_THREADS: String(options.threads.intraOpNumThreads),
     ORT_INTER_OP_THREADS: String(options.threads.interOpNumThreads),
-  }, await freePort(), '/ready');
+  }, await freePort(), '/ready', 180_000);
   const definition = loadSync(join(options.root, 'src', 'grpc', 'inference.proto'), { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true });
   const Service = (loadPackageDefinition(definition).inference as GrpcObject).GRPCInferenceService as ServiceClientConstructor;
   const grpc = new Service(`127.0.0.1:${grpcPort}`, credentials.createInsecure()) as unknown as Record<string, (request: unknown, metadata: Metadata, callback: (error: Error | null) => void) => void>;

@@ -35,6 +35,8 @@ app.post('/predict', async (request, reply) => {
     return reply.status(400).send({ error: 'not an image' });
   }
   const output = await session.run({ [inputName]: new ort.Tensor('float32', input, [1, 3, size, size]) });
+  // A dense model (classes 0): the raw map as JSON numbers, as a hand-written server would send it.
+  if (classes === 0) return { outputs: { [outputName]: { shape: output[outputName].dims, data: Array.from(output[outputName].data as Float32Array) } } };
   const predictions = topK(output[outputName].data as Float32Array, 0, classes, 5).map(({ index, score }) => ({ label: String(index), score }));
   return { predictions };
 });

@@ -46,6 +46,10 @@ export class PlatformClient {
     return result.token as string;
   }
 
+  async model(modelId: string): Promise<any> {
+    return this.call('GET', `/api/v1/internal/models/${modelId}`);
+  }
+
   async stats(modelId: string): Promise<any> {
     return this.call('GET', `/api/v1/internal/models/${modelId}/stats`);
   }

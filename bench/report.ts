@@ -1,5 +1,6 @@
 import type { LoadResult } from './load.js';
 import type { LimitRun } from './limit.js';
+import type { LatencySummary } from './stats.js';
 
 export interface ModelResults {
   name: string;
@@ -10,7 +11,14 @@ export interface ModelResults {
   naive?: LoadResult[];
   /** Median client-side latency of sequential requests to the naive server. */
   naiveClientMsP50?: number;
-  platform?: { batched: LoadResult[]; unbatched: LoadResult[]; statsAfter?: { batched?: unknown; unbatched?: unknown }; breakdown?: Record<string, number> };
+  platform?: { batched: LoadResult[]; unbatched: LoadResult[]; statsAfter?: { batched?: unknown; unbatched?: unknown }; breakdown?: Record<string, number>; deployedView?: unknown };
+}
+
+export interface HealthResult {
+  model: string;
+  connections: number;
+  idleMs: LatencySummary;
+  underLoadMs: LatencySummary;
 }
 
 export interface OverloadResult {
@@ -41,7 +49,13 @@ export interface BenchResults {
   settings: Record<string, unknown>;
   models: ModelResults[];
   overload?: OverloadResult;
+  /** Every model's overload run (the last round). */
+  overloads?: OverloadResult[];
+  health?: HealthResult[];
+  boot?: { emptyMs: number; deployedModels?: number; deployedMs?: number };
   memory?: MemoryResult;
+  /** Every round's own results, when the run had several (interleaved: limit → naive → platform per round). */
+  rounds?: BenchResults[];
   profile?: { file: string; totalMs: number; byArea: Array<{ area: string; ms: number; percent: number }>; topFunctions: Array<{ name: string; area: string; ms: number; percent: number }> };
   problems: string[];
 }
@@ -116,14 +130,26 @@ export function renderMarkdown(results: BenchResults): string {
   }
   lines.push('');
 
-  if (results.overload) {
-    const o = results.overload;
-    const rejected = o.load.latencyByStatusMs['503'];
-    const ok = o.load.latencyByStatusMs['200'];
-    lines.push('#### Overload', '');
-    lines.push(`${o.model}, batching on: measured capacity ${o.capacityRps} req/s, offered ${o.offeredRps} req/s (open loop, up to ${o.connections} connections, ${o.load.durationSeconds} s).`, '');
-    lines.push('| answered req/s | served 2xx/s | 503 count | 503 latency p50 / p95 / p99 ms | 200 latency p50 / p95 / p99 ms | other errors | server RSS before → peak |', '|---:|---:|---:|---|---|---:|---|');
-    lines.push(`| ${o.load.requestsPerSecond} | ${o.load.successPerSecond} | ${rejected?.count ?? 0} | ${rejected ? `${rejected.p50} / ${rejected.p95} / ${rejected.p99}` : 'n/a'} | ${ok ? `${ok.p50} / ${ok.p95} / ${ok.p99}` : 'n/a'} | ${o.load.errors + o.load.timeouts} | ${mib(o.rssBeforeBytes)} → ${mib(o.peakRssBytes)} |`, '');
+  const overloads = results.overloads ?? (results.overload ? [results.overload] : []);
+  if (overloads.length) {
+    lines.push('#### Overload (3× capacity, batching on, open loop)', '');
+    lines.push('| model | capacity req/s | offered req/s | served 2xx/s | goodput ÷ capacity | 503 count | 503 latency p50 / p95 / p99 ms | 200 latency p50 / p95 / p99 ms | other errors | server RSS before → peak |', '|---|---:|---:|---:|---:|---:|---|---|---:|---|');
+    for (const o of overloads) {
+      const rejected = o.load.latencyByStatusMs['503'];
+      const ok = o.load.latencyByStatusMs['200'];
+      lines.push(`| ${o.model} | ${o.capacityRps} | ${o.offeredRps} | ${o.load.successPerSecond} | ${ratio(o.load.successPerSecond, o.capacityRps)} | ${rejected?.count ?? 0} | ${rejected ? `${rejected.p50} / ${rejected.p95} / ${rejected.p99}` : 'n/a'} | ${ok ? `${ok.p50} / ${ok.p95} / ${ok.p99}` : 'n/a'} | ${o.load.errors + o.load.timeouts} | ${mib(o.rssBeforeBytes)} → ${mib(o.peakRssBytes)} |`);
+    }
+    lines.push('');
+  }
+  if (results.health?.length) {
+    lines.push('#### /health latency, idle and under load', '');
+    lines.push('| model | load connections | idle p50 / p99 ms | under load p50 / p99 ms | p99 under load ÷ idle |', '|---|---:|---|---|---:|');
+    for (const h of results.health) lines.push(`| ${h.model} | ${h.connections} | ${h.idleMs.p50} / ${h.idleMs.p99} | ${h.underLoadMs.p50} / ${h.underLoadMs.p99} | ${ratio(h.underLoadMs.p99, h.idleMs.p99)} |`);
+    lines.push('');
+  }
+  if (results.boot) {
+    lines.push('#### Boot to /ready', '');
+    lines.push(`Empty data dir: ${results.boot.emptyMs} ms. With ${results.boot.deployedModels ?? 0} deployed models (loaded and warmed at boot): ${results.boot.deployedMs ?? 'n/a'} ms.`, '');
   }
   if (results.memory) {
     const r = results.memory;

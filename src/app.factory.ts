@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import type { LoggerService } from '@nestjs/common';
 import { AppModule } from './app.module.js';
@@ -13,12 +14,16 @@ import { ExternalAuthenticator, InternalAuthenticator } from './auth/authenticat
 import { ALL_ROLES } from './auth/auth.types.js';
 import { INTERNAL_AUTH_HEADER } from './auth/auth.decorator.js';
 import { clientErrorHandler, frameworkErrorHandler, registerRequestLimits } from './common/request-limits.js';
+import { registerRefusedBodyDrain } from './inference/refused-body-drain.js';
+import { registerConsole } from './console/console-static.js';
 
 export interface CreateAppOptions {
   /** Environment to read config from (defaults to process.env); tests pass their own. */
   env?: Record<string, string | undefined>;
   /** A logger to use instead of the JSON console logger (tests capture lines with it). */
   logger?: LoggerService;
+  /** The built console to serve at `/` (default: dist/console). */
+  consoleDir?: string;
 }
 
 /** An incoming X-Request-Id is echoed only when it is short and harmless to log. */
@@ -60,17 +65,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     limits: { fileSize: config.storage.maxModelBytes, files: 64, fields: 16, fieldSize: 1024 * 1024, parts: 96 },
     throwFileSizeLimit: true,
   });
+  // Parses cookies for the console's HttpOnly refresh cookie; nothing else reads cookies.
+  await fastify.register(cookie);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
     done();
   });
-  // A request refused before its body was fully read (an oversized upload, a bad multipart
-  // part) would leave unread bytes on a keep-alive connection and stall the next request on it;
-  // draining could mean gigabytes, so the connection closes after the answer instead.
-  fastify.addHook('onSend', (request, reply, _payload, done) => {
-    if (reply.statusCode >= 400 && !request.raw.complete) void reply.header('Connection', 'close');
-    done();
-  });
+  registerRefusedBodyDrain(fastify, { maxBytes: config.serving.refusedBodyDrainBytes, maxMs: config.serving.refusedBodyDrainMs });
   registerAccessLog(fastify);
   const internal = app.get(InternalAuthenticator);
   const external = app.get(ExternalAuthenticator);
@@ -102,6 +103,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await registerConsole(fastify, options.consoleDir);
 
   await app.init();
   await fastify.ready();

@@ -22,6 +22,7 @@ export interface BuiltModel {
   inputName: string;
   outputName: string;
   size: number;
+  /** 0 for a dense-output model (a probability map instead of class scores). */
   classes: number;
   parameters: number;
 }

@@ -5,7 +5,7 @@
  * Versioning: a host accepts an engine whose major version equals ENGINE_API_VERSION's major
  * and whose minor version is not above the host's minor.
  */
-export const ENGINE_API_VERSION = '1.0';
+export const ENGINE_API_VERSION = '1.1';
 
 /** Element types a tensor may carry. float16 travels as raw Uint16 bits. */
 export type DType = 'float32' | 'float16' | 'float64' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64' | 'bool' | 'string';
@@ -102,6 +102,12 @@ export interface LoadedModel {
    * fails its neighbours. The host never calls execute concurrently on one LoadedModel.
    */
   execute(requests: NamedTensors[]): Promise<ExecuteResult[]>;
+  /**
+   * Optional (API 1.1): stops a call that never returns (for a worker-backed engine, terminates
+   * the worker) and makes the instance ready again. Pending execute() calls settle with errors.
+   * The host calls it when an engine call outlives its deadline plus a grace period.
+   */
+  restart?(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -181,6 +187,6 @@ export function isApiCompatible(engineVersion: string, hostVersion: string = ENG
 
 export { allocateTensorData, typedArrayFor, batchCapacity, checkRequest, concatTensors, dataMatchesDtype, dummyInputs, executeBatched, splitTensor, tryDummyRun } from './batching.js';
 export type { BatchRunOptions, TypedArrayClass } from './batching.js';
-export { WorkerChannel, WorkerModel, serveWorker, workerSpawner } from './worker-model.js';
+export { WorkerChannel, WorkerModel, serveWorker, transferListOf, workerSpawner } from './worker-model.js';
 export { WorkerBackedEngine, describeEngineError } from './worker-engine.js';
-export type { WorkerHandlers, WorkerLoadResult, WorkerSpawner } from './worker-model.js';
+export type { WorkerHandlers, WorkerLoadResult, WorkerModelOptions, WorkerSpawner } from './worker-model.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { FindOptionsWhere, LessThan, Repository } from 'typeorm';
+import { And, FindOptionsWhere, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
 import { AuditLogEntity } from './audit-log.entity.js';
 
 export type NewAuditRow = Omit<AuditLogEntity, 'id'>;
@@ -8,6 +8,9 @@ export type NewAuditRow = Omit<AuditLogEntity, 'id'>;
 export interface AuditQuery {
   action?: string;
   actor?: string;
+  outcome?: 'success' | 'failure';
+  from?: string;
+  to?: string;
   limit: number;
   offset: number;
 }
@@ -31,6 +34,11 @@ export class AuditRepository {
     const where: FindOptionsWhere<AuditLogEntity> = {};
     if (query.action !== undefined) where.action = query.action;
     if (query.actor !== undefined) where.actorUsername = query.actor;
+    if (query.outcome !== undefined) where.outcome = query.outcome;
+    const from = query.from !== undefined ? MoreThanOrEqual(new Date(query.from)) : undefined;
+    const to = query.to !== undefined ? LessThan(new Date(query.to)) : undefined;
+    if (from && to) where.createdAt = And(from, to);
+    else if (from ?? to) where.createdAt = from ?? to;
     const [items, total] = await this.rows.findAndCount({ where, order: { id: 'DESC' }, take: query.limit, skip: query.offset });
     return { items, total };
   }

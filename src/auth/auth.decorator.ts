@@ -12,8 +12,8 @@ export const ACCESS_TOKEN_HEADER = 'x-access-token';
  * one of `roles` (default: any role). The OpenAPI security entry comes from this same decorator,
  * so the docs cannot drift from what the guard enforces.
  */
-export function Authenticated(options: { roles?: readonly Role[] } = {}): MethodDecorator & ClassDecorator {
-  const requirement: AuthRequirement = { kind: 'internal', roles: options.roles ?? ALL_ROLES };
+export function Authenticated(options: { roles?: readonly Role[]; beforePasswordChange?: boolean } = {}): MethodDecorator & ClassDecorator {
+  const requirement: AuthRequirement = { kind: 'internal', roles: options.roles ?? ALL_ROLES, beforePasswordChange: options.beforePasswordChange ?? false };
   return applyDecorators(
     SetMetadata(AUTH_REQUIREMENT, requirement),
     ApiSecurity('X-Auth-Token'),

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { ApiError } from '../common/api-error.js';
 import { AUTH_REQUIREMENT } from './auth.decorator.js';
 import type { AuthRequirement } from './auth.types.js';
 import { ExternalAuthenticator, InternalAuthenticator } from './authenticators.js';
@@ -28,6 +29,9 @@ export class AuthGuard implements CanActivate {
       requirement.kind === 'internal'
         ? await this.internal.authenticate(request, requirement.roles)
         : await this.external.authenticate(request, requirement);
+    if (requirement.kind === 'internal' && request.auth.kind === 'user' && request.auth.user.passwordChangeRequired && !requirement.beforePasswordChange) {
+      throw ApiError.forbidden('PASSWORD_CHANGE_REQUIRED', 'Change the generated password first (POST /api/v1/internal/auth/password)');
+    }
     return true;
   }
 }

@@ -96,7 +96,7 @@ export class AuthService {
       throw ApiError.badRequest('INVALID_CURRENT_PASSWORD', 'Current password is wrong');
     }
     const now = this.clock.now();
-    await this.users.update(user.id, { passwordHash: await this.hasher.hash(change.newPassword), endSessions: true, updatedAt: now });
+    await this.users.update(user.id, { passwordHash: await this.hasher.hash(change.newPassword), endSessions: true, passwordChangeRequired: false, updatedAt: now });
     await this.refreshTokens.revokeAllForUser(user.id, now);
     const updated = await this.users.findById(user.id);
     if (!updated) throw ApiError.unauthorized('AUTH_TOKEN_INVALID', 'X-Auth-Token is not a valid token');
@@ -112,7 +112,7 @@ export class AuthService {
 
   private async startSession(user: UserEntity, familyId: string): Promise<SessionTokens> {
     const now = this.clock.now();
-    const authUser: AuthUser = { id: user.id, username: user.username, role: user.role };
+    const authUser: AuthUser = { id: user.id, username: user.username, role: user.role, ...(user.passwordChangeRequired ? { passwordChangeRequired: true } : {}) };
     const refreshToken = this.crypto.randomSecret(32);
     await this.refreshTokens.create({
       userId: user.id,

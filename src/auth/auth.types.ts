@@ -13,6 +13,8 @@ export interface AuthUser {
   id: string;
   username: string;
   role: Role;
+  /** Present (true) while the user must change a generated password before anything else. */
+  passwordChangeRequired?: boolean;
 }
 
 /** The verified caller of an external route (an issued access token; never its secret). */
@@ -28,7 +30,12 @@ export type AuthContext =
 
 /** Route metadata written by @Authenticated / @ExternalAccess and read by the global AuthGuard. */
 export type AuthRequirement =
-  | { kind: 'internal'; roles: readonly Role[] }
+  | {
+      kind: 'internal';
+      roles: readonly Role[];
+      /** Open to a user who still has to change a generated password (me, password change, logout). */
+      beforePasswordChange?: boolean;
+    }
   | {
       kind: 'external';
       /** Route param holding the model id or name, checked against the token's allow-list. */

@@ -58,6 +58,6 @@ export class JwtInternalAuthenticator extends InternalAuthenticator {
     if (typeof subject !== 'string' || subject.length === 0 || subject.length > 64) return null;
     const user = await this.users.findById(subject);
     if (!user || user.sessionVersion !== sessionVersion) return null;
-    return { id: user.id, username: user.username, role: user.role };
+    return { id: user.id, username: user.username, role: user.role, ...(user.passwordChangeRequired ? { passwordChangeRequired: true } : {}) };
   }
 }

@@ -86,7 +86,7 @@ async function upload(context: CommandContext, file: string): Promise<void> {
   try {
     const send = (client: Session['client']) =>
       existing ? client.POST('/api/v1/internal/models/{id}/versions', { params: { path: { id: existing.id } }, ...streamed }) : client.POST(MODELS, streamed);
-    created = (await session.call(send, { retry: false })) as unknown as ModelSummary & VersionSummary;
+    created = (await session.call<unknown>(send, { retry: false })) as ModelSummary & VersionSummary;
   } finally {
     bar.stop();
   }

@@ -9,7 +9,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run a deployed model on images (multipart or base64 JSON) or tensors; see docs/api/serving.md */
+        /** Run a deployed model on images (multipart or base64 JSON) or tensors; `output=raw&encoding=binary` answers raw tensors as bytes; see docs/api/serving.md */
         post: operations["InferenceController_infer"];
         delete?: never;
         options?: never;
@@ -167,6 +167,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/internal/models/{id}/infer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a deployed model from the console (same body, options and response as the external inference route) */
+        post: operations["InternalInferenceController_infer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/internal/models/{id}/stats": {
         parameters: {
             query?: never;
@@ -246,6 +263,23 @@ export interface paths {
         put?: never;
         /** Activate a version: hot swap when deployed (rollback = an earlier version) */
         post: operations["ModelsController_activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/internal/models/sample": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add the sample model the platform ships (a COCO object detector), validated and configured; 409 MODEL_NAME_TAKEN when it is already there */
+        post: operations["ModelsController_addSample"];
         delete?: never;
         options?: never;
         head?: never;
@@ -786,6 +820,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @enum {string} */
+                    encoding?: "json" | "binary";
                     image?: string;
                     images?: string[];
                     inputs?: {
@@ -804,6 +840,8 @@ export interface operations {
                     topK?: number;
                 };
                 "multipart/form-data": {
+                    /** @enum {string} */
+                    encoding?: "json" | "binary";
                     image?: string;
                     images?: string[];
                     inputs?: {
@@ -824,6 +862,54 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Predictions, detections or raw outputs per image, with the timing breakdown */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        modelId: string;
+                        requestId: string;
+                        results: ({
+                            predictions: {
+                                index: number;
+                                label: string;
+                                score: number;
+                            }[];
+                        } | {
+                            detections: {
+                                /** @description In the original image's pixels */
+                                box: {
+                                    height: number;
+                                    width: number;
+                                    x: number;
+                                    y: number;
+                                };
+                                index: number;
+                                label: string;
+                                score: number;
+                            }[];
+                        } | {
+                            outputs: {
+                                [key: string]: {
+                                    data: (number | string | boolean)[];
+                                    dtype: string;
+                                    shape: number[];
+                                };
+                            };
+                        })[];
+                        timing: {
+                            inferenceMs: number;
+                            postprocessMs: number;
+                            preprocessMs: number;
+                            queueMs: number;
+                            totalMs: number;
+                        };
+                        version: number;
+                    };
+                };
+            };
             /** @description ACCESS_TOKEN_MISSING | INVALID | DISABLED | REVOKED | EXPIRED */
             401: {
                 headers: {
@@ -854,8 +940,13 @@ export interface operations {
                 action?: unknown;
                 /** @description Exact actor username */
                 actor?: unknown;
+                /** @description Entries at or after this ISO 8601 moment */
+                from?: unknown;
                 limit?: number;
                 offset?: number;
+                outcome?: "success" | "failure";
+                /** @description Entries before this ISO 8601 moment */
+                to?: unknown;
             };
             header?: never;
             path?: never;
@@ -868,7 +959,24 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            action: string;
+                            actorId: string | null;
+                            actorUsername: string | null;
+                            createdAt: string;
+                            details: unknown | null;
+                            id: number;
+                            ip: string | null;
+                            /** @enum {string} */
+                            outcome: "success" | "failure";
+                            requestId: string | null;
+                            target: string | null;
+                        }[];
+                        total: number;
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
@@ -897,17 +1005,35 @@ export interface operations {
             content: {
                 "application/json": {
                     password: string;
+                    refreshCookie?: boolean;
                     username: string;
                 };
             };
         };
         responses: {
-            /** @description {accessToken, refreshToken, expiresIn, user} */
+            /** @description A session; with refreshCookie: true the refresh token is set as an HttpOnly cookie instead of returned */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description JWT for X-Auth-Token */
+                        accessToken: string;
+                        /** @description Lifetime of accessToken in seconds */
+                        expiresIn: number;
+                        /** @description Absent when the login asked for the HttpOnly refresh cookie instead */
+                        refreshToken?: string;
+                        user: {
+                            id: string;
+                            /** @description true while a generated password must be changed before anything else */
+                            passwordChangeRequired?: boolean;
+                            /** @enum {string} */
+                            role: "admin" | "operator" | "viewer";
+                            username: string;
+                        };
+                    };
+                };
             };
             /** @description INVALID_CREDENTIALS */
             401: {
@@ -940,7 +1066,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Ends the given refresh token's login, or without one every login of the caller (its access tokens too) */
+            /** @description Ends the given refresh token's login, or without one every login of the caller (its access tokens too); clears the refresh cookie */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -972,12 +1098,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {id, username, role} */
+            /** @description The caller */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @description true while a generated password must be changed before anything else */
+                        passwordChangeRequired?: boolean;
+                        /** @enum {string} */
+                        role: "admin" | "operator" | "viewer";
+                        username: string;
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
@@ -1007,16 +1142,34 @@ export interface operations {
                 "application/json": {
                     currentPassword: string;
                     newPassword: string;
+                    refreshCookie?: boolean;
                 };
             };
         };
         responses: {
-            /** @description Password changed; every earlier access and refresh token of the caller is void, and a fresh {accessToken, refreshToken, expiresIn, user} is returned */
+            /** @description Password changed; every earlier access and refresh token of the caller is void, and a fresh session is returned (in cookie mode when the caller signed in with one) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description JWT for X-Auth-Token */
+                        accessToken: string;
+                        /** @description Lifetime of accessToken in seconds */
+                        expiresIn: number;
+                        /** @description Absent when the login asked for the HttpOnly refresh cookie instead */
+                        refreshToken?: string;
+                        user: {
+                            id: string;
+                            /** @description true while a generated password must be changed before anything else */
+                            passwordChangeRequired?: boolean;
+                            /** @enum {string} */
+                            role: "admin" | "operator" | "viewer";
+                            username: string;
+                        };
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
@@ -1041,20 +1194,37 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
-                    refreshToken: string;
+                    refreshToken?: string;
                 };
             };
         };
         responses: {
-            /** @description A new {accessToken, refreshToken, expiresIn, user}; the presented token stops working */
+            /** @description A new session; the presented token stops working. Without a body refreshToken the cookie is used (and rotated) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description JWT for X-Auth-Token */
+                        accessToken: string;
+                        /** @description Lifetime of accessToken in seconds */
+                        expiresIn: number;
+                        /** @description Absent when the login asked for the HttpOnly refresh cookie instead */
+                        refreshToken?: string;
+                        user: {
+                            id: string;
+                            /** @description true while a generated password must be changed before anything else */
+                            passwordChangeRequired?: boolean;
+                            /** @enum {string} */
+                            role: "admin" | "operator" | "viewer";
+                            username: string;
+                        };
+                    };
+                };
             };
             /** @description REFRESH_TOKEN_INVALID | REFRESH_TOKEN_EXPIRED | REFRESH_TOKEN_REVOKED | REFRESH_TOKEN_REUSED */
             401: {
@@ -1067,13 +1237,202 @@ export interface operations {
     };
     ModelsController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Engine name, e.g. onnxruntime */
+                engine?: unknown;
+                limit?: number;
+                offset?: number;
+                /** @description Substring of the model name */
+                search?: unknown;
+                status?: "validated" | "invalid" | "deploying" | "deployed" | "failed";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description {items, total} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            activeVersion: number;
+                            config: {
+                                batching?: {
+                                    maxBatchSize?: number;
+                                    maxQueueDelayMs?: number;
+                                    preferredBatchSizes?: number[];
+                                };
+                                engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                                instances?: number;
+                                postprocess?: {
+                                    /** @enum {string} */
+                                    format?: "yolov5" | "yolov8" | "xyxy";
+                                    iouThreshold?: number;
+                                    labels?: string[];
+                                    maxDetections?: number;
+                                    output?: string;
+                                    scoreThreshold?: number;
+                                    softmax?: boolean | "auto";
+                                    topK?: number;
+                                };
+                                preprocess?: {
+                                    /** @enum {string} */
+                                    colorOrder?: "RGB" | "BGR";
+                                    /** @enum {string} */
+                                    dtype?: "float32" | "uint8";
+                                    height?: number;
+                                    input?: string;
+                                    /** @enum {string} */
+                                    layout?: "NCHW" | "NHWC";
+                                    mean?: number[];
+                                    padValue?: number;
+                                    /** @enum {string} */
+                                    resize?: "stretch" | "letterbox" | "crop";
+                                    scale?: number;
+                                    std?: number[];
+                                    width?: number;
+                                };
+                                queue?: {
+                                    maxSize?: number;
+                                    timeoutMs?: number;
+                                };
+                                /** @enum {string} */
+                                task?: "classification" | "detection" | "raw";
+                            };
+                            createdAt: string;
+                            deployment: {
+                                batching: {
+                                    maxBatchSize: number;
+                                    maxQueueDelayMs: number;
+                                    preferredBatchSizes: number[];
+                                };
+                                instances: number;
+                                queue: {
+                                    maxSize: number;
+                                    timeoutMs: number;
+                                };
+                            } | null;
+                            deploymentOverrides: {
+                                [key: string]: unknown;
+                            };
+                            description: string;
+                            engine: string;
+                            format: string;
+                            id: string;
+                            name: string;
+                            sha256: string;
+                            signature: {
+                                inputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                                outputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                            } | null;
+                            sizeBytes: number;
+                            /** @enum {string} */
+                            status: "validated" | "invalid" | "deploying" | "deployed" | "failed";
+                            statusReason: string | null;
+                            updatedAt: string;
+                            validation: {
+                                errors: {
+                                    code: string;
+                                    message: string;
+                                }[];
+                                ok: boolean;
+                                warnings: string[];
+                            };
+                            /** @description The newest uploaded version */
+                            version: number;
+                            /** @description On GET /models/{id} only */
+                            versions?: {
+                                active: boolean;
+                                config: {
+                                    batching?: {
+                                        maxBatchSize?: number;
+                                        maxQueueDelayMs?: number;
+                                        preferredBatchSizes?: number[];
+                                    };
+                                    engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                                    instances?: number;
+                                    postprocess?: {
+                                        /** @enum {string} */
+                                        format?: "yolov5" | "yolov8" | "xyxy";
+                                        iouThreshold?: number;
+                                        labels?: string[];
+                                        maxDetections?: number;
+                                        output?: string;
+                                        scoreThreshold?: number;
+                                        softmax?: boolean | "auto";
+                                        topK?: number;
+                                    };
+                                    preprocess?: {
+                                        /** @enum {string} */
+                                        colorOrder?: "RGB" | "BGR";
+                                        /** @enum {string} */
+                                        dtype?: "float32" | "uint8";
+                                        height?: number;
+                                        input?: string;
+                                        /** @enum {string} */
+                                        layout?: "NCHW" | "NHWC";
+                                        mean?: number[];
+                                        padValue?: number;
+                                        /** @enum {string} */
+                                        resize?: "stretch" | "letterbox" | "crop";
+                                        scale?: number;
+                                        std?: number[];
+                                        width?: number;
+                                    };
+                                    queue?: {
+                                        maxSize?: number;
+                                        timeoutMs?: number;
+                                    };
+                                    /** @enum {string} */
+                                    task?: "classification" | "detection" | "raw";
+                                };
+                                createdAt: string;
+                                engine: string;
+                                format: string;
+                                sha256: string;
+                                signature: {
+                                    inputs: {
+                                        dtype: string;
+                                        name: string;
+                                        shape: (number | string)[];
+                                    }[];
+                                    outputs: {
+                                        dtype: string;
+                                        name: string;
+                                        shape: (number | string)[];
+                                    }[];
+                                } | null;
+                                sizeBytes: number;
+                                /** @enum {string} */
+                                status: "validated" | "invalid";
+                                validation: {
+                                    errors: {
+                                        code: string;
+                                        message: string;
+                                    }[];
+                                    ok: boolean;
+                                    warnings: string[];
+                                };
+                                version: number;
+                            }[];
+                        }[];
+                        total: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1114,6 +1473,184 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The model with its validation report */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activeVersion: number;
+                        config: {
+                            batching?: {
+                                maxBatchSize?: number;
+                                maxQueueDelayMs?: number;
+                                preferredBatchSizes?: number[];
+                            };
+                            engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                            instances?: number;
+                            postprocess?: {
+                                /** @enum {string} */
+                                format?: "yolov5" | "yolov8" | "xyxy";
+                                iouThreshold?: number;
+                                labels?: string[];
+                                maxDetections?: number;
+                                output?: string;
+                                scoreThreshold?: number;
+                                softmax?: boolean | "auto";
+                                topK?: number;
+                            };
+                            preprocess?: {
+                                /** @enum {string} */
+                                colorOrder?: "RGB" | "BGR";
+                                /** @enum {string} */
+                                dtype?: "float32" | "uint8";
+                                height?: number;
+                                input?: string;
+                                /** @enum {string} */
+                                layout?: "NCHW" | "NHWC";
+                                mean?: number[];
+                                padValue?: number;
+                                /** @enum {string} */
+                                resize?: "stretch" | "letterbox" | "crop";
+                                scale?: number;
+                                std?: number[];
+                                width?: number;
+                            };
+                            queue?: {
+                                maxSize?: number;
+                                timeoutMs?: number;
+                            };
+                            /** @enum {string} */
+                            task?: "classification" | "detection" | "raw";
+                        };
+                        createdAt: string;
+                        deployment: {
+                            batching: {
+                                maxBatchSize: number;
+                                maxQueueDelayMs: number;
+                                preferredBatchSizes: number[];
+                            };
+                            instances: number;
+                            queue: {
+                                maxSize: number;
+                                timeoutMs: number;
+                            };
+                        } | null;
+                        deploymentOverrides: {
+                            [key: string]: unknown;
+                        };
+                        description: string;
+                        engine: string;
+                        format: string;
+                        id: string;
+                        name: string;
+                        sha256: string;
+                        signature: {
+                            inputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                            outputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                        } | null;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "validated" | "invalid" | "deploying" | "deployed" | "failed";
+                        statusReason: string | null;
+                        updatedAt: string;
+                        validation: {
+                            errors: {
+                                code: string;
+                                message: string;
+                            }[];
+                            ok: boolean;
+                            warnings: string[];
+                        };
+                        /** @description The newest uploaded version */
+                        version: number;
+                        /** @description On GET /models/{id} only */
+                        versions?: {
+                            active: boolean;
+                            config: {
+                                batching?: {
+                                    maxBatchSize?: number;
+                                    maxQueueDelayMs?: number;
+                                    preferredBatchSizes?: number[];
+                                };
+                                engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                                instances?: number;
+                                postprocess?: {
+                                    /** @enum {string} */
+                                    format?: "yolov5" | "yolov8" | "xyxy";
+                                    iouThreshold?: number;
+                                    labels?: string[];
+                                    maxDetections?: number;
+                                    output?: string;
+                                    scoreThreshold?: number;
+                                    softmax?: boolean | "auto";
+                                    topK?: number;
+                                };
+                                preprocess?: {
+                                    /** @enum {string} */
+                                    colorOrder?: "RGB" | "BGR";
+                                    /** @enum {string} */
+                                    dtype?: "float32" | "uint8";
+                                    height?: number;
+                                    input?: string;
+                                    /** @enum {string} */
+                                    layout?: "NCHW" | "NHWC";
+                                    mean?: number[];
+                                    padValue?: number;
+                                    /** @enum {string} */
+                                    resize?: "stretch" | "letterbox" | "crop";
+                                    scale?: number;
+                                    std?: number[];
+                                    width?: number;
+                                };
+                                queue?: {
+                                    maxSize?: number;
+                                    timeoutMs?: number;
+                                };
+                                /** @enum {string} */
+                                task?: "classification" | "detection" | "raw";
+                            };
+                            createdAt: string;
+                            engine: string;
+                            format: string;
+                            sha256: string;
+                            signature: {
+                                inputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                                outputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                            } | null;
+                            sizeBytes: number;
+                            /** @enum {string} */
+                            status: "validated" | "invalid";
+                            validation: {
+                                errors: {
+                                    code: string;
+                                    message: string;
+                                }[];
+                                ok: boolean;
+                                warnings: string[];
+                            };
+                            version: number;
+                        }[];
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1141,6 +1678,184 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description With versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activeVersion: number;
+                        config: {
+                            batching?: {
+                                maxBatchSize?: number;
+                                maxQueueDelayMs?: number;
+                                preferredBatchSizes?: number[];
+                            };
+                            engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                            instances?: number;
+                            postprocess?: {
+                                /** @enum {string} */
+                                format?: "yolov5" | "yolov8" | "xyxy";
+                                iouThreshold?: number;
+                                labels?: string[];
+                                maxDetections?: number;
+                                output?: string;
+                                scoreThreshold?: number;
+                                softmax?: boolean | "auto";
+                                topK?: number;
+                            };
+                            preprocess?: {
+                                /** @enum {string} */
+                                colorOrder?: "RGB" | "BGR";
+                                /** @enum {string} */
+                                dtype?: "float32" | "uint8";
+                                height?: number;
+                                input?: string;
+                                /** @enum {string} */
+                                layout?: "NCHW" | "NHWC";
+                                mean?: number[];
+                                padValue?: number;
+                                /** @enum {string} */
+                                resize?: "stretch" | "letterbox" | "crop";
+                                scale?: number;
+                                std?: number[];
+                                width?: number;
+                            };
+                            queue?: {
+                                maxSize?: number;
+                                timeoutMs?: number;
+                            };
+                            /** @enum {string} */
+                            task?: "classification" | "detection" | "raw";
+                        };
+                        createdAt: string;
+                        deployment: {
+                            batching: {
+                                maxBatchSize: number;
+                                maxQueueDelayMs: number;
+                                preferredBatchSizes: number[];
+                            };
+                            instances: number;
+                            queue: {
+                                maxSize: number;
+                                timeoutMs: number;
+                            };
+                        } | null;
+                        deploymentOverrides: {
+                            [key: string]: unknown;
+                        };
+                        description: string;
+                        engine: string;
+                        format: string;
+                        id: string;
+                        name: string;
+                        sha256: string;
+                        signature: {
+                            inputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                            outputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                        } | null;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "validated" | "invalid" | "deploying" | "deployed" | "failed";
+                        statusReason: string | null;
+                        updatedAt: string;
+                        validation: {
+                            errors: {
+                                code: string;
+                                message: string;
+                            }[];
+                            ok: boolean;
+                            warnings: string[];
+                        };
+                        /** @description The newest uploaded version */
+                        version: number;
+                        /** @description On GET /models/{id} only */
+                        versions?: {
+                            active: boolean;
+                            config: {
+                                batching?: {
+                                    maxBatchSize?: number;
+                                    maxQueueDelayMs?: number;
+                                    preferredBatchSizes?: number[];
+                                };
+                                engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                                instances?: number;
+                                postprocess?: {
+                                    /** @enum {string} */
+                                    format?: "yolov5" | "yolov8" | "xyxy";
+                                    iouThreshold?: number;
+                                    labels?: string[];
+                                    maxDetections?: number;
+                                    output?: string;
+                                    scoreThreshold?: number;
+                                    softmax?: boolean | "auto";
+                                    topK?: number;
+                                };
+                                preprocess?: {
+                                    /** @enum {string} */
+                                    colorOrder?: "RGB" | "BGR";
+                                    /** @enum {string} */
+                                    dtype?: "float32" | "uint8";
+                                    height?: number;
+                                    input?: string;
+                                    /** @enum {string} */
+                                    layout?: "NCHW" | "NHWC";
+                                    mean?: number[];
+                                    padValue?: number;
+                                    /** @enum {string} */
+                                    resize?: "stretch" | "letterbox" | "crop";
+                                    scale?: number;
+                                    std?: number[];
+                                    width?: number;
+                                };
+                                queue?: {
+                                    maxSize?: number;
+                                    timeoutMs?: number;
+                                };
+                                /** @enum {string} */
+                                task?: "classification" | "detection" | "raw";
+                            };
+                            createdAt: string;
+                            engine: string;
+                            format: string;
+                            sha256: string;
+                            signature: {
+                                inputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                                outputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                            } | null;
+                            sizeBytes: number;
+                            /** @enum {string} */
+                            status: "validated" | "invalid";
+                            validation: {
+                                errors: {
+                                    code: string;
+                                    message: string;
+                                }[];
+                                ok: boolean;
+                                warnings: string[];
+                            };
+                            version: number;
+                        }[];
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1159,7 +1874,9 @@ export interface operations {
     };
     ModelsController_remove: {
         parameters: {
-            query?: never;
+            query?: {
+                force?: boolean;
+            };
             header?: never;
             path: {
                 id: string;
@@ -1168,6 +1885,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1205,6 +1929,183 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activeVersion: number;
+                        config: {
+                            batching?: {
+                                maxBatchSize?: number;
+                                maxQueueDelayMs?: number;
+                                preferredBatchSizes?: number[];
+                            };
+                            engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                            instances?: number;
+                            postprocess?: {
+                                /** @enum {string} */
+                                format?: "yolov5" | "yolov8" | "xyxy";
+                                iouThreshold?: number;
+                                labels?: string[];
+                                maxDetections?: number;
+                                output?: string;
+                                scoreThreshold?: number;
+                                softmax?: boolean | "auto";
+                                topK?: number;
+                            };
+                            preprocess?: {
+                                /** @enum {string} */
+                                colorOrder?: "RGB" | "BGR";
+                                /** @enum {string} */
+                                dtype?: "float32" | "uint8";
+                                height?: number;
+                                input?: string;
+                                /** @enum {string} */
+                                layout?: "NCHW" | "NHWC";
+                                mean?: number[];
+                                padValue?: number;
+                                /** @enum {string} */
+                                resize?: "stretch" | "letterbox" | "crop";
+                                scale?: number;
+                                std?: number[];
+                                width?: number;
+                            };
+                            queue?: {
+                                maxSize?: number;
+                                timeoutMs?: number;
+                            };
+                            /** @enum {string} */
+                            task?: "classification" | "detection" | "raw";
+                        };
+                        createdAt: string;
+                        deployment: {
+                            batching: {
+                                maxBatchSize: number;
+                                maxQueueDelayMs: number;
+                                preferredBatchSizes: number[];
+                            };
+                            instances: number;
+                            queue: {
+                                maxSize: number;
+                                timeoutMs: number;
+                            };
+                        } | null;
+                        deploymentOverrides: {
+                            [key: string]: unknown;
+                        };
+                        description: string;
+                        engine: string;
+                        format: string;
+                        id: string;
+                        name: string;
+                        sha256: string;
+                        signature: {
+                            inputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                            outputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                        } | null;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "validated" | "invalid" | "deploying" | "deployed" | "failed";
+                        statusReason: string | null;
+                        updatedAt: string;
+                        validation: {
+                            errors: {
+                                code: string;
+                                message: string;
+                            }[];
+                            ok: boolean;
+                            warnings: string[];
+                        };
+                        /** @description The newest uploaded version */
+                        version: number;
+                        /** @description On GET /models/{id} only */
+                        versions?: {
+                            active: boolean;
+                            config: {
+                                batching?: {
+                                    maxBatchSize?: number;
+                                    maxQueueDelayMs?: number;
+                                    preferredBatchSizes?: number[];
+                                };
+                                engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                                instances?: number;
+                                postprocess?: {
+                                    /** @enum {string} */
+                                    format?: "yolov5" | "yolov8" | "xyxy";
+                                    iouThreshold?: number;
+                                    labels?: string[];
+                                    maxDetections?: number;
+                                    output?: string;
+                                    scoreThreshold?: number;
+                                    softmax?: boolean | "auto";
+                                    topK?: number;
+                                };
+                                preprocess?: {
+                                    /** @enum {string} */
+                                    colorOrder?: "RGB" | "BGR";
+                                    /** @enum {string} */
+                                    dtype?: "float32" | "uint8";
+                                    height?: number;
+                                    input?: string;
+                                    /** @enum {string} */
+                                    layout?: "NCHW" | "NHWC";
+                                    mean?: number[];
+                                    padValue?: number;
+                                    /** @enum {string} */
+                                    resize?: "stretch" | "letterbox" | "crop";
+                                    scale?: number;
+                                    std?: number[];
+                                    width?: number;
+                                };
+                                queue?: {
+                                    maxSize?: number;
+                                    timeoutMs?: number;
+                                };
+                                /** @enum {string} */
+                                task?: "classification" | "detection" | "raw";
+                            };
+                            createdAt: string;
+                            engine: string;
+                            format: string;
+                            sha256: string;
+                            signature: {
+                                inputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                                outputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                            } | null;
+                            sizeBytes: number;
+                            /** @enum {string} */
+                            status: "validated" | "invalid";
+                            validation: {
+                                errors: {
+                                    code: string;
+                                    message: string;
+                                }[];
+                                ok: boolean;
+                                warnings: string[];
+                            };
+                            version: number;
+                        }[];
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1247,6 +2148,302 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activeVersion: number;
+                        config: {
+                            batching?: {
+                                maxBatchSize?: number;
+                                maxQueueDelayMs?: number;
+                                preferredBatchSizes?: number[];
+                            };
+                            engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                            instances?: number;
+                            postprocess?: {
+                                /** @enum {string} */
+                                format?: "yolov5" | "yolov8" | "xyxy";
+                                iouThreshold?: number;
+                                labels?: string[];
+                                maxDetections?: number;
+                                output?: string;
+                                scoreThreshold?: number;
+                                softmax?: boolean | "auto";
+                                topK?: number;
+                            };
+                            preprocess?: {
+                                /** @enum {string} */
+                                colorOrder?: "RGB" | "BGR";
+                                /** @enum {string} */
+                                dtype?: "float32" | "uint8";
+                                height?: number;
+                                input?: string;
+                                /** @enum {string} */
+                                layout?: "NCHW" | "NHWC";
+                                mean?: number[];
+                                padValue?: number;
+                                /** @enum {string} */
+                                resize?: "stretch" | "letterbox" | "crop";
+                                scale?: number;
+                                std?: number[];
+                                width?: number;
+                            };
+                            queue?: {
+                                maxSize?: number;
+                                timeoutMs?: number;
+                            };
+                            /** @enum {string} */
+                            task?: "classification" | "detection" | "raw";
+                        };
+                        createdAt: string;
+                        deployment: {
+                            batching: {
+                                maxBatchSize: number;
+                                maxQueueDelayMs: number;
+                                preferredBatchSizes: number[];
+                            };
+                            instances: number;
+                            queue: {
+                                maxSize: number;
+                                timeoutMs: number;
+                            };
+                        } | null;
+                        deploymentOverrides: {
+                            [key: string]: unknown;
+                        };
+                        description: string;
+                        engine: string;
+                        format: string;
+                        id: string;
+                        name: string;
+                        sha256: string;
+                        signature: {
+                            inputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                            outputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                        } | null;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "validated" | "invalid" | "deploying" | "deployed" | "failed";
+                        statusReason: string | null;
+                        updatedAt: string;
+                        validation: {
+                            errors: {
+                                code: string;
+                                message: string;
+                            }[];
+                            ok: boolean;
+                            warnings: string[];
+                        };
+                        /** @description The newest uploaded version */
+                        version: number;
+                        /** @description On GET /models/{id} only */
+                        versions?: {
+                            active: boolean;
+                            config: {
+                                batching?: {
+                                    maxBatchSize?: number;
+                                    maxQueueDelayMs?: number;
+                                    preferredBatchSizes?: number[];
+                                };
+                                engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                                instances?: number;
+                                postprocess?: {
+                                    /** @enum {string} */
+                                    format?: "yolov5" | "yolov8" | "xyxy";
+                                    iouThreshold?: number;
+                                    labels?: string[];
+                                    maxDetections?: number;
+                                    output?: string;
+                                    scoreThreshold?: number;
+                                    softmax?: boolean | "auto";
+                                    topK?: number;
+                                };
+                                preprocess?: {
+                                    /** @enum {string} */
+                                    colorOrder?: "RGB" | "BGR";
+                                    /** @enum {string} */
+                                    dtype?: "float32" | "uint8";
+                                    height?: number;
+                                    input?: string;
+                                    /** @enum {string} */
+                                    layout?: "NCHW" | "NHWC";
+                                    mean?: number[];
+                                    padValue?: number;
+                                    /** @enum {string} */
+                                    resize?: "stretch" | "letterbox" | "crop";
+                                    scale?: number;
+                                    std?: number[];
+                                    width?: number;
+                                };
+                                queue?: {
+                                    maxSize?: number;
+                                    timeoutMs?: number;
+                                };
+                                /** @enum {string} */
+                                task?: "classification" | "detection" | "raw";
+                            };
+                            createdAt: string;
+                            engine: string;
+                            format: string;
+                            sha256: string;
+                            signature: {
+                                inputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                                outputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                            } | null;
+                            sizeBytes: number;
+                            /** @enum {string} */
+                            status: "validated" | "invalid";
+                            validation: {
+                                errors: {
+                                    code: string;
+                                    message: string;
+                                }[];
+                                ok: boolean;
+                                warnings: string[];
+                            };
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired X-Auth-Token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Role not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    InternalInferenceController_infer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description As POST /api/v1/inference/{modelId} */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    encoding?: "json" | "binary";
+                    image?: string;
+                    images?: string[];
+                    inputs?: {
+                        [key: string]: {
+                            data: unknown;
+                            dtype?: unknown;
+                            shape: unknown;
+                        };
+                    };
+                    iouThreshold?: number;
+                    /** @enum {string} */
+                    output?: "raw";
+                    priority?: number;
+                    scoreThreshold?: number;
+                    timeoutMs?: number;
+                    topK?: number;
+                };
+                "multipart/form-data": {
+                    /** @enum {string} */
+                    encoding?: "json" | "binary";
+                    image?: string;
+                    images?: string[];
+                    inputs?: {
+                        [key: string]: {
+                            data: unknown;
+                            dtype?: unknown;
+                            shape: unknown;
+                        };
+                    };
+                    iouThreshold?: number;
+                    /** @enum {string} */
+                    output?: "raw";
+                    priority?: number;
+                    scoreThreshold?: number;
+                    timeoutMs?: number;
+                    topK?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Predictions, detections or raw outputs per image, with the timing breakdown */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        modelId: string;
+                        requestId: string;
+                        results: ({
+                            predictions: {
+                                index: number;
+                                label: string;
+                                score: number;
+                            }[];
+                        } | {
+                            detections: {
+                                /** @description In the original image's pixels */
+                                box: {
+                                    height: number;
+                                    width: number;
+                                    x: number;
+                                    y: number;
+                                };
+                                index: number;
+                                label: string;
+                                score: number;
+                            }[];
+                        } | {
+                            outputs: {
+                                [key: string]: {
+                                    data: (number | string | boolean)[];
+                                    dtype: string;
+                                    shape: number[];
+                                };
+                            };
+                        })[];
+                        timing: {
+                            inferenceMs: number;
+                            postprocessMs: number;
+                            preprocessMs: number;
+                            queueMs: number;
+                            totalMs: number;
+                        };
+                        version: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1279,7 +2476,46 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        batchSizes: {
+                            [key: string]: number;
+                        };
+                        errorsByCode: {
+                            [key: string]: number;
+                        };
+                        latencyMs: {
+                            compute: {
+                                p50: number;
+                                p95: number;
+                                p99: number;
+                                samples: number;
+                            };
+                            queue: {
+                                p50: number;
+                                p95: number;
+                                p99: number;
+                                samples: number;
+                            };
+                            total: {
+                                p50: number;
+                                p95: number;
+                                p99: number;
+                                samples: number;
+                            };
+                        };
+                        modelId: string;
+                        queueDepth: number;
+                        requests: {
+                            byOutcome: {
+                                [key: string]: number;
+                            };
+                            errors: number;
+                            success: number;
+                            total: number;
+                        };
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
@@ -1315,6 +2551,183 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activeVersion: number;
+                        config: {
+                            batching?: {
+                                maxBatchSize?: number;
+                                maxQueueDelayMs?: number;
+                                preferredBatchSizes?: number[];
+                            };
+                            engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                            instances?: number;
+                            postprocess?: {
+                                /** @enum {string} */
+                                format?: "yolov5" | "yolov8" | "xyxy";
+                                iouThreshold?: number;
+                                labels?: string[];
+                                maxDetections?: number;
+                                output?: string;
+                                scoreThreshold?: number;
+                                softmax?: boolean | "auto";
+                                topK?: number;
+                            };
+                            preprocess?: {
+                                /** @enum {string} */
+                                colorOrder?: "RGB" | "BGR";
+                                /** @enum {string} */
+                                dtype?: "float32" | "uint8";
+                                height?: number;
+                                input?: string;
+                                /** @enum {string} */
+                                layout?: "NCHW" | "NHWC";
+                                mean?: number[];
+                                padValue?: number;
+                                /** @enum {string} */
+                                resize?: "stretch" | "letterbox" | "crop";
+                                scale?: number;
+                                std?: number[];
+                                width?: number;
+                            };
+                            queue?: {
+                                maxSize?: number;
+                                timeoutMs?: number;
+                            };
+                            /** @enum {string} */
+                            task?: "classification" | "detection" | "raw";
+                        };
+                        createdAt: string;
+                        deployment: {
+                            batching: {
+                                maxBatchSize: number;
+                                maxQueueDelayMs: number;
+                                preferredBatchSizes: number[];
+                            };
+                            instances: number;
+                            queue: {
+                                maxSize: number;
+                                timeoutMs: number;
+                            };
+                        } | null;
+                        deploymentOverrides: {
+                            [key: string]: unknown;
+                        };
+                        description: string;
+                        engine: string;
+                        format: string;
+                        id: string;
+                        name: string;
+                        sha256: string;
+                        signature: {
+                            inputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                            outputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                        } | null;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "validated" | "invalid" | "deploying" | "deployed" | "failed";
+                        statusReason: string | null;
+                        updatedAt: string;
+                        validation: {
+                            errors: {
+                                code: string;
+                                message: string;
+                            }[];
+                            ok: boolean;
+                            warnings: string[];
+                        };
+                        /** @description The newest uploaded version */
+                        version: number;
+                        /** @description On GET /models/{id} only */
+                        versions?: {
+                            active: boolean;
+                            config: {
+                                batching?: {
+                                    maxBatchSize?: number;
+                                    maxQueueDelayMs?: number;
+                                    preferredBatchSizes?: number[];
+                                };
+                                engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                                instances?: number;
+                                postprocess?: {
+                                    /** @enum {string} */
+                                    format?: "yolov5" | "yolov8" | "xyxy";
+                                    iouThreshold?: number;
+                                    labels?: string[];
+                                    maxDetections?: number;
+                                    output?: string;
+                                    scoreThreshold?: number;
+                                    softmax?: boolean | "auto";
+                                    topK?: number;
+                                };
+                                preprocess?: {
+                                    /** @enum {string} */
+                                    colorOrder?: "RGB" | "BGR";
+                                    /** @enum {string} */
+                                    dtype?: "float32" | "uint8";
+                                    height?: number;
+                                    input?: string;
+                                    /** @enum {string} */
+                                    layout?: "NCHW" | "NHWC";
+                                    mean?: number[];
+                                    padValue?: number;
+                                    /** @enum {string} */
+                                    resize?: "stretch" | "letterbox" | "crop";
+                                    scale?: number;
+                                    std?: number[];
+                                    width?: number;
+                                };
+                                queue?: {
+                                    maxSize?: number;
+                                    timeoutMs?: number;
+                                };
+                                /** @enum {string} */
+                                task?: "classification" | "detection" | "raw";
+                            };
+                            createdAt: string;
+                            engine: string;
+                            format: string;
+                            sha256: string;
+                            signature: {
+                                inputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                                outputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                            } | null;
+                            sizeBytes: number;
+                            /** @enum {string} */
+                            status: "validated" | "invalid";
+                            validation: {
+                                errors: {
+                                    code: string;
+                                    message: string;
+                                }[];
+                                ok: boolean;
+                                warnings: string[];
+                            };
+                            version: number;
+                        }[];
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1342,6 +2755,183 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activeVersion: number;
+                        config: {
+                            batching?: {
+                                maxBatchSize?: number;
+                                maxQueueDelayMs?: number;
+                                preferredBatchSizes?: number[];
+                            };
+                            engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                            instances?: number;
+                            postprocess?: {
+                                /** @enum {string} */
+                                format?: "yolov5" | "yolov8" | "xyxy";
+                                iouThreshold?: number;
+                                labels?: string[];
+                                maxDetections?: number;
+                                output?: string;
+                                scoreThreshold?: number;
+                                softmax?: boolean | "auto";
+                                topK?: number;
+                            };
+                            preprocess?: {
+                                /** @enum {string} */
+                                colorOrder?: "RGB" | "BGR";
+                                /** @enum {string} */
+                                dtype?: "float32" | "uint8";
+                                height?: number;
+                                input?: string;
+                                /** @enum {string} */
+                                layout?: "NCHW" | "NHWC";
+                                mean?: number[];
+                                padValue?: number;
+                                /** @enum {string} */
+                                resize?: "stretch" | "letterbox" | "crop";
+                                scale?: number;
+                                std?: number[];
+                                width?: number;
+                            };
+                            queue?: {
+                                maxSize?: number;
+                                timeoutMs?: number;
+                            };
+                            /** @enum {string} */
+                            task?: "classification" | "detection" | "raw";
+                        };
+                        createdAt: string;
+                        deployment: {
+                            batching: {
+                                maxBatchSize: number;
+                                maxQueueDelayMs: number;
+                                preferredBatchSizes: number[];
+                            };
+                            instances: number;
+                            queue: {
+                                maxSize: number;
+                                timeoutMs: number;
+                            };
+                        } | null;
+                        deploymentOverrides: {
+                            [key: string]: unknown;
+                        };
+                        description: string;
+                        engine: string;
+                        format: string;
+                        id: string;
+                        name: string;
+                        sha256: string;
+                        signature: {
+                            inputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                            outputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                        } | null;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "validated" | "invalid" | "deploying" | "deployed" | "failed";
+                        statusReason: string | null;
+                        updatedAt: string;
+                        validation: {
+                            errors: {
+                                code: string;
+                                message: string;
+                            }[];
+                            ok: boolean;
+                            warnings: string[];
+                        };
+                        /** @description The newest uploaded version */
+                        version: number;
+                        /** @description On GET /models/{id} only */
+                        versions?: {
+                            active: boolean;
+                            config: {
+                                batching?: {
+                                    maxBatchSize?: number;
+                                    maxQueueDelayMs?: number;
+                                    preferredBatchSizes?: number[];
+                                };
+                                engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                                instances?: number;
+                                postprocess?: {
+                                    /** @enum {string} */
+                                    format?: "yolov5" | "yolov8" | "xyxy";
+                                    iouThreshold?: number;
+                                    labels?: string[];
+                                    maxDetections?: number;
+                                    output?: string;
+                                    scoreThreshold?: number;
+                                    softmax?: boolean | "auto";
+                                    topK?: number;
+                                };
+                                preprocess?: {
+                                    /** @enum {string} */
+                                    colorOrder?: "RGB" | "BGR";
+                                    /** @enum {string} */
+                                    dtype?: "float32" | "uint8";
+                                    height?: number;
+                                    input?: string;
+                                    /** @enum {string} */
+                                    layout?: "NCHW" | "NHWC";
+                                    mean?: number[];
+                                    padValue?: number;
+                                    /** @enum {string} */
+                                    resize?: "stretch" | "letterbox" | "crop";
+                                    scale?: number;
+                                    std?: number[];
+                                    width?: number;
+                                };
+                                queue?: {
+                                    maxSize?: number;
+                                    timeoutMs?: number;
+                                };
+                                /** @enum {string} */
+                                task?: "classification" | "detection" | "raw";
+                            };
+                            createdAt: string;
+                            engine: string;
+                            format: string;
+                            sha256: string;
+                            signature: {
+                                inputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                                outputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                            } | null;
+                            sizeBytes: number;
+                            /** @enum {string} */
+                            status: "validated" | "invalid";
+                            validation: {
+                                errors: {
+                                    code: string;
+                                    message: string;
+                                }[];
+                                ok: boolean;
+                                warnings: string[];
+                            };
+                            version: number;
+                        }[];
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1384,6 +2974,88 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The new version with its validation report */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        active: boolean;
+                        config: {
+                            batching?: {
+                                maxBatchSize?: number;
+                                maxQueueDelayMs?: number;
+                                preferredBatchSizes?: number[];
+                            };
+                            engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                            instances?: number;
+                            postprocess?: {
+                                /** @enum {string} */
+                                format?: "yolov5" | "yolov8" | "xyxy";
+                                iouThreshold?: number;
+                                labels?: string[];
+                                maxDetections?: number;
+                                output?: string;
+                                scoreThreshold?: number;
+                                softmax?: boolean | "auto";
+                                topK?: number;
+                            };
+                            preprocess?: {
+                                /** @enum {string} */
+                                colorOrder?: "RGB" | "BGR";
+                                /** @enum {string} */
+                                dtype?: "float32" | "uint8";
+                                height?: number;
+                                input?: string;
+                                /** @enum {string} */
+                                layout?: "NCHW" | "NHWC";
+                                mean?: number[];
+                                padValue?: number;
+                                /** @enum {string} */
+                                resize?: "stretch" | "letterbox" | "crop";
+                                scale?: number;
+                                std?: number[];
+                                width?: number;
+                            };
+                            queue?: {
+                                maxSize?: number;
+                                timeoutMs?: number;
+                            };
+                            /** @enum {string} */
+                            task?: "classification" | "detection" | "raw";
+                        };
+                        createdAt: string;
+                        engine: string;
+                        format: string;
+                        sha256: string;
+                        signature: {
+                            inputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                            outputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                        } | null;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "validated" | "invalid";
+                        validation: {
+                            errors: {
+                                code: string;
+                                message: string;
+                            }[];
+                            ok: boolean;
+                            warnings: string[];
+                        };
+                        version: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1412,6 +3084,385 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activeVersion: number;
+                        config: {
+                            batching?: {
+                                maxBatchSize?: number;
+                                maxQueueDelayMs?: number;
+                                preferredBatchSizes?: number[];
+                            };
+                            engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                            instances?: number;
+                            postprocess?: {
+                                /** @enum {string} */
+                                format?: "yolov5" | "yolov8" | "xyxy";
+                                iouThreshold?: number;
+                                labels?: string[];
+                                maxDetections?: number;
+                                output?: string;
+                                scoreThreshold?: number;
+                                softmax?: boolean | "auto";
+                                topK?: number;
+                            };
+                            preprocess?: {
+                                /** @enum {string} */
+                                colorOrder?: "RGB" | "BGR";
+                                /** @enum {string} */
+                                dtype?: "float32" | "uint8";
+                                height?: number;
+                                input?: string;
+                                /** @enum {string} */
+                                layout?: "NCHW" | "NHWC";
+                                mean?: number[];
+                                padValue?: number;
+                                /** @enum {string} */
+                                resize?: "stretch" | "letterbox" | "crop";
+                                scale?: number;
+                                std?: number[];
+                                width?: number;
+                            };
+                            queue?: {
+                                maxSize?: number;
+                                timeoutMs?: number;
+                            };
+                            /** @enum {string} */
+                            task?: "classification" | "detection" | "raw";
+                        };
+                        createdAt: string;
+                        deployment: {
+                            batching: {
+                                maxBatchSize: number;
+                                maxQueueDelayMs: number;
+                                preferredBatchSizes: number[];
+                            };
+                            instances: number;
+                            queue: {
+                                maxSize: number;
+                                timeoutMs: number;
+                            };
+                        } | null;
+                        deploymentOverrides: {
+                            [key: string]: unknown;
+                        };
+                        description: string;
+                        engine: string;
+                        format: string;
+                        id: string;
+                        name: string;
+                        sha256: string;
+                        signature: {
+                            inputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                            outputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                        } | null;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "validated" | "invalid" | "deploying" | "deployed" | "failed";
+                        statusReason: string | null;
+                        updatedAt: string;
+                        validation: {
+                            errors: {
+                                code: string;
+                                message: string;
+                            }[];
+                            ok: boolean;
+                            warnings: string[];
+                        };
+                        /** @description The newest uploaded version */
+                        version: number;
+                        /** @description On GET /models/{id} only */
+                        versions?: {
+                            active: boolean;
+                            config: {
+                                batching?: {
+                                    maxBatchSize?: number;
+                                    maxQueueDelayMs?: number;
+                                    preferredBatchSizes?: number[];
+                                };
+                                engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                                instances?: number;
+                                postprocess?: {
+                                    /** @enum {string} */
+                                    format?: "yolov5" | "yolov8" | "xyxy";
+                                    iouThreshold?: number;
+                                    labels?: string[];
+                                    maxDetections?: number;
+                                    output?: string;
+                                    scoreThreshold?: number;
+                                    softmax?: boolean | "auto";
+                                    topK?: number;
+                                };
+                                preprocess?: {
+                                    /** @enum {string} */
+                                    colorOrder?: "RGB" | "BGR";
+                                    /** @enum {string} */
+                                    dtype?: "float32" | "uint8";
+                                    height?: number;
+                                    input?: string;
+                                    /** @enum {string} */
+                                    layout?: "NCHW" | "NHWC";
+                                    mean?: number[];
+                                    padValue?: number;
+                                    /** @enum {string} */
+                                    resize?: "stretch" | "letterbox" | "crop";
+                                    scale?: number;
+                                    std?: number[];
+                                    width?: number;
+                                };
+                                queue?: {
+                                    maxSize?: number;
+                                    timeoutMs?: number;
+                                };
+                                /** @enum {string} */
+                                task?: "classification" | "detection" | "raw";
+                            };
+                            createdAt: string;
+                            engine: string;
+                            format: string;
+                            sha256: string;
+                            signature: {
+                                inputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                                outputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                            } | null;
+                            sizeBytes: number;
+                            /** @enum {string} */
+                            status: "validated" | "invalid";
+                            validation: {
+                                errors: {
+                                    code: string;
+                                    message: string;
+                                }[];
+                                ok: boolean;
+                                warnings: string[];
+                            };
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired X-Auth-Token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Role not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ModelsController_addSample: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activeVersion: number;
+                        config: {
+                            batching?: {
+                                maxBatchSize?: number;
+                                maxQueueDelayMs?: number;
+                                preferredBatchSizes?: number[];
+                            };
+                            engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                            instances?: number;
+                            postprocess?: {
+                                /** @enum {string} */
+                                format?: "yolov5" | "yolov8" | "xyxy";
+                                iouThreshold?: number;
+                                labels?: string[];
+                                maxDetections?: number;
+                                output?: string;
+                                scoreThreshold?: number;
+                                softmax?: boolean | "auto";
+                                topK?: number;
+                            };
+                            preprocess?: {
+                                /** @enum {string} */
+                                colorOrder?: "RGB" | "BGR";
+                                /** @enum {string} */
+                                dtype?: "float32" | "uint8";
+                                height?: number;
+                                input?: string;
+                                /** @enum {string} */
+                                layout?: "NCHW" | "NHWC";
+                                mean?: number[];
+                                padValue?: number;
+                                /** @enum {string} */
+                                resize?: "stretch" | "letterbox" | "crop";
+                                scale?: number;
+                                std?: number[];
+                                width?: number;
+                            };
+                            queue?: {
+                                maxSize?: number;
+                                timeoutMs?: number;
+                            };
+                            /** @enum {string} */
+                            task?: "classification" | "detection" | "raw";
+                        };
+                        createdAt: string;
+                        deployment: {
+                            batching: {
+                                maxBatchSize: number;
+                                maxQueueDelayMs: number;
+                                preferredBatchSizes: number[];
+                            };
+                            instances: number;
+                            queue: {
+                                maxSize: number;
+                                timeoutMs: number;
+                            };
+                        } | null;
+                        deploymentOverrides: {
+                            [key: string]: unknown;
+                        };
+                        description: string;
+                        engine: string;
+                        format: string;
+                        id: string;
+                        name: string;
+                        sha256: string;
+                        signature: {
+                            inputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                            outputs: {
+                                dtype: string;
+                                name: string;
+                                shape: (number | string)[];
+                            }[];
+                        } | null;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "validated" | "invalid" | "deploying" | "deployed" | "failed";
+                        statusReason: string | null;
+                        updatedAt: string;
+                        validation: {
+                            errors: {
+                                code: string;
+                                message: string;
+                            }[];
+                            ok: boolean;
+                            warnings: string[];
+                        };
+                        /** @description The newest uploaded version */
+                        version: number;
+                        /** @description On GET /models/{id} only */
+                        versions?: {
+                            active: boolean;
+                            config: {
+                                batching?: {
+                                    maxBatchSize?: number;
+                                    maxQueueDelayMs?: number;
+                                    preferredBatchSizes?: number[];
+                                };
+                                engine?: ("onnxruntime" | "tensorflow" | "tensorrt") | string;
+                                instances?: number;
+                                postprocess?: {
+                                    /** @enum {string} */
+                                    format?: "yolov5" | "yolov8" | "xyxy";
+                                    iouThreshold?: number;
+                                    labels?: string[];
+                                    maxDetections?: number;
+                                    output?: string;
+                                    scoreThreshold?: number;
+                                    softmax?: boolean | "auto";
+                                    topK?: number;
+                                };
+                                preprocess?: {
+                                    /** @enum {string} */
+                                    colorOrder?: "RGB" | "BGR";
+                                    /** @enum {string} */
+                                    dtype?: "float32" | "uint8";
+                                    height?: number;
+                                    input?: string;
+                                    /** @enum {string} */
+                                    layout?: "NCHW" | "NHWC";
+                                    mean?: number[];
+                                    padValue?: number;
+                                    /** @enum {string} */
+                                    resize?: "stretch" | "letterbox" | "crop";
+                                    scale?: number;
+                                    std?: number[];
+                                    width?: number;
+                                };
+                                queue?: {
+                                    maxSize?: number;
+                                    timeoutMs?: number;
+                                };
+                                /** @enum {string} */
+                                task?: "classification" | "detection" | "raw";
+                            };
+                            createdAt: string;
+                            engine: string;
+                            format: string;
+                            sha256: string;
+                            signature: {
+                                inputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                                outputs: {
+                                    dtype: string;
+                                    name: string;
+                                    shape: (number | string)[];
+                                }[];
+                            } | null;
+                            sizeBytes: number;
+                            /** @enum {string} */
+                            status: "validated" | "invalid";
+                            validation: {
+                                errors: {
+                                    code: string;
+                                    message: string;
+                                }[];
+                                ok: boolean;
+                                warnings: string[];
+                            };
+                            version: number;
+                        }[];
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1437,12 +3488,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { items: [{ name, version, available, reason, backend, devices, formats }] } */
+            /** @description Every engine with its availability and the reason when it is unavailable */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            available: boolean;
+                            backend: string | null;
+                            devices: string[];
+                            formats: string[];
+                            name: string;
+                            /** @description Why the engine (or a better backend) is unavailable */
+                            reason: string | null;
+                            version: string;
+                        }[];
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
@@ -1474,7 +3538,50 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        engines: {
+                            available: boolean;
+                            name: string;
+                            reason?: string;
+                            version: string;
+                        }[];
+                        hardware: {
+                            cpu: {
+                                cores: number;
+                                model: string;
+                            };
+                            gpuReason: string | null;
+                            gpus: {
+                                index: number;
+                                memoryTotalBytes: number;
+                                memoryUsedBytes: number;
+                                utilizationPercent: number;
+                            }[];
+                            memory: {
+                                freeBytes: number;
+                                totalBytes: number;
+                            };
+                        };
+                        models: {
+                            byStatus: {
+                                [key: string]: number;
+                            };
+                            total: number;
+                        };
+                        node: string;
+                        platform: string;
+                        startedAt: string;
+                        tokens: {
+                            byStatus: {
+                                [key: string]: number;
+                            };
+                            total: number;
+                        };
+                        uptimeSeconds: number;
+                        version: string;
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
@@ -1504,12 +3611,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { intervalMs, retentionSamples, items: [{ timestamp, cpuPercent, memoryUsedBytes, memoryTotalBytes, rssBytes, gpu }] } */
+            /** @description CPU, memory and GPU samples over time */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        intervalMs: number;
+                        items: {
+                            cpuPercent: number;
+                            gpu: {
+                                index: number;
+                                memoryTotalBytes: number;
+                                memoryUsedBytes: number;
+                                utilizationPercent: number;
+                            }[] | null;
+                            memoryTotalBytes: number;
+                            memoryUsedBytes: number;
+                            rssBytes: number;
+                            timestamp: string;
+                        }[];
+                        retentionSamples: number;
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
@@ -1542,6 +3667,39 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description {items, total} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            allowedModels: string[];
+                            createdAt: string;
+                            createdBy: string | null;
+                            description: string;
+                            disabledAt: string | null;
+                            expiresAt: string | null;
+                            id: string;
+                            ipAllowlist: string[];
+                            lastUsedAt: string | null;
+                            monthlyQuota: number | null;
+                            name: string;
+                            rateLimitPerMinute: number | null;
+                            remainingQuota: number | null;
+                            revokedAt: string | null;
+                            /** @enum {string} */
+                            status: "active" | "disabled" | "revoked" | "expired";
+                            /** @description The first characters of the secret, to recognise it */
+                            tokenPreview: string;
+                            updatedAt: string;
+                            usedThisMonth: number;
+                        }[];
+                        total: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1583,6 +3741,38 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The token with its secret (shown once) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allowedModels: string[];
+                        createdAt: string;
+                        createdBy: string | null;
+                        description: string;
+                        disabledAt: string | null;
+                        expiresAt: string | null;
+                        id: string;
+                        ipAllowlist: string[];
+                        lastUsedAt: string | null;
+                        monthlyQuota: number | null;
+                        name: string;
+                        rateLimitPerMinute: number | null;
+                        remainingQuota: number | null;
+                        revokedAt: string | null;
+                        /** @enum {string} */
+                        status: "active" | "disabled" | "revoked" | "expired";
+                        /** @description The secret; it is never shown again */
+                        token: string;
+                        /** @description The first characters of the secret, to recognise it */
+                        tokenPreview: string;
+                        updatedAt: string;
+                        usedThisMonth: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1610,6 +3800,35 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allowedModels: string[];
+                        createdAt: string;
+                        createdBy: string | null;
+                        description: string;
+                        disabledAt: string | null;
+                        expiresAt: string | null;
+                        id: string;
+                        ipAllowlist: string[];
+                        lastUsedAt: string | null;
+                        monthlyQuota: number | null;
+                        name: string;
+                        rateLimitPerMinute: number | null;
+                        remainingQuota: number | null;
+                        revokedAt: string | null;
+                        /** @enum {string} */
+                        status: "active" | "disabled" | "revoked" | "expired";
+                        /** @description The first characters of the secret, to recognise it */
+                        tokenPreview: string;
+                        updatedAt: string;
+                        usedThisMonth: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1637,6 +3856,36 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The revoked token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allowedModels: string[];
+                        createdAt: string;
+                        createdBy: string | null;
+                        description: string;
+                        disabledAt: string | null;
+                        expiresAt: string | null;
+                        id: string;
+                        ipAllowlist: string[];
+                        lastUsedAt: string | null;
+                        monthlyQuota: number | null;
+                        name: string;
+                        rateLimitPerMinute: number | null;
+                        remainingQuota: number | null;
+                        revokedAt: string | null;
+                        /** @enum {string} */
+                        status: "active" | "disabled" | "revoked" | "expired";
+                        /** @description The first characters of the secret, to recognise it */
+                        tokenPreview: string;
+                        updatedAt: string;
+                        usedThisMonth: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1676,6 +3925,35 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allowedModels: string[];
+                        createdAt: string;
+                        createdBy: string | null;
+                        description: string;
+                        disabledAt: string | null;
+                        expiresAt: string | null;
+                        id: string;
+                        ipAllowlist: string[];
+                        lastUsedAt: string | null;
+                        monthlyQuota: number | null;
+                        name: string;
+                        rateLimitPerMinute: number | null;
+                        remainingQuota: number | null;
+                        revokedAt: string | null;
+                        /** @enum {string} */
+                        status: "active" | "disabled" | "revoked" | "expired";
+                        /** @description The first characters of the secret, to recognise it */
+                        tokenPreview: string;
+                        updatedAt: string;
+                        usedThisMonth: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1703,6 +3981,35 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allowedModels: string[];
+                        createdAt: string;
+                        createdBy: string | null;
+                        description: string;
+                        disabledAt: string | null;
+                        expiresAt: string | null;
+                        id: string;
+                        ipAllowlist: string[];
+                        lastUsedAt: string | null;
+                        monthlyQuota: number | null;
+                        name: string;
+                        rateLimitPerMinute: number | null;
+                        remainingQuota: number | null;
+                        revokedAt: string | null;
+                        /** @enum {string} */
+                        status: "active" | "disabled" | "revoked" | "expired";
+                        /** @description The first characters of the secret, to recognise it */
+                        tokenPreview: string;
+                        updatedAt: string;
+                        usedThisMonth: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1730,6 +4037,35 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allowedModels: string[];
+                        createdAt: string;
+                        createdBy: string | null;
+                        description: string;
+                        disabledAt: string | null;
+                        expiresAt: string | null;
+                        id: string;
+                        ipAllowlist: string[];
+                        lastUsedAt: string | null;
+                        monthlyQuota: number | null;
+                        name: string;
+                        rateLimitPerMinute: number | null;
+                        remainingQuota: number | null;
+                        revokedAt: string | null;
+                        /** @enum {string} */
+                        status: "active" | "disabled" | "revoked" | "expired";
+                        /** @description The first characters of the secret, to recognise it */
+                        tokenPreview: string;
+                        updatedAt: string;
+                        usedThisMonth: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1757,6 +4093,38 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The token with its new secret (shown once) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allowedModels: string[];
+                        createdAt: string;
+                        createdBy: string | null;
+                        description: string;
+                        disabledAt: string | null;
+                        expiresAt: string | null;
+                        id: string;
+                        ipAllowlist: string[];
+                        lastUsedAt: string | null;
+                        monthlyQuota: number | null;
+                        name: string;
+                        rateLimitPerMinute: number | null;
+                        remainingQuota: number | null;
+                        revokedAt: string | null;
+                        /** @enum {string} */
+                        status: "active" | "disabled" | "revoked" | "expired";
+                        /** @description The secret; it is never shown again */
+                        token: string;
+                        /** @description The first characters of the secret, to recognise it */
+                        tokenPreview: string;
+                        updatedAt: string;
+                        usedThisMonth: number;
+                    };
+                };
+            };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
                 headers: {
@@ -1790,7 +4158,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            createdAt: string;
+                            id: string;
+                            /** @enum {string} */
+                            role: "admin" | "operator" | "viewer";
+                            updatedAt: string;
+                            username: string;
+                        }[];
+                        total: number;
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
@@ -1831,7 +4211,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        id: string;
+                        /** @enum {string} */
+                        role: "admin" | "operator" | "viewer";
+                        updatedAt: string;
+                        username: string;
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
@@ -1865,7 +4254,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        id: string;
+                        /** @enum {string} */
+                        role: "admin" | "operator" | "viewer";
+                        updatedAt: string;
+                        username: string;
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {
@@ -1941,7 +4339,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        id: string;
+                        /** @enum {string} */
+                        role: "admin" | "operator" | "viewer";
+                        updatedAt: string;
+                        username: string;
+                    };
+                };
             };
             /** @description Missing, invalid or expired X-Auth-Token */
             401: {

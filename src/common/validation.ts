@@ -35,3 +35,8 @@ export const paginationSchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
+
+/** The OpenAPI schema of a paginated list response: {items, total}. */
+export function listResponseSchema(item: z.ZodType): Record<string, unknown> {
+  return openApiSchema(z.object({ items: z.array(item), total: z.number().int() }));
+}

@@ -65,7 +65,7 @@ const configSchema = z.object({
       }),
     }),
   }),
-  serving: z.object({ maxImagePixels: positiveInt, maxImagesPerRequest: positiveInt }),
+  serving: z.object({ maxImagePixels: positiveInt, maxImagesPerRequest: positiveInt, engineGraceMs: nonNegativeInt, refusedBodyDrainBytes: nonNegativeInt, refusedBodyDrainMs: nonNegativeInt }),
   metrics: z.object({ token: z.string(), systemSampleIntervalMs: positiveInt }),
   database: z.object({
     url: z.string().refine((value) => value === '' || /^postgres(ql)?:\/\//.test(value), 'must be empty (SQLite) or a postgres:// URL'),
@@ -132,6 +132,9 @@ const ENV_BINDINGS: Record<string, { path: string; list?: boolean }> = {
   TENSORRT_MAX_BATCH: { path: 'engines.tensorrt.builder.maxBatchSize' },
   MAX_IMAGE_PIXELS: { path: 'serving.maxImagePixels' },
   MAX_IMAGES_PER_REQUEST: { path: 'serving.maxImagesPerRequest' },
+  ENGINE_GRACE_MS: { path: 'serving.engineGraceMs' },
+  REFUSED_BODY_DRAIN_BYTES: { path: 'serving.refusedBodyDrainBytes' },
+  REFUSED_BODY_DRAIN_MS: { path: 'serving.refusedBodyDrainMs' },
   METRICS_TOKEN: { path: 'metrics.token' },
   SYSTEM_SAMPLE_INTERVAL_MS: { path: 'metrics.systemSampleIntervalMs' },
   DATABASE_URL: { path: 'database.url' },

@@ -15,6 +15,7 @@ export interface ReaderLimits {
 
 const optionFields = {
   output: z.enum(['raw']).optional(),
+  encoding: z.enum(['json', 'binary']).optional(),
   topK: z.coerce.number().int().min(1).max(1000).optional(),
   scoreThreshold: z.coerce.number().min(0).max(1).optional(),
   iouThreshold: z.coerce.number().min(0).max(1).optional(),
@@ -40,6 +41,9 @@ function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown): z.infer<T
 
 function toOptions(query: z.infer<typeof queryOptionsSchema>, body: Partial<z.infer<typeof queryOptionsSchema>>): InferenceOptions {
   const merged = { ...query, ...Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) };
+  if (merged.encoding === 'binary' && merged.output !== 'raw') {
+    throw ApiError.badRequest('VALIDATION_FAILED', 'encoding=binary needs output=raw', [{ field: 'encoding', message: 'binary encoding applies to raw outputs only' }]);
+  }
   return { ...merged, priority: merged.priority ?? 0 };
 }
 

@@ -69,7 +69,12 @@ export class ModelLifecycleService {
 
   async create(request: FastifyRequest): Promise<ModelView> {
     const { fields, artifact } = await this.uploads.receive(request, { requireName: true });
-    const name = fields.name as string;
+    return this.createFrom({ name: fields.name as string, description: fields.description }, artifact);
+  }
+
+  /** Stores a prepared artifact as version 1 of a new model; the staging directory is always consumed. */
+  async createFrom(fields: { name: string; description?: string }, artifact: PreparedArtifact): Promise<ModelView> {
+    const name = fields.name;
     try {
       if (await this.repository.findByName(name)) throw this.nameTaken(name);
       const id = randomUUID();

@@ -143,7 +143,18 @@ export class ModelUploadService {
       format = upload.kind.format;
       artifactPath = upload.filePath;
     }
+    return this.prepareStaged({ ...upload, format, artifactPath }, config);
+  }
 
+  /**
+   * Validates an artifact already laid out in a staging directory (an unpacked upload, or a
+   * model the platform ships). On failure the caller still owns the staging directory.
+   */
+  async prepareStaged(
+    upload: Pick<StagedUpload, 'stagingDir' | 'sha256' | 'sizeBytes' | 'originalName'> & { format: ArtifactFormat; artifactPath: string },
+    config: ModelConfig,
+  ): Promise<PreparedArtifact> {
+    const { format, artifactPath } = upload;
     let validation;
     try {
       validation = await this.validator.validate({ format, path: artifactPath }, config.engine);

@@ -13,6 +13,8 @@ import { ModelUploadService } from './model-upload.service.js';
 import { ModelEntity, ModelVersionEntity } from './model.entity.js';
 import { ModelRepository } from './model.repository.js';
 import { ModelsController } from './models.controller.js';
+import { SampleModelFiles } from './sample-model.files.js';
+import { SampleModelService } from './sample-model.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ModelEntity, ModelVersionEntity])],
@@ -27,6 +29,8 @@ import { ModelsController } from './models.controller.js';
     ModelLifecycleService,
     ModelBootService,
     ModelReconciler,
+    SampleModelFiles,
+    SampleModelService,
     { provide: ArtifactValidator, useClass: EngineArtifactValidator },
   ],
   exports: [ModelLifecycleService, ModelRepository, ModelFileStorage],

@@ -3,6 +3,7 @@ import type { ExecuteResult, LoadedModel, ModelSignature, NamedTensors } from '.
 import { MetricsService } from '../metrics/metrics.service.js';
 import { DeploymentManager } from './deployment-manager.js';
 import { InstanceLoader } from './instance-loader.js';
+import { ManualTimers, ServingRuntimeOptions, settle } from './runtime-timers.js';
 import type { DeploymentSpec } from './model-deployer.js';
 
 const signature: ModelSignature = {
@@ -60,12 +61,21 @@ const spec = (version: number, config: DeploymentSpec['config'] = {}): Deploymen
 });
 
 const input: NamedTensors = { images: { dtype: 'float32', shape: [1, 3, 6, 8], data: new Float32Array(144) } };
-const submit = (manager: DeploymentManager) => manager.get('m1')!.runtime.submit(input, { priority: 0, deadline: Date.now() + 10_000, rows: 1 });
+let currentTimers = new ManualTimers();
+/** Submits one item and lets the batching delay pass on the manual clock. */
+async function submit(manager: DeploymentManager) {
+  const runtime = manager.get('m1')!.runtime;
+  const result = runtime.submit(input, { priority: 0, deadline: runtime.now() + 10_000, rows: 1 });
+  await currentTimers.advance(100);
+  return result;
+}
 
 function setup() {
   const loader = new FakeLoader();
   const metrics = new RecordingMetrics();
-  return { loader, metrics, manager: new DeploymentManager(loader, metrics) };
+  const timers = new ManualTimers();
+  currentTimers = timers;
+  return { loader, metrics, timers, manager: new DeploymentManager(loader, metrics, new ServingRuntimeOptions(timers, 1_000, false)) };
 }
 
 describe('DeploymentManager', () => {
@@ -147,16 +157,42 @@ describe('DeploymentManager', () => {
     expect(loader.loaded).toHaveLength(0);
   });
 
-  it('undeploy stops waiting for a stuck engine call after the queue timeout plus a grace period', async () => {
-    const { loader, manager } = setup();
-    await manager.deploy(spec(1, { queue: { timeoutMs: 1 } }));
+  it('undeploy of a model whose engine call never returns still completes and frees the instance', async () => {
+    const { loader, manager, timers } = setup();
+    await manager.deploy(spec(1, { queue: { timeoutMs: 10 } }));
     loader.loaded[0].hangAfterWarmup = true;
-    const stuck = manager.get('m1')!.runtime.submit(input, { priority: 0, deadline: Date.now() + 20, rows: 1 }).catch((error) => error);
+    const runtime = manager.get('m1')!.runtime;
+    const stuck = runtime.submit(input, { priority: 0, deadline: runtime.now() + 10, rows: 1 }).catch((error: unknown) => error);
+    await timers.advance(10);
     expect(await stuck).toMatchObject({ code: 'INFERENCE_TIMEOUT' });
-    await manager.undeploy('m1');
+    let undeployed = false;
+    const undeploy = manager.undeploy('m1').then(() => (undeployed = true));
+    await settle();
     expect(manager.get('m1')).toBeUndefined();
-    expect(loader.loaded[0].disposed).toBe(false);
-  }, 15_000);
+    expect(undeployed).toBe(false);
+    // The fake cannot restart, so only the drain deadline (queue timeout + 2 × grace) ends the wait.
+    await timers.advance(10 + 2 * 1_000);
+    await undeploy;
+    expect(loader.loaded[0].disposed).toBe(true);
+  });
+
+  it('profiles latency per batch size at deploy and takes preferredBatchSizes from it, reported in the stats', async () => {
+    const loader = new FakeLoader();
+    let now = 0;
+    // Every engine call takes 2.5 ms whatever its size: per-item time halves with each doubling.
+    const manager = new DeploymentManager(loader, new RecordingMetrics(), new ServingRuntimeOptions(new ManualTimers(), 1_000, true, () => (now += 2.5)));
+    await manager.deploy(spec(1));
+    expect(loader.loaded[0].calls.map((call) => call.length)).toEqual([1, 1, 2, 4]);
+    expect(manager.get('m1')!.config.batching).toMatchObject({ maxBatchSize: 4, preferredBatchSizes: [2, 4] });
+    expect(manager.stats('m1')?.batchProfile?.points.map((point) => [point.batchSize, point.msPerItem])).toEqual([
+      [1, 2.5],
+      [2, 1.25],
+      [4, 0.625],
+    ]);
+    // An explicit maxBatchSize or preferredBatchSizes wins over the profile.
+    await manager.deploy(spec(2, { batching: { maxBatchSize: 2, preferredBatchSizes: [2] } }));
+    expect(manager.get('m1')!.config.batching).toMatchObject({ maxBatchSize: 2, preferredBatchSizes: [2] });
+  });
 
   it('warm-up retries larger dynamic sizes for models that reject tiny inputs', async () => {
     const { loader, manager } = setup();

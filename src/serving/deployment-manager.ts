@@ -1,30 +1,40 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import AsyncLock from 'async-lock';
+import pTimeout, { TimeoutError } from 'p-timeout';
 import type { LoadedModel, NamedTensors, TensorSpec } from '../../engines/sdk/index.js';
 import { isDynamicDim } from '../../engines/sdk/index.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ModelConfig, ResolvedModelConfig, resolveModelConfig } from '../models/model-config.js';
+import { BatchProfile, profileBatchSizes } from './batch-profile.js';
 import { InstanceLoader } from './instance-loader.js';
 import { DeploymentSpec, ModelDeployer } from './model-deployer.js';
 import { ModelRuntime, RuntimeLimits, RuntimeStats } from './model-runtime.js';
+import { pTimeoutTimers, ServingRuntimeOptions } from './runtime-timers.js';
 import { zeroTensor } from './tensor-codec.js';
 
-const DRAIN_GRACE_MS = 5_000;
-
-async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([work.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/**
+ * What serving knows about one deployed version of a model. Immutable: a swap, a rename or a
+ * config change makes a new one, and requests keep the one they were admitted with.
+ */
+export interface ActiveDeployment {
+  readonly spec: DeploymentSpec;
+  /** The resolved config, with batching as the batch profile allows. */
+  readonly config: ResolvedModelConfig;
+  readonly runtime: ModelRuntime<ActiveDeployment>;
+  /** Latency per batch size measured at deploy, when the model can batch. */
+  readonly batchProfile?: BatchProfile;
 }
 
-/** What serving knows about one deployed model. */
-export interface ActiveDeployment {
-  spec: DeploymentSpec;
-  config: ResolvedModelConfig;
-  runtime: ModelRuntime;
+/**
+ * Batching as the profile allows: a model batches only up to the size where per-item time still
+ * improves, unless the config sets maxBatchSize itself; preferredBatchSizes default to the
+ * profile's.
+ */
+export function applyBatchProfile(resolved: ResolvedModelConfig, config: ModelConfig, profile: BatchProfile | undefined): ResolvedModelConfig {
+  if (!profile || profile.points.length === 0) return resolved;
+  const maxBatchSize = config.batching?.maxBatchSize ?? Math.min(resolved.batching.maxBatchSize, profile.maxBatchSize);
+  const preferredBatchSizes = config.batching?.preferredBatchSizes ? resolved.batching.preferredBatchSizes : profile.preferredBatchSizes.filter((size) => size <= maxBatchSize);
+  return { ...resolved, batching: { ...resolved.batching, maxBatchSize, preferredBatchSizes } };
 }
 
 function limitsOf(config: ResolvedModelConfig): RuntimeLimits {
@@ -54,57 +64,62 @@ function warmupShape(input: TensorSpec, config: ResolvedModelConfig, dynamicSize
   });
 }
 
-/** Runs one dummy batch; retries larger dynamic sizes before calling the instance broken. */
-async function warmUp(model: LoadedModel, spec: DeploymentSpec, config: ResolvedModelConfig): Promise<void> {
+/** Runs one dummy batch; retries larger dynamic sizes before calling the instance broken. Returns a maker of fresh inputs of the size that ran. */
+async function warmUp(model: LoadedModel, spec: DeploymentSpec, config: ResolvedModelConfig): Promise<() => NamedTensors> {
   let lastError = 'no result';
   for (const size of WARMUP_DYNAMIC_SIZES) {
     const [result] = await model.execute([warmupInputs(spec, config, size)]);
-    if (result?.ok) return;
+    if (result?.ok) return () => warmupInputs(spec, config, size);
     lastError = result ? `${result.error.code} ${result.error.message}` : 'no result';
   }
   throw new Error(`warm-up run failed: ${lastError}`);
 }
 
 /**
- * Owns every deployed model's runtime. Deploys, swaps and undeploys of one model are serialised;
- * different models proceed independently.
+ * Owns every deployed model's runtime. Deploys, swaps and undeploys of one model are serialised
+ * by a keyed lock; different models proceed independently.
  */
 @Injectable()
 export class DeploymentManager extends ModelDeployer implements BeforeApplicationShutdown {
   private readonly logger = new Logger('DeploymentManager');
-  private readonly deployments = new Map<string, ActiveDeployment>();
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly runtimes = new Map<string, ModelRuntime<ActiveDeployment>>();
+  private readonly lock = new AsyncLock({ maxPending: Number.MAX_SAFE_INTEGER });
   private loadedInstances = 0;
 
   constructor(
     private readonly loader: InstanceLoader,
     private readonly metrics: MetricsService,
+    private readonly options: ServingRuntimeOptions = new ServingRuntimeOptions(),
   ) {
     super();
   }
 
   async deploy(spec: DeploymentSpec): Promise<void> {
     await this.serialized(spec.modelId, async () => {
-      const config = resolveModelConfig(spec.config, spec.signature);
-      const models = await this.loadInstances(spec, config);
-      const existing = this.deployments.get(spec.modelId);
-      if (existing && !existing.runtime.isDraining) {
-        const oldCount = existing.runtime.snapshot().instances;
-        existing.spec = spec;
-        existing.config = config;
-        // The queue stays; only the instances behind it change.
-        const swapped = existing.runtime.swapInstances(models, spec.version, limitsOf(config));
+      const resolved = resolveModelConfig(spec.config, spec.signature);
+      const { models, batchProfile } = await this.loadInstances(spec, resolved);
+      const config = applyBatchProfile(resolved, spec.config, batchProfile);
+      const existing = this.runtimes.get(spec.modelId);
+      if (existing && !existing.isDraining) {
+        const oldCount = existing.snapshot().instances;
+        // The queue stays; new admissions go to the new version, the old one finishes its own items.
+        const swapped = existing.serve(spec.version, models, { spec, config, runtime: existing, batchProfile }, limitsOf(config));
         this.changeLoaded(models.length);
         await swapped;
         this.changeLoaded(-oldCount);
         this.logger.log({ msg: 'Model hot-swapped', modelId: spec.modelId, version: spec.version });
         return;
       }
-      const runtime = new ModelRuntime(spec.modelId, models, spec.version, limitsOf(config), {
-        batchExecuted: (rows) => this.metrics.recordBatch(spec.modelId, rows),
-        queueDepthChanged: (depth) => this.metrics.setQueueDepth(spec.modelId, depth),
+      const runtime = new ModelRuntime<ActiveDeployment>(spec.modelId, limitsOf(config), {
+        observer: {
+          batchExecuted: (rows) => this.metrics.recordBatch(spec.modelId, rows),
+          queueDepthChanged: (depth) => this.metrics.setQueueDepth(spec.modelId, depth),
+        },
+        timers: this.options.timers,
+        engineGraceMs: this.options.engineGraceMs,
       });
-      this.deployments.set(spec.modelId, { spec, config, runtime });
+      await runtime.serve(spec.version, models, { spec, config, runtime, batchProfile });
+      this.runtimes.set(spec.modelId, runtime);
       this.changeLoaded(models.length);
       this.logger.log({ msg: 'Model deployed', modelId: spec.modelId, version: spec.version, instances: models.length });
     });
@@ -112,15 +127,22 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
 
   async undeploy(modelId: string): Promise<void> {
     await this.serialized(modelId, async () => {
-      const deployment = this.deployments.get(modelId);
-      if (!deployment) return;
+      const runtime = this.runtimes.get(modelId);
+      const deployment = runtime?.current;
+      if (!runtime || !deployment) return;
       // New requests see "not deployed" at once; queued and running ones finish.
-      this.deployments.delete(modelId);
-      const instances = deployment.runtime.snapshot().instances;
-      // Every waiting or running item is answered by its deadline, so after queue.timeoutMs only a
-      // stuck engine call can remain; stop waiting then (its instance is disposed when it returns).
-      const drained = await settlesWithin(deployment.runtime.drain(), deployment.config.queue.timeoutMs + DRAIN_GRACE_MS);
-      if (!drained) this.logger.warn({ msg: 'An engine call is still running after the drain deadline; its instance will be freed when it returns', modelId });
+      this.runtimes.delete(modelId);
+      const instances = runtime.snapshot().instances;
+      // Every item is answered by its deadline and a hung engine call is restarted after the grace
+      // period, so the drain ends by then; if it still has not, every instance is freed anyway.
+      const limit = deployment.config.queue.timeoutMs + 2 * this.options.engineGraceMs;
+      try {
+        await pTimeout(runtime.drain(), { milliseconds: limit, customTimers: pTimeoutTimers(this.options.timers) });
+      } catch (error) {
+        if (!(error instanceof TimeoutError)) throw error;
+        this.logger.warn({ msg: 'The drain did not finish in time; stopping every instance', modelId });
+        await runtime.forceStop();
+      }
       this.metrics.setQueueDepth(modelId, 0);
       this.changeLoaded(-instances);
       this.logger.log({ msg: 'Model undeployed', modelId });
@@ -128,61 +150,71 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
   }
 
   async reconfigure(modelId: string, config: ModelConfig): Promise<void> {
-    const deployment = this.deployments.get(modelId);
+    const deployment = this.get(modelId);
     if (!deployment) return;
-    const resolved = resolveModelConfig(config, deployment.spec.signature);
+    const resolved = applyBatchProfile(resolveModelConfig(config, deployment.spec.signature), config, deployment.batchProfile);
     if (resolved.instances !== deployment.config.instances || resolved.batching.maxBatchSize !== deployment.config.batching.maxBatchSize) {
       await this.deploy({ ...deployment.spec, config });
       return;
     }
     await this.serialized(modelId, async () => {
-      deployment.spec = { ...deployment.spec, config };
-      deployment.config = resolved;
-      deployment.runtime.updateLimits(limitsOf(resolved));
+      const current = this.get(modelId);
+      if (!current) return;
+      current.runtime.updateDeployment({ ...current, spec: { ...current.spec, config }, config: resolved });
+      current.runtime.updateLimits(limitsOf(resolved));
     });
   }
 
   renamed(modelId: string, name: string): void {
-    const deployment = this.deployments.get(modelId);
-    if (deployment) deployment.spec = { ...deployment.spec, modelName: name };
+    const deployment = this.get(modelId);
+    if (deployment) deployment.runtime.updateDeployment({ ...deployment, spec: { ...deployment.spec, modelName: name } });
   }
 
   deployedVersion(modelId: string): number | undefined {
-    return this.deployments.get(modelId)?.spec.version;
+    return this.get(modelId)?.spec.version;
   }
 
   override deployedModelIds(): string[] {
-    return [...this.deployments.keys()];
+    return [...this.runtimes.keys()].filter((modelId) => this.get(modelId) !== undefined);
   }
 
   /** The live deployment of a model id, or undefined when none is serving. */
   get(modelId: string): ActiveDeployment | undefined {
-    return this.deployments.get(modelId);
+    return this.runtimes.get(modelId)?.current;
   }
 
   stats(modelId: string): RuntimeStats | undefined {
-    return this.deployments.get(modelId)?.runtime.snapshot();
+    const runtime = this.runtimes.get(modelId);
+    if (!runtime) return undefined;
+    const profile = runtime.current?.batchProfile;
+    return { ...runtime.snapshot(), ...(profile ? { batchProfile: profile } : {}) };
   }
 
   list(): ActiveDeployment[] {
-    return [...this.deployments.values()];
+    return [...this.runtimes.values()].flatMap((runtime) => (runtime.current ? [runtime.current] : []));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    const ids = [...this.deployments.keys()];
+    const ids = [...this.runtimes.keys()];
     await Promise.all(ids.map((id) => this.undeploy(id).catch((error: unknown) => this.logger.error({ msg: 'Drain failed', modelId: id, error: String(error) }))));
   }
 
-  /** Loads and warms every instance; on any failure disposes what was loaded and rethrows. */
-  private async loadInstances(spec: DeploymentSpec, config: ResolvedModelConfig): Promise<LoadedModel[]> {
+  /**
+   * Loads and warms every instance, and profiles the first one's latency per batch size; on any
+   * failure disposes what was loaded and rethrows.
+   */
+  private async loadInstances(spec: DeploymentSpec, config: ResolvedModelConfig): Promise<{ models: LoadedModel[]; batchProfile?: BatchProfile }> {
     const models: LoadedModel[] = [];
+    let batchProfile: BatchProfile | undefined;
     try {
       for (let index = 0; index < config.instances; index++) {
         const model = await this.loader.load(spec, { maxBatchSize: config.batching.maxBatchSize, instances: config.instances });
         models.push(model);
-        await warmUp(model, spec, config);
+        const makeRow = await warmUp(model, spec, config);
+        const limit = Math.min(config.batching.maxBatchSize, model.maxBatchSize);
+        if (index === 0 && this.options.profileBatches && limit > 1) batchProfile = await profileBatchSizes(model, makeRow, limit, this.options.profileClock);
       }
-      return models;
+      return { models, batchProfile };
     } catch (error) {
       await Promise.all(models.map((model) => model.dispose().catch(() => undefined)));
       throw error;
@@ -195,13 +227,6 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
   }
 
   private serialized<T>(modelId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(modelId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(work);
-    const tail = next.catch(() => undefined);
-    this.locks.set(modelId, tail);
-    void tail.then(() => {
-      if (this.locks.get(modelId) === tail) this.locks.delete(modelId);
-    });
-    return next;
+    return this.lock.acquire(modelId, work);
   }
 }

@@ -5,13 +5,16 @@ import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ActiveDeployment } from './deployment-manager.js';
 import { ImageTransform, preprocessImage } from './image-preprocessor.js';
-import { Admission, ItemResult } from './model-runtime.js';
+import type { Admission } from './admission.js';
+import type { ItemResult } from './model-runtime.js';
 import { classify, ClassPrediction, detect, Detection } from './postprocess.js';
 import { jsonFromTypedData } from './tensor-codec.js';
 import { checkTensorInputs, JsonTensor } from './tensor-input.js';
 
 export interface InferenceOptions {
   output?: 'raw';
+  /** With output=raw: JSON numbers (the default) or the binary layout of binary-tensors.ts. */
+  encoding?: 'json' | 'binary';
   topK?: number;
   scoreThreshold?: number;
   iouThreshold?: number;
@@ -27,7 +30,8 @@ export interface JsonTensorOut {
   data: Array<number | string | boolean>;
 }
 
-export type ItemOutcome = { predictions: ClassPrediction[] } | { detections: Detection[] } | { outputs: Record<string, JsonTensorOut> };
+/** `tensors` (raw outputs as typed arrays) only with encoding=binary; the HTTP layer turns them into bytes. */
+export type ItemOutcome = { predictions: ClassPrediction[] } | { detections: Detection[] } | { outputs: Record<string, JsonTensorOut> } | { tensors: NamedTensors };
 
 export interface Timing {
   queueMs: number;
@@ -67,7 +71,7 @@ export class InferencePipeline {
    * Holds `count` queue places for a request whose body is not read yet, or refuses it at once
    * (503 QUEUE_FULL with Retry-After, 409 while undeploying). The caller releases it when done.
    */
-  admit(deployment: ActiveDeployment, count = 1): Admission {
+  admit(deployment: ActiveDeployment, count = 1): Admission<ActiveDeployment> {
     const started = performance.now();
     try {
       return deployment.runtime.admit(count);
@@ -77,16 +81,26 @@ export class InferencePipeline {
     }
   }
 
-  /** `admission` (from `admit`) is grown to one place per image before any image is decoded. */
-  async runImages(deployment: ActiveDeployment, images: Buffer[], options: InferenceOptions, signal?: AbortSignal, admission?: Admission): Promise<PipelineResult<ItemOutcome>> {
+  /**
+   * `admission` (from `admit`) is grown to one place per image before any image is decoded. The
+   * images are preprocessed, run and postprocessed for the deployment the admission was granted
+   * for, whichever version is serving by the time they run.
+   */
+  async runImages(
+    deployment: ActiveDeployment,
+    images: Buffer[],
+    options: InferenceOptions,
+    signal?: AbortSignal,
+    admission?: Admission<ActiveDeployment>,
+  ): Promise<PipelineResult<ItemOutcome>> {
     const started = performance.now();
-    const pre = deployment.config.preprocess;
-    if (!pre) throw ApiError.badRequest('INVALID_INPUT', 'This model takes tensors, not images: send {"inputs": {...}}');
-    if (deployment.spec.signature.inputs.length !== 1) {
-      throw ApiError.badRequest('INVALID_INPUT', 'This model has several inputs; send them as tensors');
-    }
-    const channels = imageChannels(deployment);
-    return this.measure(deployment, started, admission, images.length, async (timing, places) => {
+    return this.measure(deployment, started, admission, images.length, async (admitted, timing, places) => {
+      const pre = admitted.config.preprocess;
+      if (!pre) throw ApiError.badRequest('INVALID_INPUT', 'This model takes tensors, not images: send {"inputs": {...}}');
+      if (admitted.spec.signature.inputs.length !== 1) {
+        throw ApiError.badRequest('INVALID_INPUT', 'This model has several inputs; send them as tensors');
+      }
+      const channels = imageChannels(admitted);
       const prepared = await Promise.all(
         images.map((image, index) =>
           preprocessImage(image, pre, this.config.serving.maxImagePixels, channels).catch((error: unknown) => {
@@ -97,25 +111,32 @@ export class InferencePipeline {
       );
       timing.preprocessMs = performance.now() - started;
       const items = await this.submitAll(
-        deployment,
+        admitted,
         prepared.map((image) => ({ inputs: { [pre.input]: image.tensor }, rows: 1 })),
         options,
         places,
         signal,
       );
       const postStarted = performance.now();
-      const results = items.map((item, index) => this.postprocess(deployment, item.outputs, prepared[index].transform, options));
+      const results = items.map((item, index) => this.postprocess(admitted, item.outputs, prepared[index].transform, options));
       timing.postprocessMs = performance.now() - postStarted;
       return { items, results };
     });
   }
 
-  async runTensors(deployment: ActiveDeployment, tensors: JsonTensor[], options: InferenceOptions, signal?: AbortSignal, admission?: Admission): Promise<PipelineResult<NamedTensors>> {
+  /** Like runImages: validated against, and run on, the deployment the admission was granted for. */
+  async runTensors(
+    deployment: ActiveDeployment,
+    tensors: JsonTensor[],
+    options: InferenceOptions,
+    signal?: AbortSignal,
+    admission?: Admission<ActiveDeployment>,
+  ): Promise<PipelineResult<NamedTensors>> {
     const started = performance.now();
-    return this.measure(deployment, started, admission, 1, async (timing, places) => {
-      const checked = checkTensorInputs(deployment.spec.signature, tensors);
+    return this.measure(deployment, started, admission, 1, async (admitted, timing, places) => {
+      const checked = checkTensorInputs(admitted.spec.signature, tensors);
       timing.preprocessMs = performance.now() - started;
-      const items = await this.submitAll(deployment, [checked], options, places, signal);
+      const items = await this.submitAll(admitted, [checked], options, places, signal);
       return { items, results: items.map((item) => item.outputs) };
     });
   }
@@ -125,7 +146,7 @@ export class InferencePipeline {
    * request (its first dimension); anything else gives the raw outputs as one result.
    */
   formatTensorResult(deployment: ActiveDeployment, outputs: NamedTensors, options: InferenceOptions): ItemOutcome[] {
-    if (options.output === 'raw' || deployment.config.task !== 'classification') return [{ outputs: rawOutputs(outputs) }];
+    if (options.output === 'raw' || deployment.config.task !== 'classification') return [rawOutcome(outputs, options)];
     const primary = this.primaryOutput(deployment, outputs);
     const rows = primary.shape.length > 1 ? primary.shape[0] : 1;
     const rowLength = rows > 0 ? primary.data.length / rows : 0;
@@ -137,7 +158,7 @@ export class InferencePipeline {
 
   private postprocess(deployment: ActiveDeployment, outputs: NamedTensors, transform: ImageTransform | null, options: InferenceOptions): ItemOutcome {
     const { task, postprocess } = deployment.config;
-    if (options.output === 'raw' || task === 'raw') return { outputs: rawOutputs(outputs) };
+    if (options.output === 'raw' || task === 'raw') return rawOutcome(outputs, options);
     const primary = this.primaryOutput(deployment, outputs);
     if (task === 'classification') return { predictions: classify(primary, postprocess, options) };
     if (!transform) throw ApiError.badRequest('INVALID_INPUT', 'Detection needs an image input');
@@ -149,7 +170,7 @@ export class InferencePipeline {
   }
 
   private primaryOutput(deployment: ActiveDeployment, outputs: NamedTensors): Tensor {
-    const name = deployment.spec.signature.outputs[0]?.name;
+    const name = deployment.config.postprocess.output ?? deployment.spec.signature.outputs[0]?.name;
     const tensor = (name && outputs[name]) || Object.values(outputs)[0];
     if (!tensor) throw new ApiError(500, 'POSTPROCESS_FAILED', 'The model returned no outputs');
     return tensor;
@@ -160,11 +181,11 @@ export class InferencePipeline {
     deployment: ActiveDeployment,
     items: Array<{ inputs: NamedTensors; rows: number }>,
     options: InferenceOptions,
-    admission: Admission,
+    admission: Admission<ActiveDeployment>,
     signal?: AbortSignal,
   ): Promise<ItemResult[]> {
     const limit = deployment.config.queue.timeoutMs;
-    const deadline = Date.now() + Math.min(options.timeoutMs ?? limit, limit);
+    const deadline = deployment.runtime.now() + Math.min(options.timeoutMs ?? limit, limit);
     const siblings = new AbortController();
     const onAbort = () => siblings.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -190,9 +211,9 @@ export class InferencePipeline {
   private async measure<T>(
     deployment: ActiveDeployment,
     started: number,
-    admission: Admission | undefined,
+    admission: Admission<ActiveDeployment> | undefined,
     itemCount: number,
-    work: (timing: Timing, places: Admission) => Promise<{ items: ItemResult[]; results: T[] }>,
+    work: (admitted: ActiveDeployment, timing: Timing, places: Admission<ActiveDeployment>) => Promise<{ items: ItemResult[]; results: T[] }>,
   ): Promise<PipelineResult<T>> {
     const timing: Timing = { queueMs: 0, preprocessMs: 0, inferenceMs: 0, postprocessMs: 0, totalMs: 0 };
     const modelId = deployment.spec.modelId;
@@ -200,13 +221,13 @@ export class InferencePipeline {
     try {
       if (places) places.growTo(itemCount);
       else places = deployment.runtime.admit(itemCount);
-      const { items, results } = await work(timing, places);
+      const admitted = places.deployment;
+      const { items, results } = await work(admitted, timing, places);
       timing.queueMs = Math.max(0, ...items.map((item) => item.queueMs));
       timing.inferenceMs = Math.max(0, ...items.map((item) => item.inferenceMs));
       timing.totalMs = performance.now() - started;
       this.metrics.recordInference(modelId, 'success', { queueMs: timing.queueMs, computeMs: timing.inferenceMs, totalMs: timing.totalMs, inputMs: timing.preprocessMs, outputMs: timing.postprocessMs });
-      const version = items[0]?.version ?? deployment.runtime.version;
-      return { version: version < 0 ? deployment.spec.version : version, results, timing: roundTiming(timing) };
+      return { version: items[0]?.version ?? admitted.spec.version, results, timing: roundTiming(timing) };
     } catch (error) {
       this.recordFailure(deployment, started, error);
       throw error;
@@ -220,6 +241,10 @@ export class InferencePipeline {
     const outcome = code === 'INFERENCE_TIMEOUT' ? 'timeout' : code === 'QUEUE_FULL' ? 'rejected' : code === 'REQUEST_CANCELLED' ? 'cancelled' : 'error';
     this.metrics.recordInference(deployment.spec.modelId, outcome, { totalMs: performance.now() - started }, code);
   }
+}
+
+function rawOutcome(outputs: NamedTensors, options: InferenceOptions): ItemOutcome {
+  return options.encoding === 'binary' ? { tensors: outputs } : { outputs: rawOutputs(outputs) };
 }
 
 /** 1 for a model whose image input has a single (grey) channel, else 3. */

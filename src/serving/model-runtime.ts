@@ -1,74 +1,31 @@
-import type { ExecuteResult, LoadedModel, NamedTensors } from '../../engines/sdk/index.js';
+import type { LoadedModel, NamedTensors } from '../../engines/sdk/index.js';
 import { ApiError } from '../common/api-error.js';
+import { Admission, AdmissionLedger, notDeployed, PlaceLedger, queueFull } from './admission.js';
+import type { BatchProfile } from './batch-profile.js';
 import { BatchingPolicy, rowsToDispatch } from './batch-policy.js';
+import { executeWithWatchdog } from './engine-watchdog.js';
+import { InstancePool, InstanceSlot } from './instance-pool.js';
 import { QueueEntry, RequestQueue } from './request-queue.js';
+import { RuntimeTimers, systemTimers } from './runtime-timers.js';
 
 export type { BatchingPolicy } from './batch-policy.js';
+export { Admission } from './admission.js';
 
 export interface RuntimeLimits {
   batching: BatchingPolicy;
   queueMaxSize: number;
 }
 
-export interface SubmitOptions {
+export interface SubmitOptions<D = unknown> {
   priority: number;
-  /** Absolute time (ms, same clock as Date.now) after which the item must not be executed. */
+  /** Absolute time (ms, the runtime's clock) after which the item must not be executed. */
   deadline: number;
   /** Batch rows this item carries (the first dimension of its tensors). */
   rows: number;
   /** Aborted when the client goes away: a still-queued item is dropped. */
   signal?: AbortSignal;
-  /** A place reserved for this item by `admit`; without one, submit checks for room itself. */
-  admission?: Admission;
-}
-
-interface PlaceLedger {
-  hold(count: number): void;
-  giveBack(count: number): void;
-}
-
-/**
- * Places in one runtime's queue held for items that were admitted but are still being read or
- * preprocessed, so a full queue refuses a request before it pays for decoding. `submit` uses one
- * place per item; whatever is left must be given back with `release` (idempotent), on success,
- * error or client abort alike.
- */
-export class Admission {
-  private count: number;
-
-  constructor(
-    private readonly ledger: PlaceLedger,
-    count: number,
-  ) {
-    ledger.hold(count);
-    this.count = count;
-  }
-
-  /** Places still held. */
-  get held(): number {
-    return this.count;
-  }
-
-  /** Holds more places until `total` are held; throws (still holding what it held) when there is no room. */
-  growTo(total: number): void {
-    if (total <= this.count) return;
-    this.ledger.hold(total - this.count);
-    this.count = total;
-  }
-
-  /** Gives back every place not used by a submit. */
-  release(): void {
-    this.ledger.giveBack(this.count);
-    this.count = 0;
-  }
-
-  /** Uses one held place for an item entering the queue of `ledger`; false when none is held there. */
-  usePlaceOf(ledger: PlaceLedger): boolean {
-    if (ledger !== this.ledger || this.count <= 0) return false;
-    this.ledger.giveBack(1);
-    this.count--;
-    return true;
-  }
+  /** A place reserved by `admit`; the item then runs on the version that admission was granted for. */
+  admission?: Admission<D>;
 }
 
 export interface ItemResult {
@@ -86,6 +43,13 @@ export interface RuntimeObserver {
   queueDepthChanged(depth: number): void;
 }
 
+export interface RuntimeOptions {
+  observer?: RuntimeObserver;
+  timers?: RuntimeTimers;
+  /** How long past the latest deadline of a batch an engine call may run before it counts as hung. */
+  engineGraceMs?: number;
+}
+
 export interface RuntimeStats {
   version: number;
   queueDepth: number;
@@ -101,132 +65,160 @@ export interface RuntimeStats {
   reservedItems: number;
   /** Places ever granted by `admit`/`growTo`: every preprocessed item had one. */
   admittedItems: number;
+  /** Engine calls that did not answer in time; their instances were restarted. */
+  hungCalls: number;
+  /** Versions with live instances: more than one only while a swap drains the old version. */
+  liveVersions: number[];
   /** How many engine calls carried N rows, keyed by N. */
   batchRowHistogram: Record<number, number>;
+  /** Latency per batch size measured at deploy (added by the deployment manager). */
+  batchProfile?: BatchProfile;
 }
 
-interface PendingItem extends QueueEntry {
+/** One deployed version: its instances, what it was deployed as, and the work admitted for it. */
+interface ServedVersion<D> {
+  version: number;
+  deployment: D;
+  pool: InstancePool;
+  maxRows: number;
+  /** Queued items of this version, in arrival order. */
+  queued: Set<PendingItem<D>>;
+  queuedRows: number;
+  /** Places held by admissions granted for this version and not yet used. */
+  holds: number;
+  ledger: PlaceLedger;
+  retired: boolean;
+  /** Settles once a retired version's instances are all disposed. */
+  gone?: Promise<void>;
+  markGone?: () => void;
+}
+
+interface PendingItem<D> extends QueueEntry {
+  served: ServedVersion<D>;
   inputs: NamedTensors;
   enqueuedAt: number;
   deadline: number;
-  deadlineTimer?: NodeJS.Timeout;
+  deadlineTimer?: unknown;
   detachAbort?: () => void;
   settled: boolean;
   resolve(result: ItemResult): void;
   reject(error: ApiError): void;
 }
 
-interface InstanceSlot {
-  model: LoadedModel;
-  version: number;
-  busy: boolean;
-  retired: boolean;
-  /** Set when the slot is retired; settles once its model is disposed. */
-  disposed?: Promise<void>;
-  markDisposed?: () => void;
-}
-
-interface InstancePool {
-  version: number;
-  slots: InstanceSlot[];
-  maxRows: number;
-}
-
 export function inferenceTimeout(): ApiError {
   return new ApiError(504, 'INFERENCE_TIMEOUT', 'The request waited longer than its deadline and was not executed');
 }
 
+const DEFAULT_ENGINE_GRACE_MS = 5_000;
+
 /**
- * Serving runtime of one deployed model: a bounded priority queue, a dynamic batcher, and a pool
- * of loaded instances that each run one batch at a time (engines are never called concurrently on
- * one instance). The queue object outlives hot swaps: `swapInstances` re-points the dispatcher at
- * new instances atomically while old ones finish their in-flight batch and are then disposed.
+ * Serving runtime of one deployed model: one bounded priority queue shared by every version
+ * being served, a dynamic batcher, and per version a pool of loaded instances that each run one
+ * batch at a time. Deployments are immutable per version: an item carries the version it was
+ * admitted for and runs only on that version's instances, so a hot swap (`serve`) routes new
+ * admissions to the new version while the old one finishes its own items and is then disposed.
  */
-export class ModelRuntime {
-  private readonly queue: RequestQueue<PendingItem>;
-  private pool: InstancePool;
-  private readonly retiring = new Set<InstanceSlot>();
+export class ModelRuntime<D = undefined> {
+  private readonly queue: RequestQueue<PendingItem<D>>;
+  private readonly ledger: AdmissionLedger;
+  private readonly versions: ServedVersion<D>[] = [];
+  private currentVersion: ServedVersion<D> | undefined;
   private batching: BatchingPolicy;
-  private flushTimer?: NodeJS.Timeout;
+  private flushTimer?: unknown;
   private flushAt = 0;
   private draining = false;
   private drainWaiters: Array<() => void> = [];
-  private readonly stats = { batches: 0, executedItems: 0, expiredItems: 0, cancelledItems: 0, rejectedItems: 0, admittedItems: 0, histogram: {} as Record<number, number> };
-  /** Places held by admissions and not yet used: queued items plus these never exceed queue.maxSize. */
-  private reserved = 0;
+  private readonly stats = { batches: 0, executedItems: 0, expiredItems: 0, cancelledItems: 0, hungCalls: 0, histogram: {} as Record<number, number> };
+  private readonly observer: RuntimeObserver;
+  private readonly timers: RuntimeTimers;
+  private readonly engineGraceMs: number;
 
   constructor(
     readonly modelId: string,
-    models: LoadedModel[],
-    version: number,
     limits: RuntimeLimits,
-    private readonly observer: RuntimeObserver = { batchExecuted() {}, queueDepthChanged() {} },
-    private readonly now: () => number = Date.now,
+    options: RuntimeOptions = {},
   ) {
-    this.queue = new RequestQueue<PendingItem>(limits.queueMaxSize);
+    this.queue = new RequestQueue<PendingItem<D>>(limits.queueMaxSize);
     this.batching = limits.batching;
-    this.pool = this.makePool(models, version);
+    this.observer = options.observer ?? { batchExecuted() {}, queueDepthChanged() {} };
+    this.timers = options.timers ?? systemTimers;
+    this.engineGraceMs = options.engineGraceMs ?? DEFAULT_ENGINE_GRACE_MS;
+    this.ledger = new AdmissionLedger({ queued: () => this.queue.size, capacity: () => this.queue.maxSize, closed: () => this.draining || !this.currentVersion });
   }
 
+  /** The version new requests are admitted for (-1 before the first `serve`). */
   get version(): number {
-    return this.pool.version;
+    return this.currentVersion?.version ?? -1;
   }
 
-  /** Largest number of rows one engine call may carry. */
+  /** What the current version was deployed as. */
+  get current(): D | undefined {
+    return this.currentVersion?.deployment;
+  }
+
+  /** Largest number of rows one engine call of the current version may carry. */
   get maxRows(): number {
-    return this.pool.maxRows;
+    return this.currentVersion?.maxRows ?? 1;
   }
 
   get isDraining(): boolean {
     return this.draining;
   }
 
+  /** The clock deadlines are measured on. */
+  now(): number {
+    return this.timers.now();
+  }
+
   /**
-   * Holds `count` places in the queue for items about to be preprocessed, or refuses at once:
-   * 409 MODEL_NOT_DEPLOYED while draining, 503 QUEUE_FULL (with Retry-After) when queued plus
-   * reserved items leave no room.
+   * Holds `count` places in the queue for items about to be read and preprocessed, for the version
+   * serving now, or refuses at once: 409 MODEL_NOT_DEPLOYED while draining, 503 QUEUE_FULL (with
+   * Retry-After) when queued plus reserved items leave no room.
    */
-  admit(count = 1): Admission {
-    return new Admission(this.places, count);
+  admit(count = 1): Admission<D> {
+    const served = this.currentVersion;
+    if (!served || this.draining) throw notDeployed();
+    return new Admission<D>(served.ledger, served.deployment, count);
   }
 
   /** Queues one item; resolves with its own outputs or rejects with its own ApiError. */
-  submit(inputs: NamedTensors, options: SubmitOptions): Promise<ItemResult> {
-    if (this.draining) {
-      return Promise.reject(notDeployed());
+  submit(inputs: NamedTensors, options: SubmitOptions<D>): Promise<ItemResult> {
+    const admitted = options.admission ? this.versions.find((served) => options.admission!.drawsOn(served.ledger)) : undefined;
+    const served = admitted ?? this.currentVersion;
+    if (!served || (this.draining && !admitted)) return Promise.reject(notDeployed());
+    if (options.rows > served.maxRows) {
+      return Promise.reject(ApiError.badRequest('INVALID_INPUT', `The request carries ${options.rows} rows; this deployment runs at most ${served.maxRows} per call`));
     }
-    if (options.rows > this.pool.maxRows) {
-      return Promise.reject(
-        ApiError.badRequest('INVALID_INPUT', `The request carries ${options.rows} rows; this deployment runs at most ${this.pool.maxRows} per call`),
-      );
-    }
-    if (options.signal?.aborted) {
-      return Promise.reject(new ApiError(499, 'REQUEST_CANCELLED', 'The client closed the request'));
-    }
-    const placeHeld = options.admission?.usePlaceOf(this.places) ?? false;
+    if (options.signal?.aborted) return Promise.reject(cancelled());
+    const placeHeld = admitted !== undefined && options.admission!.held > 0;
     // With a held place the room was checked at admission; only a reconfigure that shrank the
     // queue since then can leave it full.
-    if (placeHeld ? this.queue.isFull() : !this.hasRoom(1)) {
-      this.stats.rejectedItems++;
+    if (placeHeld ? this.queue.isFull() : !this.ledger.hasRoom(1)) {
+      this.ledger.rejected++;
+      this.checkIdle(served);
       return Promise.reject(queueFull());
     }
     return new Promise<ItemResult>((resolve, reject) => {
-      const item: PendingItem = {
+      const item: PendingItem<D> = {
+        served,
         priority: options.priority,
         sequence: 0,
         inputs,
         rows: options.rows,
-        enqueuedAt: this.now(),
+        enqueuedAt: this.timers.now(),
         deadline: options.deadline,
         settled: false,
         resolve,
         reject,
       };
       this.queue.offer(item);
-      const waitMs = Math.max(0, options.deadline - this.now());
-      item.deadlineTimer = setTimeout(() => this.expire(item), waitMs);
+      served.queued.add(item);
+      served.queuedRows += item.rows;
+      // Only now, with the item queued, may the place go back: a retired version must never look idle in between.
+      if (placeHeld) options.admission!.usePlace();
+      item.deadlineTimer = this.timers.setTimeout(() => this.dropQueued(item, 'expired'), Math.max(0, options.deadline - this.timers.now()));
       if (options.signal) {
-        const onAbort = () => this.cancel(item);
+        const onAbort = () => this.dropQueued(item, 'cancelled');
         options.signal.addEventListener('abort', onAbort, { once: true });
         item.detachAbort = () => options.signal?.removeEventListener('abort', onAbort);
       }
@@ -239,194 +231,241 @@ export class ModelRuntime {
   updateLimits(limits: RuntimeLimits): void {
     this.batching = limits.batching;
     this.queue.maxSize = limits.queueMaxSize;
-    this.pool.maxRows = this.maxRowsFor(this.pool.slots.map((slot) => slot.model));
+    for (const served of this.versions) served.maxRows = this.maxRowsFor(served.pool);
     this.pump();
   }
 
+  /** Replaces what the current version is described as (a rename, a config change that needs no reload). */
+  updateDeployment(deployment: D): void {
+    if (this.currentVersion) this.currentVersion.deployment = deployment;
+  }
+
   /**
-   * Atomically routes future batches to `models`. Old instances finish their in-flight batch and
-   * are disposed; the promise settles once they all are.
+   * Starts serving `version` on `models`: new admissions go to it at once. The version served so
+   * far keeps its instances until every item admitted for it has run, then they are disposed;
+   * the promise settles when that is done.
    */
-  async swapInstances(models: LoadedModel[], version: number, limits?: RuntimeLimits): Promise<void> {
-    const old = this.pool;
+  async serve(version: number, models: LoadedModel[], deployment: D, limits?: RuntimeLimits): Promise<void> {
     if (limits) {
       this.batching = limits.batching;
       this.queue.maxSize = limits.queueMaxSize;
     }
-    this.pool = this.makePool(models, version);
-    const disposals = old.slots.map((slot) => this.retire(slot));
+    const previous = this.currentVersion;
+    const served = this.makeVersion(version, models, deployment);
+    this.versions.push(served);
+    this.currentVersion = served;
+    if (previous) this.retire(previous);
     this.pump();
-    await Promise.all(disposals);
+    await previous?.gone;
   }
 
-  /** Stops admitting, runs everything already queued, then disposes every instance. */
+  /** Stops admitting, runs everything already admitted, then disposes every instance. */
   async drain(): Promise<void> {
     this.draining = true;
     this.pump();
-    if (this.queue.size > 0 || this.busyCount() > 0) {
-      await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+    if (!this.allIdle()) await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+    this.clearFlush();
+    await Promise.all(this.versions.map((served) => served.pool.dispose()));
+  }
+
+  /** Gives up on whatever is still running: answers queued items 409 and frees every instance now. */
+  async forceStop(): Promise<void> {
+    this.draining = true;
+    this.clearFlush();
+    for (const item of [...this.queue.inOrder()]) {
+      this.removeQueued(item);
+      this.settle(item, notDeployed());
     }
-    clearTimeout(this.flushTimer);
-    await Promise.all([...this.pool.slots.map((slot) => this.retire(slot)), ...[...this.retiring].map((slot) => slot.disposed)]);
+    await Promise.all(this.versions.map((served) => served.pool.forceDispose()));
   }
 
   snapshot(): RuntimeStats {
     return {
-      version: this.pool.version,
+      version: this.version,
       queueDepth: this.queue.size,
-      inFlightBatches: this.busyCount(),
-      instances: this.pool.slots.length,
+      inFlightBatches: this.versions.reduce((sum, served) => sum + served.pool.busyCount, 0),
+      instances: this.currentVersion?.pool.size ?? 0,
       batches: this.stats.batches,
       executedItems: this.stats.executedItems,
       expiredItems: this.stats.expiredItems,
       cancelledItems: this.stats.cancelledItems,
-      rejectedItems: this.stats.rejectedItems,
-      reservedItems: this.reserved,
-      admittedItems: this.stats.admittedItems,
+      rejectedItems: this.ledger.rejected,
+      reservedItems: this.ledger.reserved,
+      admittedItems: this.ledger.admitted,
+      hungCalls: this.stats.hungCalls,
+      liveVersions: this.versions.map((served) => served.version),
       batchRowHistogram: { ...this.stats.histogram },
     };
   }
 
-  private hasRoom(count: number): boolean {
-    return this.queue.size + this.reserved + count <= this.queue.maxSize;
+  private makeVersion(version: number, models: LoadedModel[], deployment: D): ServedVersion<D> {
+    const pool = new InstancePool(models);
+    const served: ServedVersion<D> = {
+      version,
+      deployment,
+      pool,
+      maxRows: this.maxRowsFor(pool),
+      queued: new Set(),
+      queuedRows: 0,
+      holds: 0,
+      retired: false,
+      ledger: {
+        hold: (count) => {
+          this.ledger.hold(count);
+          served.holds += count;
+        },
+        giveBack: (count) => {
+          this.ledger.giveBack(count);
+          served.holds -= count;
+          this.checkIdle(served);
+        },
+      },
+    };
+    return served;
   }
 
-  private readonly places: PlaceLedger = {
-    hold: (count) => {
-      if (this.draining) throw notDeployed();
-      if (!this.hasRoom(count)) {
-        this.stats.rejectedItems++;
-        throw queueFull();
-      }
-      this.reserved += count;
-      this.stats.admittedItems += count;
-    },
-    giveBack: (count) => {
-      this.reserved -= count;
-    },
-  };
-
-  private makePool(models: LoadedModel[], version: number): InstancePool {
-    return { version, slots: models.map((model) => ({ model, version, busy: false, retired: false })), maxRows: this.maxRowsFor(models) };
-  }
-
-  private maxRowsFor(models: LoadedModel[]): number {
-    const engineLimit = Math.min(...models.map((model) => (model.maxBatchSize > 0 ? model.maxBatchSize : 1)));
+  private maxRowsFor(pool: InstancePool): number {
+    const engineLimit = Math.min(...pool.slots.map((slot) => (slot.model.maxBatchSize > 0 ? slot.model.maxBatchSize : 1)));
     return Math.max(1, Math.min(this.batching.maxBatchSize, Number.isFinite(engineLimit) ? engineLimit : 1));
   }
 
-  private busyCount(): number {
-    return this.pool.slots.filter((slot) => slot.busy).length + [...this.retiring].filter((slot) => slot.busy).length;
+  private retire(served: ServedVersion<D>): void {
+    if (served.retired) return;
+    served.retired = true;
+    served.gone = new Promise<void>((resolve) => (served.markGone = resolve));
+    this.checkIdle(served);
   }
 
-  private retire(slot: InstanceSlot): Promise<void> {
-    if (!slot.disposed) {
-      slot.retired = true;
-      this.retiring.add(slot);
-      slot.disposed = new Promise<void>((resolve) => (slot.markDisposed = resolve));
-      if (!slot.busy) this.disposeSlot(slot);
-    }
-    return slot.disposed;
-  }
-
-  private disposeSlot(slot: InstanceSlot): void {
-    const markDisposed = slot.markDisposed;
-    if (!markDisposed) return;
-    slot.markDisposed = undefined;
-    void slot.model
-      .dispose()
-      .catch(() => undefined)
-      .finally(() => {
-        this.retiring.delete(slot);
-        markDisposed();
+  /** A retired version with no work left is disposed; a drain with no work left completes. */
+  private checkIdle(served: ServedVersion<D>): void {
+    if (served.markGone && served.queued.size === 0 && served.holds === 0 && served.pool.busyCount === 0) {
+      const markGone = served.markGone;
+      served.markGone = undefined;
+      void served.pool.dispose().then(() => {
+        this.versions.splice(this.versions.indexOf(served), 1);
+        markGone();
       });
+    }
+    if (this.draining && this.allIdle()) {
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  private allIdle(): boolean {
+    return this.queue.size === 0 && this.ledger.reserved === 0 && this.versions.every((served) => served.pool.busyCount === 0);
   }
 
   private pump(): void {
     for (;;) {
-      if (this.queue.size === 0) break;
-      const slot = this.pool.slots.find((candidate) => !candidate.busy);
-      if (!slot) break;
-      const oldest = this.queue.oldest();
+      const next = this.nextDispatch();
+      if (!next) break;
+      const { served, slot } = next;
+      const oldest = served.queued.values().next().value as PendingItem<D>;
       const rows = rowsToDispatch(this.batching, {
-        waitingRows: this.queue.waitingRows,
-        oldestWaitMs: oldest ? this.now() - oldest.enqueuedAt : 0,
-        maxRows: this.pool.maxRows,
-        draining: this.draining,
+        waitingRows: served.queuedRows,
+        oldestWaitMs: this.timers.now() - oldest.enqueuedAt,
+        maxRows: served.maxRows,
+        draining: this.draining || served.retired,
       });
       if (rows === 0) {
-        this.scheduleFlush();
+        this.scheduleFlush(oldest.enqueuedAt + this.batching.maxQueueDelayMs);
         break;
       }
-      const batch = this.takeBatch(rows);
-      if (batch.length > 0) void this.run(slot, batch);
+      const batch = this.takeBatch(served, rows);
+      if (batch.length > 0) void this.run(served, slot, batch);
     }
     this.observer.queueDepthChanged(this.queue.size);
-    this.checkDrained();
+    for (const served of [...this.versions]) this.checkIdle(served);
   }
 
-  private scheduleFlush(): void {
-    const oldest = this.queue.oldest();
-    if (!oldest) return;
-    const at = oldest.enqueuedAt + this.batching.maxQueueDelayMs;
-    if (this.flushTimer && this.flushAt <= at) return;
-    clearTimeout(this.flushTimer);
+  /** The first queued item (in dispatch order) whose version has an idle instance, and that instance. */
+  private nextDispatch(): { served: ServedVersion<D>; slot: InstanceSlot } | undefined {
+    const blocked = new Set<ServedVersion<D>>();
+    for (const item of this.queue.inOrder()) {
+      if (blocked.has(item.served)) continue;
+      const slot = item.served.pool.freeSlot();
+      if (slot) return { served: item.served, slot };
+      blocked.add(item.served);
+      if (blocked.size === this.versions.length) return undefined;
+    }
+    return undefined;
+  }
+
+  private scheduleFlush(at: number): void {
+    if (this.flushTimer !== undefined && this.flushAt <= at) return;
+    this.clearFlush();
     this.flushAt = at;
-    this.flushTimer = setTimeout(() => {
+    this.flushTimer = this.timers.setTimeout(() => {
       this.flushTimer = undefined;
       this.pump();
-    }, Math.max(0, at - this.now()));
+    }, Math.max(0, at - this.timers.now()));
+  }
+
+  private clearFlush(): void {
+    if (this.flushTimer !== undefined) this.timers.clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
   }
 
   /**
-   * Takes items in dispatch order up to `rows`, answering expired ones 504 instead of running them.
-   * Always takes at least one runnable item, so the dispatcher makes progress even when the next
-   * item is larger than a preferred batch size.
+   * Takes items of one version in dispatch order up to `rows`, answering expired ones 504 instead
+   * of running them. Always takes at least one runnable item, so the dispatcher makes progress
+   * even when the next item is larger than a preferred batch size.
    */
-  private takeBatch(rows: number): PendingItem[] {
-    const batch: PendingItem[] = [];
+  private takeBatch(served: ServedVersion<D>, rows: number): PendingItem<D>[] {
+    const batch: PendingItem<D>[] = [];
+    const finished: Array<[PendingItem<D>, ApiError]> = [];
     let taken = 0;
-    for (;;) {
-      const next = this.queue.peek();
-      if (!next || (batch.length > 0 && taken + next.rows > rows)) break;
-      this.queue.shift();
-      if (this.now() >= next.deadline) {
-        this.settle(next, inferenceTimeout());
+    const now = this.timers.now();
+    for (const item of this.queue.inOrder()) {
+      if (item.served !== served) continue;
+      if (batch.length > 0 && taken + item.rows > rows) break;
+      if (now >= item.deadline) {
+        finished.push([item, inferenceTimeout()]);
         this.stats.expiredItems++;
         continue;
       }
-      if (next.rows > this.pool.maxRows) {
+      if (item.rows > served.maxRows) {
         // Only possible after a reconfigure lowered the limit while the item waited.
-        this.settle(next, ApiError.badRequest('INVALID_INPUT', `The request carries ${next.rows} rows; this deployment now runs at most ${this.pool.maxRows} per call`));
+        finished.push([item, ApiError.badRequest('INVALID_INPUT', `The request carries ${item.rows} rows; this deployment now runs at most ${served.maxRows} per call`)]);
         continue;
       }
-      this.detach(next);
-      batch.push(next);
-      taken += next.rows;
+      batch.push(item);
+      taken += item.rows;
+    }
+    for (const [item, error] of finished) {
+      this.removeQueued(item);
+      this.settle(item, error);
+    }
+    for (const item of batch) {
+      this.removeQueued(item);
+      this.detach(item);
     }
     return batch;
   }
 
-  private async run(slot: InstanceSlot, batch: PendingItem[]): Promise<void> {
-    slot.busy = true;
-    const started = this.now();
+  private async run(served: ServedVersion<D>, slot: InstanceSlot, batch: PendingItem<D>[]): Promise<void> {
+    served.pool.acquire(slot);
+    const started = this.timers.now();
     const batchRows = batch.reduce((sum, item) => sum + item.rows, 0);
     // A running item is not cancelled (the engine cannot be interrupted), but its client still
     // gets a 504 at its deadline instead of waiting on a stuck engine; the late result is dropped.
     const watchdogs = batch.map((item) =>
-      setTimeout(() => this.settle(item, new ApiError(504, 'INFERENCE_TIMEOUT', 'The engine did not finish before the request deadline')), Math.max(0, item.deadline - started)),
+      this.timers.setTimeout(() => this.settle(item, new ApiError(504, 'INFERENCE_TIMEOUT', 'The engine did not finish before the request deadline')), Math.max(0, item.deadline - started)),
     );
-    let results: ExecuteResult[];
-    try {
-      results = await slot.model.execute(batch.map((item) => item.inputs));
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      results = batch.map(() => ({ ok: false, error: { code: 'INFERENCE_FAILED', message } }));
-    }
-    for (const watchdog of watchdogs) clearTimeout(watchdog);
-    const inferenceMs = this.now() - started;
+    const latestDeadline = Math.max(...batch.map((item) => item.deadline));
+    const { results, hung } = await executeWithWatchdog(
+      slot.model,
+      batch.map((item) => item.inputs),
+      latestDeadline - started + this.engineGraceMs,
+      this.timers,
+    );
+    for (const watchdog of watchdogs) this.timers.clearTimeout(watchdog);
+    const inferenceMs = this.timers.now() - started;
     this.stats.batches++;
     this.stats.executedItems += batch.length;
+    if (hung) this.stats.hungCalls++;
     this.stats.histogram[batchRows] = (this.stats.histogram[batchRows] ?? 0) + 1;
     this.observer.batchExecuted(batchRows, batch.length);
     batch.forEach((item, index) => {
@@ -434,58 +473,53 @@ export class ModelRuntime {
       if (item.settled) return;
       if (result?.ok) {
         item.settled = true;
-        item.resolve({ outputs: result.outputs, version: slot.version, queueMs: started - item.enqueuedAt, inferenceMs, batchRows });
+        item.resolve({ outputs: result.outputs, version: served.version, queueMs: started - item.enqueuedAt, inferenceMs, batchRows });
       } else {
-        this.settle(item, engineFailure(result?.error));
+        this.settle(item, hung ? engineHung() : engineFailure(result?.error));
       }
     });
-    slot.busy = false;
-    if (slot.retired) this.disposeSlot(slot);
+    served.pool.release(slot);
     this.pump();
   }
 
-  private expire(item: PendingItem): void {
+  private dropQueued(item: PendingItem<D>, reason: 'expired' | 'cancelled'): void {
     if (item.settled || !this.queue.remove(item)) return;
-    this.stats.expiredItems++;
-    this.settle(item, inferenceTimeout());
+    this.forgetQueued(item);
+    if (reason === 'expired') this.stats.expiredItems++;
+    else this.stats.cancelledItems++;
+    this.settle(item, reason === 'expired' ? inferenceTimeout() : cancelled());
     this.observer.queueDepthChanged(this.queue.size);
-    this.checkDrained();
+    this.checkIdle(item.served);
   }
 
-  private cancel(item: PendingItem): void {
-    if (item.settled || !this.queue.remove(item)) return;
-    this.stats.cancelledItems++;
-    this.settle(item, new ApiError(499, 'REQUEST_CANCELLED', 'The client closed the request'));
-    this.observer.queueDepthChanged(this.queue.size);
-    this.checkDrained();
+  private removeQueued(item: PendingItem<D>): void {
+    if (this.queue.remove(item)) this.forgetQueued(item);
   }
 
-  private detach(item: PendingItem): void {
-    clearTimeout(item.deadlineTimer);
+  private forgetQueued(item: PendingItem<D>): void {
+    item.served.queued.delete(item);
+    item.served.queuedRows -= item.rows;
+  }
+
+  private detach(item: PendingItem<D>): void {
+    if (item.deadlineTimer !== undefined) this.timers.clearTimeout(item.deadlineTimer);
     item.detachAbort?.();
   }
 
-  private settle(item: PendingItem, error: ApiError): void {
+  private settle(item: PendingItem<D>, error: ApiError): void {
     if (item.settled) return;
     item.settled = true;
     this.detach(item);
     item.reject(error);
   }
-
-  private checkDrained(): void {
-    if (!this.draining || this.queue.size > 0 || this.busyCount() > 0) return;
-    const waiters = this.drainWaiters;
-    this.drainWaiters = [];
-    for (const resolve of waiters) resolve();
-  }
 }
 
-function notDeployed(): ApiError {
-  return new ApiError(409, 'MODEL_NOT_DEPLOYED', 'The model is being undeployed');
+function cancelled(): ApiError {
+  return new ApiError(499, 'REQUEST_CANCELLED', 'The client closed the request');
 }
 
-function queueFull(): ApiError {
-  return new ApiError(503, 'QUEUE_FULL', 'The model queue is full; retry later', undefined, { 'Retry-After': '1' });
+function engineHung(): ApiError {
+  return new ApiError(504, 'INFERENCE_TIMEOUT', 'The engine did not answer in time; its instance was restarted');
 }
 
 function engineFailure(error: { code: string; message: string } | undefined): ApiError {

@@ -68,6 +68,14 @@ describe('YOLO decode, NMS and box mapping', () => {
     ]);
   });
 
+  it('reads xyxy rows [x1, y1, x2, y2, score, class] of a detector that decodes itself', () => {
+    // box 0: class 15 at 0.5; box 1 below threshold; box 2 a padding row with a NaN class
+    const data = Float32Array.from([10, 20, 110, 220, 0.5, 15, 0, 0, 5, 5, 0.1, 2, 0, 0, 1, 1, 0.9, Number.NaN]);
+    const candidates = decodeYolo({ dtype: 'float32', shape: [1, 3, 6], data }, 'xyxy', 0.25);
+    expect(candidates).toEqual([{ classId: 15, score: 0.5, x1: 10, y1: 20, x2: 110, y2: 220 }]);
+    expect(() => decodeYolo({ dtype: 'float32', shape: [1, 2, 7], data: new Float32Array(14) }, 'xyxy', 0.25)).toThrow(/6 values per box/);
+  });
+
   it('IoU of identical, disjoint and half-overlapping boxes', () => {
     const box = { classId: 0, score: 1, x1: 0, y1: 0, x2: 10, y2: 10 };
     expect(iou(box, box)).toBe(1);

@@ -1,5 +1,5 @@
 import type { Tensor } from '../../engines/sdk/index.js';
-import type { ResolvedPostprocess } from '../models/model-config.js';
+import type { DetectionFormat, ResolvedPostprocess } from '../models/model-config.js';
 import type { ImageTransform } from './image-preprocessor.js';
 import { toFloat32 } from './tensor-codec.js';
 
@@ -70,10 +70,11 @@ export interface Candidate {
 }
 
 /**
- * Decodes one row of YOLO output into candidates over the score threshold.
- * YOLOv5: [1, boxes, 5 + classes] with objectness; YOLOv8: [1, 4 + classes, boxes] without.
+ * Decodes one row of detector output into candidates over the score threshold.
+ * YOLOv5: [1, boxes, 5 + classes] with objectness; YOLOv8: [1, 4 + classes, boxes] without;
+ * xyxy: [1, boxes, 6] rows of corners, score and class id, as detectors with built-in decoding give.
  */
-export function decodeYolo(output: Tensor, format: 'yolov5' | 'yolov8', scoreThreshold: number): Candidate[] {
+export function decodeYolo(output: Tensor, format: DetectionFormat, scoreThreshold: number): Candidate[] {
   const values = toFloat32(output);
   const dims = output.shape.length === 3 ? output.shape.slice(1) : output.shape;
   if (dims.length !== 2) throw new Error(`expected a [1, a, b] detection output, got [${output.shape.join(', ')}]`);
@@ -81,7 +82,15 @@ export function decodeYolo(output: Tensor, format: 'yolov5' | 'yolov8', scoreThr
   const push = (cx: number, cy: number, w: number, h: number, classId: number, score: number) => {
     if (score >= scoreThreshold && score > 0) candidates.push({ classId, score, x1: cx - w / 2, y1: cy - h / 2, x2: cx + w / 2, y2: cy + h / 2 });
   };
-  if (format === 'yolov5') {
+  if (format === 'xyxy') {
+    const [boxes, stride] = dims;
+    if (stride !== 6) throw new Error('an xyxy output needs 6 values per box: x1, y1, x2, y2, score, class');
+    for (let box = 0; box < boxes; box++) {
+      const [x1, y1, x2, y2, score, classId] = values.subarray(box * 6, box * 6 + 6);
+      if (!Number.isInteger(classId) || classId < 0) continue;
+      push((x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1, classId, score);
+    }
+  } else if (format === 'yolov5') {
     const [boxes, stride] = dims;
     const classes = stride - 5;
     if (classes < 1) throw new Error('a YOLOv5 output needs at least 6 values per box');

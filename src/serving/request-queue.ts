@@ -70,6 +70,11 @@ export class RequestQueue<T extends QueueEntry> {
     return true;
   }
 
+  /** Entries in dispatch order, without copying; do not modify the queue while iterating. */
+  inOrder(): readonly T[] {
+    return this.entries;
+  }
+
   /** Entries in dispatch order (a copy). */
   toArray(): T[] {
     return [...this.entries];

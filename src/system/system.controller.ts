@@ -2,7 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Authenticated } from '../auth/auth.decorator.js';
-import { ZodValidationPipe } from '../common/validation.js';
+import { openApiSchema, ZodValidationPipe } from '../common/validation.js';
+import { systemInfoResponseSchema, systemSeriesResponseSchema } from './system.schema.js';
 import { SystemInfo, SystemInfoService, SystemSeries } from './system-info.service.js';
 
 const seriesQuerySchema = z.strictObject({
@@ -18,7 +19,7 @@ export class SystemController {
   @Get('info')
   @Authenticated()
   @ApiOperation({ summary: 'Version, uptime, engines, model and token counts, and hardware' })
-  @ApiOkResponse({ description: 'System overview' })
+  @ApiOkResponse({ description: 'System overview', schema: openApiSchema(systemInfoResponseSchema) })
   info(): Promise<SystemInfo> {
     return this.service.info();
   }
@@ -27,7 +28,7 @@ export class SystemController {
   @Authenticated()
   @ApiOperation({ summary: 'CPU, memory and GPU samples from the last 24 hours (in memory)' })
   @ApiQuery({ name: 'since', required: false, description: 'Only samples taken after this time (epoch milliseconds)' })
-  @ApiOkResponse({ description: '{ intervalMs, retentionSamples, items: [{ timestamp, cpuPercent, memoryUsedBytes, memoryTotalBytes, rssBytes, gpu }] }' })
+  @ApiOkResponse({ description: 'CPU, memory and GPU samples over time', schema: openApiSchema(systemSeriesResponseSchema) })
   metrics(@Query(new ZodValidationPipe(seriesQuerySchema)) query: SeriesQuery): SystemSeries {
     return this.service.series(query.since);
   }

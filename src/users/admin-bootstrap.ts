@@ -39,6 +39,7 @@ export class AdminBootstrap implements OnModuleInit {
       passwordHash: await this.hasher.hash(password),
       role: Role.Admin,
       createdAt: this.clock.now(),
+      passwordChangeRequired: generated,
     });
     if (!created) return; // another process seeded it first
     await this.audit.record({

@@ -19,6 +19,10 @@ export class UserEntity {
   @Column({ type: 'integer' })
   sessionVersion: number;
 
+  /** Set for the first admin's generated password: every route but the password change refuses until it is changed. */
+  @Column({ type: 'boolean', default: false })
+  passwordChangeRequired: boolean;
+
   @Column({ type: Date })
   createdAt: Date;
 

@@ -12,6 +12,7 @@ export interface NewUser {
   passwordHash: string;
   role: Role;
   createdAt: Date;
+  passwordChangeRequired?: boolean;
 }
 
 export interface UserChanges {
@@ -19,6 +20,7 @@ export interface UserChanges {
   passwordHash?: string;
   /** Invalidates every access token issued so far. */
   endSessions?: boolean;
+  passwordChangeRequired?: boolean;
   updatedAt: Date;
 }
 
@@ -60,7 +62,7 @@ export class UserRepository {
   async create(user: NewUser): Promise<UserEntity | null> {
     // Checked first because TypeORM logs a failed INSERT with its parameters, hash included.
     if (await this.findByUsername(user.username)) return null;
-    const entity = this.users.create({ ...user, id: randomUUID(), sessionVersion: 0, updatedAt: user.createdAt });
+    const entity = this.users.create({ ...user, passwordChangeRequired: user.passwordChangeRequired ?? false, id: randomUUID(), sessionVersion: 0, updatedAt: user.createdAt });
     try {
       await this.users.insert(entity);
     } catch (error) {
@@ -79,6 +81,7 @@ export class UserRepository {
     const values: QueryDeepPartialEntity<UserEntity> = { updatedAt: changes.updatedAt };
     if (changes.role !== undefined) values.role = changes.role;
     if (changes.passwordHash !== undefined) values.passwordHash = changes.passwordHash;
+    if (changes.passwordChangeRequired !== undefined) values.passwordChangeRequired = changes.passwordChangeRequired;
     if (changes.endSessions) values.sessionVersion = () => '"sessionVersion" + 1';
     const query = this.users.createQueryBuilder().update(UserEntity).set(values).where('id = :id', { id });
     if (changes.role !== undefined && changes.role !== Role.Admin) {

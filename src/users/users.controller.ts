@@ -3,7 +3,10 @@ import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQu
 import { AuditAction } from '../audit/audit.decorator.js';
 import { Authenticated } from '../auth/auth.decorator.js';
 import { Role } from '../auth/auth.types.js';
-import { openApiSchema, paginationSchema, ZodValidationPipe } from '../common/validation.js';
+import { listResponseSchema, openApiSchema, paginationSchema, ZodValidationPipe } from '../common/validation.js';
+import { userResponseSchema } from './users.schema.js';
+
+const userSchema = openApiSchema(userResponseSchema);
 import { createUserSchema, CreateUserDto, updateUserSchema, UpdateUserDto } from './users.dto.js';
 import { UsersService } from './users.service.js';
 
@@ -18,7 +21,7 @@ export class UsersController {
   @Get()
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } })
   @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, default: 0 } })
-  @ApiOkResponse({ description: '{items, total}' })
+  @ApiOkResponse({ description: '{items, total}', schema: listResponseSchema(userResponseSchema) })
   list(@Query(new ZodValidationPipe(paginationSchema)) page: Page) {
     return this.users.list(page);
   }
@@ -26,13 +29,13 @@ export class UsersController {
   @Post()
   @AuditAction('user.create')
   @ApiBody({ schema: openApiSchema(createUserSchema) })
-  @ApiCreatedResponse({ description: 'The new user (409 USERNAME_TAKEN on duplicates)' })
+  @ApiCreatedResponse({ description: 'The new user (409 USERNAME_TAKEN on duplicates)', schema: userSchema })
   create(@Body(new ZodValidationPipe(createUserSchema)) body: CreateUserDto) {
     return this.users.create(body);
   }
 
   @Get(':id')
-  @ApiOkResponse({ description: 'The user (404 USER_NOT_FOUND)' })
+  @ApiOkResponse({ description: 'The user (404 USER_NOT_FOUND)', schema: userSchema })
   get(@Param('id') id: string) {
     return this.users.get(id);
   }
@@ -40,7 +43,7 @@ export class UsersController {
   @Patch(':id')
   @AuditAction('user.update')
   @ApiBody({ schema: openApiSchema(updateUserSchema) })
-  @ApiOkResponse({ description: 'The updated user (409 LAST_ADMIN when demoting the last admin)' })
+  @ApiOkResponse({ description: 'The updated user (409 LAST_ADMIN when demoting the last admin)', schema: userSchema })
   update(@Param('id') id: string, @Body(new ZodValidationPipe(updateUserSchema)) body: UpdateUserDto) {
     return this.users.update(id, body);
   }

@@ -117,12 +117,34 @@ describe('audit log over HTTP', () => {
     expect((await audit('?action=no.such.action')).items).toEqual([]);
   });
 
+  it('filters by outcome and by a date range', async () => {
+    await request(`${t.url}/api/v1/internal/auth/login`, { method: 'POST', json: { username: TEST_ADMIN.username, password: 'wrong-password' } });
+    const failures = await audit('?outcome=failure&limit=500');
+    expect(failures.items.length).toBeGreaterThan(0);
+    expect(failures.items.every((entry) => entry.outcome === 'failure')).toBe(true);
+    const successes = await audit('?outcome=success&limit=500');
+    expect(successes.items.every((entry) => entry.outcome === 'success')).toBe(true);
+    const all = await audit('?limit=500');
+    expect(failures.total + successes.total).toBe(all.total);
+
+    const newest = all.items[0];
+    const at = new Date(newest.createdAt);
+    const fromNewest = await audit(`?from=${encodeURIComponent(at.toISOString())}&limit=500`);
+    expect(fromNewest.items.map((entry) => entry.id)).toContain(newest.id);
+    expect(fromNewest.items.every((entry) => new Date(entry.createdAt) >= at)).toBe(true);
+    const beforeNewest = await audit(`?to=${encodeURIComponent(at.toISOString())}&limit=500`);
+    expect(beforeNewest.items.map((entry) => entry.id)).not.toContain(newest.id);
+    expect(beforeNewest.items.every((entry) => new Date(entry.createdAt) < at)).toBe(true);
+    const past = await audit(`?from=2000-01-01T00:00:00Z&to=2000-01-02T00:00:00Z`);
+    expect(past).toEqual({ items: [], total: 0 });
+  });
+
   it('is admin-only and validates its query', async () => {
     const op = await createUserAndLogin(t.url, admin, 'operator');
     const res = await request(`${t.url}${AUDIT}`, { headers: { 'X-Auth-Token': op.token } });
     expect([res.status, res.body.error.code]).toEqual([403, 'FORBIDDEN']);
     expect((await request(`${t.url}${AUDIT}`)).status).toBe(401);
-    for (const query of ['?limit=x', `?action=${'a'.repeat(65)}`, '?offset=-5']) {
+    for (const query of ['?limit=x', `?action=${'a'.repeat(65)}`, '?offset=-5', '?outcome=maybe', '?from=yesterday', '?to=2024-13-45T00:00:00Z']) {
       const bad = await request(`${t.url}${AUDIT}${query}`, { headers: { 'X-Auth-Token': admin } });
       expect([query, bad.status, bad.body.error.code]).toEqual([query, 400, 'VALIDATION_FAILED']);
     }

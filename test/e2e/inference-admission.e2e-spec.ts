@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeploymentManager } from '../../src/serving/deployment-manager.js';
+import { ActiveDeployment, DeploymentManager } from '../../src/serving/deployment-manager.js';
 import type { Admission, ModelRuntime, RuntimeStats } from '../../src/serving/model-runtime.js';
 import { buildOnnxClassifier } from '../fixtures/models/index.js';
 import { loginAs } from '../helpers/auth.js';
@@ -24,7 +24,7 @@ describe('admission before decoding (e2e)', () => {
   let admin: string;
   let token: string;
   let photo: Buffer;
-  const runtimeOf = (id: string): ModelRuntime => {
+  const runtimeOf = (id: string): ModelRuntime<ActiveDeployment> => {
     const deployment = t.app.get(DeploymentManager).get(id);
     if (!deployment) throw new Error(`${id} is not deployed`);
     return deployment.runtime;
@@ -147,7 +147,7 @@ describe('admission before decoding (e2e)', () => {
       file: join(work, 'slow.onnx'),
       name: 'flood-admission',
       config: { task: 'classification' },
-      overrides: { instances: 1, queue: { maxSize: 2 }, batching: { maxBatchSize: 1, maxQueueDelayMs: 0 } },
+      overrides: { instances: 1, queue: { maxSize: 2, timeoutMs: 120_000 }, batching: { maxBatchSize: 1, maxQueueDelayMs: 0 } },
     });
     const before = stats(id);
     const responses = await Promise.all(Array.from({ length: 24 }, () => infer(t.url, token, id, { body: imageForm([photo]) })));
@@ -163,5 +163,5 @@ describe('admission before decoding (e2e)', () => {
     expect(after.rejectedItems - before.rejectedItems).toBe(refused.length);
     expect(after.executedItems - before.executedItems).toBe(ok);
     expect(after.reservedItems).toBe(0);
-  });
+  }, 120_000);
 });

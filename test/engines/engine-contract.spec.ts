@@ -102,7 +102,7 @@ for (const engineCase of CASES) {
 
     it('identifies itself and reports a probe result', () => {
       expect(engine.name).toBe(engineCase.name);
-      expect(engine.apiVersion).toBe('1.0');
+      expect(engine.apiVersion).toBe('1.1');
       expect(engine.formats.length).toBeGreaterThan(0);
       if (!probe.available) expect(probe.reason).toBeTruthy();
     });

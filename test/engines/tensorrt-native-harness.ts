@@ -24,23 +24,21 @@ export const NATIVE_DIR = join(REPO_ROOT, 'engines/tensorrt/native');
 export const GYP_BUILD = join(NATIVE_DIR, 'scripts/gyp-build.sh');
 export const TENSORRT_HEADERS = resolve(REPO_ROOT, '../shared/third-party/tensorrt');
 const CUDA_HOME = process.env.CUDA_HOME || '/usr/local/cuda';
-/** The header set the fake build compiles against. */
-const FAKE_HEADERS_VERSION = '10.16';
 
-export type Prerequisites = { ok: true; headers: string; cuda: string; nodeInclude: string } | { ok: false; reason: string };
+export type Prerequisites = { ok: true; version: string; headers: string; cuda: string; nodeInclude: string } | { ok: false; reason: string };
 
 function onPath(command: string): boolean {
   return (process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(join(dir, command)));
 }
 
-export function nativePrerequisites(): Prerequisites {
-  const headers = join(TENSORRT_HEADERS, FAKE_HEADERS_VERSION, 'include');
-  if (!existsSync(join(headers, 'NvInfer.h'))) return { ok: false, reason: `no TensorRT ${FAKE_HEADERS_VERSION} headers at ${headers}` };
+export function nativePrerequisites(version: string): Prerequisites {
+  const headers = join(TENSORRT_HEADERS, version, 'include');
+  if (!existsSync(join(headers, 'NvInfer.h'))) return { ok: false, reason: `no TensorRT ${version} headers at ${headers}` };
   if (!existsSync(join(CUDA_HOME, 'include/cuda_runtime_api.h'))) return { ok: false, reason: `no CUDA headers at ${CUDA_HOME}/include` };
   const nodeInclude = resolve(process.execPath, '../../include/node');
   if (!existsSync(join(nodeInclude, 'node_api.h'))) return { ok: false, reason: `no Node headers at ${nodeInclude}` };
   if (!onPath(process.env.CXX || 'g++') || !onPath('make')) return { ok: false, reason: 'no C++ compiler or make' };
-  return { ok: true, headers, cuda: CUDA_HOME, nodeInclude };
+  return { ok: true, version, headers, cuda: CUDA_HOME, nodeInclude };
 }
 
 /** Pure-virtual methods of a class in a header, for a stub that aborts when the addon calls them. */

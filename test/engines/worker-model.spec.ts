@@ -26,6 +26,22 @@ describe('WorkerModel (a runtime in a worker thread)', () => {
     expect(results[1]).toMatchObject({ ok: true });
   });
 
+  it('moves tensors to and from the worker instead of copying them', async () => {
+    model = await WorkerModel.open(spawn, {}, 1);
+    const request = row(3, 4);
+    const [result] = await model.execute([request]);
+    expect(result).toMatchObject({ ok: true, outputs: { y: { data: Float32Array.from([3, 4]) } } });
+    // The request's buffer now belongs to the worker: the host's view of it is empty.
+    expect(request.x.data.length).toBe(0);
+    // A view into a larger buffer (Node's Buffer pool, for one) is copied, never moved.
+    const pooled = Buffer.alloc(64);
+    const view = new Float32Array(pooled.buffer, pooled.byteOffset, 2);
+    view.set([5, 6]);
+    const [copied] = await model.execute([{ x: { dtype: 'float32', shape: [1, 2], data: view } }]);
+    expect(copied).toMatchObject({ ok: true, outputs: { y: { data: Float32Array.from([5, 6]) } } });
+    expect(Array.from(view)).toEqual([5, 6]);
+  });
+
   it('dispose terminates the worker and later calls answer MODEL_DISPOSED', async () => {
     model = await WorkerModel.open(spawn, {}, 2);
     await model.dispose();

@@ -88,7 +88,7 @@ export class FakeUserRepository implements Pick<UserRepository, keyof UserReposi
   }
   async create(user: NewUser): Promise<UserEntity | null> {
     if (await this.findByUsername(user.username)) return null;
-    const entity: UserEntity = { ...user, id: `user-${++sequence}`, sessionVersion: 0, updatedAt: user.createdAt };
+    const entity: UserEntity = { ...user, passwordChangeRequired: user.passwordChangeRequired ?? false, id: `user-${++sequence}`, sessionVersion: 0, updatedAt: user.createdAt };
     this.rows.set(entity.id, entity);
     return { ...entity };
   }
@@ -98,6 +98,7 @@ export class FakeUserRepository implements Pick<UserRepository, keyof UserReposi
     if (changes.role !== undefined && changes.role !== Role.Admin && user.role === Role.Admin && (await this.countAdmins()) <= 1) return false;
     if (changes.role !== undefined) user.role = changes.role;
     if (changes.passwordHash !== undefined) user.passwordHash = changes.passwordHash;
+    if (changes.passwordChangeRequired !== undefined) user.passwordChangeRequired = changes.passwordChangeRequired;
     if (changes.endSessions) user.sessionVersion++;
     user.updatedAt = changes.updatedAt;
     return true;

@@ -365,7 +365,6 @@ class FakeTensorImpl : public apiv::StubVTensor {
   Dims getDimensions() const noexcept override { return dims_; }
   void setDimensions(Dims const& dims) noexcept override { dims_ = dims; }
   DataType getType() const noexcept override { return type_; }
-  void setType(DataType type) noexcept override { type_ = type; }
 
  private:
   std::string name_;
