@@ -9,7 +9,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     setupFiles: ['test/setup.ts'],
-    // Prints one line when the browser tests cannot run (no Chromium).
-    globalSetup: ['test/console/browser-check.global.ts'],
+    // Probe once for the PostgreSQL and Redis the medium and scale tiers use, and for Chromium
+    // for the browser tests; each prints one line when what it looks for is missing.
+    globalSetup: ['test/global-setup.ts', 'test/console/browser-check.global.ts'],
   },
 });

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { dialectOf } from './dialect.js';
 
 /**
  * Access tokens for the external API (only a SHA-256 of each secret is stored) and their
@@ -8,6 +9,8 @@ export class AccessTokens1763830100000 implements MigrationInterface {
   name = 'AccessTokens1763830100000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    // The entity keeps these times as ISO-8601 text.
+    const { isoText: timestamp, isoNow: now } = dialectOf(queryRunner);
     await queryRunner.query(`CREATE TABLE "access_tokens" (
       "id" varchar PRIMARY KEY NOT NULL,
       "name" varchar(100) NOT NULL,
@@ -18,13 +21,13 @@ export class AccessTokens1763830100000 implements MigrationInterface {
       "ipAllowlist" text NOT NULL,
       "rateLimitPerMinute" integer,
       "monthlyQuota" integer,
-      "expiresAt" datetime,
-      "disabledAt" datetime,
-      "revokedAt" datetime,
-      "lastUsedAt" datetime,
+      "expiresAt" ${timestamp},
+      "disabledAt" ${timestamp},
+      "revokedAt" ${timestamp},
+      "lastUsedAt" ${timestamp},
       "createdBy" varchar,
-      "createdAt" datetime NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-      "updatedAt" datetime NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+      "createdAt" ${timestamp} NOT NULL DEFAULT ${now},
+      "updatedAt" ${timestamp} NOT NULL DEFAULT ${now}
     )`);
     await queryRunner.query(`CREATE INDEX "idx_access_tokens_name" ON "access_tokens" ("name")`);
     await queryRunner.query(`CREATE TABLE "access_token_usage" (

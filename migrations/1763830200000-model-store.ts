@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { dialectOf } from './dialect.js';
 
 /**
  * The model store: one row per model (name, lifecycle status, active version, deploy overrides)
@@ -9,6 +10,7 @@ export class ModelStore1763830200000 implements MigrationInterface {
   name = 'ModelStore1763830200000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    const { bigint } = dialectOf(queryRunner);
     await queryRunner.query(`CREATE TABLE "models" (
       "id" varchar PRIMARY KEY NOT NULL,
       "name" varchar(128) NOT NULL UNIQUE,
@@ -32,7 +34,7 @@ export class ModelStore1763830200000 implements MigrationInterface {
       "artifactPath" text NOT NULL,
       "originalName" varchar(512) NOT NULL,
       "sha256" varchar(64) NOT NULL,
-      "sizeBytes" integer NOT NULL,
+      "sizeBytes" ${bigint} NOT NULL,
       "signature" text,
       "validation" text NOT NULL,
       "config" text NOT NULL,

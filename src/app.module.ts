@@ -3,9 +3,9 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from './config/app-config.js';
 import { CoreModule } from './core.module.js';
-import { dataSourceOptions } from './database/data-source-options.js';
+import { databaseOptions } from './database/data-source-options.js';
 import { DatabaseModule } from './database/database.module.js';
-import { createGatedDataSource } from './database/statement-gate.js';
+import { openDataSource } from './database/open-data-source.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import { HealthController } from './health/health.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
@@ -31,8 +31,8 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(config, servingOverrides),
         TypeOrmModule.forRootAsync({
-          useFactory: () => ({ ...dataSourceOptions(config.storage.dataDir), autoLoadEntities: true }),
-          dataSourceFactory: async (options) => createGatedDataSource(options!),
+          useFactory: () => ({ ...databaseOptions({ dataDir: config.storage.dataDir, ...config.database }), autoLoadEntities: true }),
+          dataSourceFactory: async (options) => openDataSource(options!),
         }),
         DatabaseModule,
         MetricsModule,

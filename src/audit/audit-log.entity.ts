@@ -30,6 +30,6 @@ export class AuditLogEntity {
   @Column({ type: 'varchar', length: 128, nullable: true })
   requestId: string | null;
 
-  @Column({ type: 'datetime' })
+  @Column({ type: Date })
   createdAt: Date;
 }

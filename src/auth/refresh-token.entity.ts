@@ -16,15 +16,15 @@ export class RefreshTokenEntity {
   @Column({ type: 'varchar' })
   tokenHash: string;
 
-  @Column({ type: 'datetime' })
+  @Column({ type: Date })
   expiresAt: Date;
 
-  @Column({ type: 'datetime', nullable: true })
+  @Column({ type: Date, nullable: true })
   usedAt: Date | null;
 
-  @Column({ type: 'datetime', nullable: true })
+  @Column({ type: Date, nullable: true })
   revokedAt: Date | null;
 
-  @Column({ type: 'datetime' })
+  @Column({ type: Date })
   createdAt: Date;
 }

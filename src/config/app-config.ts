@@ -67,6 +67,15 @@ const configSchema = z.object({
   }),
   serving: z.object({ maxImagePixels: positiveInt, maxImagesPerRequest: positiveInt, engineGraceMs: nonNegativeInt, refusedBodyDrainBytes: nonNegativeInt, refusedBodyDrainMs: nonNegativeInt, memoryBudgetMb: nonNegativeInt }),
   metrics: z.object({ token: z.string(), systemSampleIntervalMs: positiveInt }),
+  database: z.object({
+    url: z.string().refine((value) => value === '' || /^postgres(ql)?:\/\//.test(value), 'must be empty (SQLite) or a postgres:// URL'),
+    poolSize: positiveInt,
+  }),
+  cluster: z.object({
+    redisUrl: z.string().refine((value) => value === '' || /^rediss?:\/\//.test(value), 'must be empty or a redis:// URL'),
+    redisPrefix: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _.:- only'),
+    reconcileIntervalMs: positiveInt,
+  }),
   audit: z.object({ anonymousPerMinute: positiveInt, retentionDays: positiveInt }),
   grpc: z.object({ enabled: z.stringbool().or(z.boolean()), port }),
 });
@@ -129,6 +138,11 @@ const ENV_BINDINGS: Record<string, { path: string; list?: boolean }> = {
   MODEL_MEMORY_BUDGET_MB: { path: 'serving.memoryBudgetMb' },
   METRICS_TOKEN: { path: 'metrics.token' },
   SYSTEM_SAMPLE_INTERVAL_MS: { path: 'metrics.systemSampleIntervalMs' },
+  DATABASE_URL: { path: 'database.url' },
+  DATABASE_POOL_SIZE: { path: 'database.poolSize' },
+  REDIS_URL: { path: 'cluster.redisUrl' },
+  REDIS_PREFIX: { path: 'cluster.redisPrefix' },
+  RECONCILE_INTERVAL_MS: { path: 'cluster.reconcileIntervalMs' },
   AUDIT_ANONYMOUS_PER_MINUTE: { path: 'audit.anonymousPerMinute' },
   AUDIT_RETENTION_DAYS: { path: 'audit.retentionDays' },
   GRPC_ENABLED: { path: 'grpc.enabled' },

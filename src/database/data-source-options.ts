@@ -25,3 +25,35 @@ export function dataSourceOptions(dataDir: string, entities: DataSourceOptions['
     logging: false,
   };
 }
+
+/**
+ * PostgreSQL through `pg` with a pool. Migrations are not run by `initialize()` here: several
+ * replicas may boot at once, so `runMigrationsLocked` applies them under an advisory lock.
+ */
+export function postgresDataSourceOptions(url: string, poolSize: number, entities: DataSourceOptions['entities'] = []): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities,
+    migrations: allMigrations,
+    migrationsRun: false,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    poolSize,
+    // COUNT(*) and bigint columns as numbers, as SQLite gives them (all values stay far below 2^53).
+    parseInt8: true,
+    logging: false,
+  };
+}
+
+export interface DatabaseSettings {
+  dataDir: string;
+  /** Empty: SQLite under dataDir. */
+  url: string;
+  poolSize: number;
+}
+
+/** The options the settings select: PostgreSQL when a URL is given, else SQLite under DATA_DIR as always. */
+export function databaseOptions(settings: DatabaseSettings, entities: DataSourceOptions['entities'] = []): DataSourceOptions {
+  return settings.url ? postgresDataSourceOptions(settings.url, settings.poolSize, entities) : dataSourceOptions(settings.dataDir, entities);
+}

@@ -1,16 +1,17 @@
-import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/app-config.js';
-import { dataSourceOptions } from './data-source-options.js';
+import { databaseOptions } from './data-source-options.js';
+import { runMigrationsLocked } from './migration-lock.js';
+import { createGatedDataSource } from './statement-gate.js';
 
-/** `npm run migration:run | migration:revert | migration:show` against DATA_DIR's database. */
+/** `npm run migration:run | migration:revert | migration:show` against DATABASE_URL's database, else DATA_DIR's SQLite file. */
 async function main(): Promise<void> {
   const command = process.argv[2] ?? 'show';
   const config = loadConfig();
-  const dataSource = new DataSource({ ...dataSourceOptions(config.storage.dataDir), migrationsRun: false });
+  const dataSource = createGatedDataSource({ ...databaseOptions({ dataDir: config.storage.dataDir, ...config.database }), migrationsRun: false });
   await dataSource.initialize();
   try {
     if (command === 'run') {
-      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      const applied = await runMigrationsLocked(dataSource);
       console.log(applied.length ? `Applied: ${applied.map((m) => m.name).join(', ')}` : 'Nothing to apply');
     } else if (command === 'revert') {
       await dataSource.undoLastMigration({ transaction: 'each' });

@@ -1,5 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { SqlDialect } from '../database/sql-dialect.js';
 import { EmptyPublicModelCatalog, PublicModelCatalog } from '../catalog/public-model-catalog.js';
 
 /**
@@ -16,7 +17,10 @@ export class ModelLookupRepository {
   async resolveId(idOrName: string): Promise<string | null> {
     if (this.catalog && !(this.catalog instanceof EmptyPublicModelCatalog)) return this.catalog.resolveId(idOrName);
     try {
-      const rows: Array<{ id: string }> = await this.dataSource.query('SELECT "id" FROM "models" WHERE "id" = ? OR "name" = ? LIMIT 1', [idOrName, idOrName]);
+      const rows: Array<{ id: string }> = await this.dataSource.query(new SqlDialect(this.dataSource).positional('SELECT "id" FROM "models" WHERE "id" = ? OR "name" = ? LIMIT 1'), [
+        idOrName,
+        idOrName,
+      ]);
       return rows[0]?.id ?? null;
     } catch {
       return null;

@@ -4,12 +4,15 @@ import { ReadinessService } from '../health/readiness.service.js';
 import { CrashMonitor } from '../serving/isolation/crash-monitor.js';
 import { ModelFileStorage } from '../storage/model-file-storage.js';
 import { ModelLifecycleService } from './model-lifecycle.service.js';
+import { ModelReconciler } from './model-reconciler.service.js';
 import { ModelRepository } from './model.repository.js';
 
 /**
  * Start-up duties of the model store: remove what an interrupted upload or delete left behind,
  * then deploy again the models that were serving. /ready stays 503 until the restore settles.
  * Also takes a model out of service when its process-isolated instances keep crashing.
+ * A replica on a shared database instead converges to the desired state, writing nothing, and
+ * leaves the shared model directory alone (another replica may be mid-upload in it).
  */
 @Injectable()
 export class ModelBootService implements OnApplicationBootstrap {
@@ -20,11 +23,16 @@ export class ModelBootService implements OnApplicationBootstrap {
     private readonly repository: ModelRepository,
     private readonly lifecycle: ModelLifecycleService,
     private readonly readiness: ReadinessService,
+    private readonly reconciler: ModelReconciler,
     @Optional() private readonly audit?: AuditService,
     @Optional() private readonly crashes?: CrashMonitor,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.reconciler.shared) {
+      this.readiness.track('converge-models', this.reconciler.convergeAll());
+      return;
+    }
     const swept = await this.storage.sweepOrphans(await this.repository.knownVersions());
     if (swept.tempEntries.length > 0 || swept.modelDirs.length > 0) {
       this.logger.warn({ msg: 'Removed leftovers of interrupted uploads or deletes', tempEntries: swept.tempEntries, modelDirs: swept.modelDirs });

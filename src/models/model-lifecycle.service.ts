@@ -13,6 +13,8 @@ import { checkConfig, descriptionOf, invalidConfig, modelNameOf, ModelUploadServ
 import { configWithOverrides, ModelView, toModelView, toVersionView, VersionView } from './model-view.js';
 import { ModelEntity, ModelStatus, ModelVersionEntity } from './model.entity.js';
 import { ModelListFilter, ModelRepository } from './model.repository.js';
+import { isUniqueViolation } from '../database/sql-dialect.js';
+import { ClusterEvents } from '../cluster/cluster-events.js';
 import { fullReason, publicReason } from './public-reason.js';
 
 export interface ModelPatch {
@@ -23,16 +25,14 @@ export interface ModelPatch {
 
 const DEPLOYED_STATES: ModelStatus[] = ['deployed', 'deploying'];
 
-function isUniqueViolation(error: unknown): boolean {
-  return /UNIQUE constraint failed/i.test(String((error as Error)?.message ?? error));
-}
-
-
 /**
  * The model lifecycle: upload → validated|invalid → deploying → deployed|failed → (undeploy)
  * validated, plus versions, hot swaps and deletion. The database says what SHOULD serve; the
  * ModelDeployer makes it so. Operations on one model are serialised by ModelLocks.
  */
+/** What a converge did to this process's serving. */
+export type ConvergeOutcome = 'deployed' | 'reconfigured' | 'undeployed' | 'unchanged';
+
 @Injectable()
 export class ModelLifecycleService {
   private readonly logger = new Logger('ModelLifecycle');
@@ -45,7 +45,11 @@ export class ModelLifecycleService {
     private readonly locks: ModelLocks,
     private readonly clock: Clock,
     @Optional() private readonly deployer?: ModelDeployer,
+    @Optional() private readonly events?: ClusterEvents,
   ) {}
+
+  /** The merged config this process last applied per served model, so a converge can tell a config change from none. */
+  private readonly appliedConfigs = new Map<string, string>();
 
   // ------------------------------------------------------------------ reads
 
@@ -148,7 +152,7 @@ export class ModelLifecycleService {
   }
 
   deploy(id: string, overrides?: DeploymentOverrides): Promise<ModelView> {
-    return this.locks.run(id, async () => {
+    return this.announced(id, async () => {
       const model = await this.requireModel(id);
       if (DEPLOYED_STATES.includes(model.status)) {
         throw ApiError.conflict('MODEL_ALREADY_DEPLOYED', `Model ${model.name} is already deployed (version ${model.activeVersion}); activate a version to swap`);
@@ -160,7 +164,7 @@ export class ModelLifecycleService {
       checkConfig(config, version.signature);
       await this.repository.update(id, { status: 'deploying', statusReason: null, deploymentOverrides: effectiveOverrides, updatedAt: this.now() });
       try {
-        await this.requireDeployer().deploy(this.specFor(model, version, config));
+        await this.serve(this.specFor(model, version, config));
       } catch (error) {
         if (error instanceof ApiError && error.code === 'MEMORY_BUDGET_EXCEEDED') {
           // Nothing is wrong with the model: it stays undeployed, as it was, and the 409 says why.
@@ -179,10 +183,10 @@ export class ModelLifecycleService {
   }
 
   undeploy(id: string): Promise<ModelView> {
-    return this.locks.run(id, async () => {
+    return this.announced(id, async () => {
       const model = await this.requireModel(id);
       if (!DEPLOYED_STATES.includes(model.status)) throw ApiError.conflict('MODEL_NOT_DEPLOYED', `Model ${model.name} is not deployed`);
-      await this.requireDeployer().undeploy(id);
+      await this.stopServing(id);
       await this.repository.update(id, { status: 'validated', statusReason: null, updatedAt: this.now() });
       this.logger.log({ msg: 'Model undeployed', modelId: id });
       return this.view(await this.requireModel(id), true);
@@ -214,7 +218,7 @@ export class ModelLifecycleService {
 
   /** Makes `number` the active version; on a deployed model this is a hot swap (rollback = an older number). */
   activate(id: string, number: number): Promise<ModelView> {
-    return this.locks.run(id, async () => {
+    return this.announced(id, async () => {
       const model = await this.requireModel(id);
       const version = await this.repository.findVersion(id, number);
       if (!version) throw ApiError.notFound('VERSION_NOT_FOUND', `Model ${model.name} has no version ${number}`);
@@ -225,7 +229,7 @@ export class ModelLifecycleService {
         const config = configWithOverrides(version.config, model.deploymentOverrides);
         checkConfig(config, version.signature);
         try {
-          await this.requireDeployer().deploy(this.specFor(model, version, config));
+          await this.serve(this.specFor(model, version, config));
         } catch (error) {
           const reason = publicReason(error);
           this.logger.warn({ msg: 'Hot swap failed; the previous version keeps serving', modelId: id, from: model.activeVersion, to: number, reason: fullReason(error) });
@@ -241,7 +245,7 @@ export class ModelLifecycleService {
   }
 
   update(id: string, patch: ModelPatch): Promise<ModelView> {
-    return this.locks.run(id, async () => {
+    return this.announced(id, async () => {
       const model = await this.requireModel(id);
       const changes: Partial<ModelEntity> = {};
       const name = modelNameOf(patch.name, false);
@@ -265,7 +269,7 @@ export class ModelLifecycleService {
         checkConfig(effective, version.signature);
         if (model.status === 'deployed') {
           try {
-            await this.requireDeployer().reconfigure(id, effective);
+            await this.reconfigureServing(id, effective);
           } catch (error) {
             this.logger.warn({ msg: 'Reconfigure failed; the old config stays in force', modelId: id, reason: fullReason(error) });
             const reason = publicReason(error);
@@ -287,12 +291,12 @@ export class ModelLifecycleService {
   }
 
   remove(id: string, force: boolean): Promise<void> {
-    return this.locks.run(id, async () => {
+    return this.announced(id, async () => {
       const model = await this.requireModel(id);
       const serving = DEPLOYED_STATES.includes(model.status) || this.deployer?.deployedVersion(id) !== undefined;
       if (serving) {
         if (!force) throw ApiError.conflict('MODEL_DEPLOYED', `Model ${model.name} is deployed; undeploy it first or pass ?force=true`);
-        await this.requireDeployer().undeploy(id);
+        await this.stopServing(id);
       }
       // Rows first: a crash before the files go leaves only an orphan directory, which boot removes.
       await this.repository.delete(id);
@@ -316,7 +320,7 @@ export class ModelLifecycleService {
           this.requireValid(version);
           const config = configWithOverrides(version.config, model.deploymentOverrides);
           await this.repository.update(model.id, { status: 'deploying', updatedAt: this.now() });
-          await this.requireDeployer().deploy(this.specFor(model, version, config));
+          await this.serve(this.specFor(model, version, config));
           await this.repository.update(model.id, { status: 'deployed', statusReason: null, updatedAt: this.now() });
           outcome.restored.push(model.id);
         } catch (error) {
@@ -331,7 +335,58 @@ export class ModelLifecycleService {
     return outcome;
   }
 
+  /**
+   * Makes what this process serves for `id` match the database, writing nothing: the model is
+   * served at its active version with its current config when its status is `deployed`, and not
+   * served when it is gone or undeployed. A model mid-deploy is left to the replica deploying it,
+   * which announces the outcome. Used when another replica announced a change, by the periodic
+   * reconcile, and at boot of a replica that joins a shared database.
+   */
+  converge(id: string): Promise<ConvergeOutcome> {
+    return this.locks.run(id, async () => {
+      const deployer = this.requireDeployer();
+      const model = await this.repository.findById(id);
+      const servingVersion = deployer.deployedVersion(id);
+      if (!model || !DEPLOYED_STATES.includes(model.status)) {
+        if (servingVersion === undefined) return 'unchanged';
+        await this.stopServing(id);
+        return 'undeployed';
+      }
+      if (model.status !== 'deployed') return 'unchanged';
+      const version = await this.requireVersion(id, model.activeVersion);
+      const config = configWithOverrides(version.config, model.deploymentOverrides);
+      if (servingVersion !== model.activeVersion) {
+        await this.serve(this.specFor(model, version, config));
+        return 'deployed';
+      }
+      deployer.renamed(id, model.name);
+      if (this.appliedConfigs.get(id) === JSON.stringify(config)) return 'unchanged';
+      await this.reconfigureServing(id, config);
+      return 'reconfigured';
+    });
+  }
+
   // ------------------------------------------------------------------ helpers
+
+  /** Runs a change under the model's lock, then tells the other replicas (whatever the outcome: a failure may have changed the status too). */
+  private announced<T>(id: string, work: () => Promise<T>): Promise<T> {
+    return this.locks.run(id, work).finally(() => void this.events?.publish({ type: 'model', modelId: id }));
+  }
+
+  private async serve(spec: DeploymentSpec): Promise<void> {
+    await this.requireDeployer().deploy(spec);
+    this.appliedConfigs.set(spec.modelId, JSON.stringify(spec.config));
+  }
+
+  private async reconfigureServing(id: string, config: ModelConfig): Promise<void> {
+    await this.requireDeployer().reconfigure(id, config);
+    this.appliedConfigs.set(id, JSON.stringify(config));
+  }
+
+  private async stopServing(id: string): Promise<void> {
+    await this.requireDeployer().undeploy(id);
+    this.appliedConfigs.delete(id);
+  }
 
   private async promote(artifact: PreparedArtifact, modelId: string, version: number, now: string): Promise<ModelVersionEntity> {
     const versionDir = await this.storage.promote(artifact.stagingDir, modelId, version);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { SerialTransactions } from '../database/serial-transactions.js';
+import { SqlDialect } from '../database/sql-dialect.js';
 import { ModelEntity, ModelStatus, ModelVersionEntity } from './model.entity.js';
 import { ModelNameIndex } from './model-name-index.js';
 
@@ -44,7 +45,8 @@ export class ModelRepository {
     if (filter.engine) query.andWhere('model.engine = :engine', { engine: filter.engine });
     if (filter.search) {
       const pattern = `%${filter.search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-      query.andWhere("(model.name LIKE :pattern ESCAPE '\\' OR model.description LIKE :pattern ESCAPE '\\')", { pattern });
+      const like = new SqlDialect(this.models.manager.connection).like;
+      query.andWhere(`(model.name ${like} :pattern ESCAPE '\\' OR model.description ${like} :pattern ESCAPE '\\')`, { pattern });
     }
     const [items, total] = await query.orderBy('model.createdAt', 'DESC').addOrderBy('model.id', 'ASC').skip(filter.offset).take(filter.limit).getManyAndCount();
     return { items, total };

@@ -8,6 +8,7 @@ import { EngineArtifactValidator } from './engine-artifact-validator.js';
 import { ModelBootService } from './model-boot.service.js';
 import { ModelLifecycleService } from './model-lifecycle.service.js';
 import { ModelLocks } from './model-locks.js';
+import { ModelReconciler } from './model-reconciler.service.js';
 import { ModelUploadService } from './model-upload.service.js';
 import { ModelEntity, ModelVersionEntity } from './model.entity.js';
 import { ModelRepository } from './model.repository.js';
@@ -27,6 +28,7 @@ import { SampleModelService } from './sample-model.service.js';
     ModelUploadService,
     ModelLifecycleService,
     ModelBootService,
+    ModelReconciler,
     SampleModelFiles,
     SampleModelService,
     { provide: ArtifactValidator, useClass: EngineArtifactValidator },

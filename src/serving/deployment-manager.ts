@@ -190,6 +190,10 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
     return this.get(modelId)?.spec.version;
   }
 
+  override deployedModelIds(): string[] {
+    return [...this.runtimes.keys()].filter((modelId) => this.get(modelId) !== undefined);
+  }
+
   /** The live deployment of a model id, or undefined when none is serving. */
   get(modelId: string): ActiveDeployment | undefined {
     return this.runtimes.get(modelId)?.current;

@@ -36,4 +36,8 @@ export abstract class ModelDeployer {
   abstract unload(modelId: string): Promise<boolean>;
   /** Whether the model's instances are loaded, what they cost, and when it was last used; undefined when not deployed. */
   abstract residencyOf(modelId: string): ResidencyState | undefined;
+  /** Every model id this process is serving (for the reconcile, which also undeploys what the database no longer wants). */
+  deployedModelIds(): string[] {
+    return [];
+  }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { SerialTransactions } from '../database/serial-transactions.js';
+import { SqlDialect } from '../database/sql-dialect.js';
 import { AccessTokenEntity } from './access-token.entity.js';
 import type { AccessTokenRecord, AccessTokenStatus } from './access-token.types.js';
 
@@ -41,12 +42,15 @@ function escapeLike(text: string): string {
 
 @Injectable()
 export class TypeOrmAccessTokenRepository extends AccessTokenRepository {
+  private readonly dialect: SqlDialect;
+
   constructor(
     @InjectRepository(AccessTokenEntity) private readonly tokens: Repository<AccessTokenEntity>,
     private readonly dataSource: DataSource,
     private readonly transactions: SerialTransactions,
   ) {
     super();
+    this.dialect = new SqlDialect(dataSource);
   }
 
   async insert(record: AccessTokenRecord): Promise<void> {
@@ -82,7 +86,7 @@ export class TypeOrmAccessTokenRepository extends AccessTokenRepository {
         break;
     }
     if (query.search) {
-      builder.andWhere(`token.name LIKE :pattern ESCAPE '\\'`, { pattern: `%${escapeLike(query.search)}%` });
+      builder.andWhere(`token.name ${this.dialect.like} :pattern ESCAPE '\\'`, { pattern: `%${escapeLike(query.search)}%` });
     }
     const [items, total] = await builder
       .orderBy('token.createdAt', 'DESC')
@@ -100,7 +104,7 @@ export class TypeOrmAccessTokenRepository extends AccessTokenRepository {
       const slice = tokenIds.slice(start, start + 500);
       const placeholders = slice.map(() => '?').join(',');
       const rows: Array<{ tokenId: string; count: number }> = await this.dataSource.query(
-        `SELECT "tokenId", "count" FROM "access_token_usage" WHERE "month" = ? AND "tokenId" IN (${placeholders})`,
+        this.dialect.positional(`SELECT "tokenId", "count" FROM "access_token_usage" WHERE "month" = ? AND "tokenId" IN (${placeholders})`),
         [month, ...slice],
       );
       for (const row of rows) counts.set(row.tokenId, Number(row.count));
@@ -112,16 +116,17 @@ export class TypeOrmAccessTokenRepository extends AccessTokenRepository {
     await this.transactions.run(async (manager) => {
       for (const increment of increments) {
         // A token deleted from the table meanwhile simply loses its counts (no foreign-key error).
+        // The casts tell PostgreSQL the parameters' types, which a SELECT list does not.
         await manager.query(
-          `INSERT INTO "access_token_usage" ("tokenId", "month", "count")
-           SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM "access_tokens" WHERE "id" = ?)
-           ON CONFLICT ("tokenId", "month") DO UPDATE SET "count" = "count" + excluded."count"`,
+          this.dialect.positional(`INSERT INTO "access_token_usage" ("tokenId", "month", "count")
+           SELECT CAST(? AS varchar), CAST(? AS varchar), CAST(? AS integer) WHERE EXISTS (SELECT 1 FROM "access_tokens" WHERE "id" = ?)
+           ON CONFLICT ("tokenId", "month") DO UPDATE SET "count" = "access_token_usage"."count" + excluded."count"`),
           [increment.tokenId, increment.month, increment.count, increment.tokenId],
         );
       }
       for (const [tokenId, at] of lastUsed) {
         await manager.query(
-          `UPDATE "access_tokens" SET "lastUsedAt" = ? WHERE "id" = ? AND ("lastUsedAt" IS NULL OR "lastUsedAt" < ?)`,
+          this.dialect.positional(`UPDATE "access_tokens" SET "lastUsedAt" = ? WHERE "id" = ? AND ("lastUsedAt" IS NULL OR "lastUsedAt" < ?)`),
           [at, tokenId, at],
         );
       }

@@ -70,6 +70,14 @@ export class TokenLookupCache {
     if (newSecretHash) this.negative.delete(newSecretHash);
   }
 
+  /** Forgets everything (announcements of changes may have been missed). */
+  clear(): void {
+    this.generation++;
+    this.positive.clear();
+    this.negative.clear();
+    this.hashById.clear();
+  }
+
   get size(): { positive: number; negative: number } {
     return { positive: this.positive.size, negative: this.negative.size };
   }

@@ -4,6 +4,7 @@ import { ExternalAuthenticator } from '../auth/authenticators.js';
 import { AccessTokenAuthenticator } from './access-token.authenticator.js';
 import { AccessTokenEntity, AccessTokenUsageEntity } from './access-token.entity.js';
 import { AccessTokenRepository, TypeOrmAccessTokenRepository } from './access-token.repository.js';
+import { ClusterTokenGuardState } from './cluster-token-guard-state.js';
 import { TokenGuardState } from './token-guard-state.js';
 import { TokenSecrets } from './token-secrets.js';
 import { TokenUsageTracker } from './token-usage.tracker.js';
@@ -19,7 +20,7 @@ import { TokensController } from './tokens.controller.js';
     { provide: AccessTokenRepository, useClass: TypeOrmAccessTokenRepository },
     { provide: ExternalAuthenticator, useClass: AccessTokenAuthenticator },
     TokenSecrets,
-    TokenGuardState,
+    { provide: TokenGuardState, useClass: ClusterTokenGuardState },
     TokenUsageTracker,
     UsageRefundHook,
     TokenService,

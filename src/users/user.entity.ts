@@ -23,9 +23,9 @@ export class UserEntity {
   @Column({ type: 'boolean', default: false })
   passwordChangeRequired: boolean;
 
-  @Column({ type: 'datetime' })
+  @Column({ type: Date })
   createdAt: Date;
 
-  @Column({ type: 'datetime' })
+  @Column({ type: Date })
   updatedAt: Date;
 }

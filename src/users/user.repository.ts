@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { Role } from '../auth/auth.types.js';
+import { isUniqueViolation, SqlDialect } from '../database/sql-dialect.js';
 import { UserEntity } from './user.entity.js';
 
 export interface NewUser {
@@ -36,7 +37,7 @@ export class UserRepository {
   findByUsername(username: string): Promise<UserEntity | null> {
     return this.users
       .createQueryBuilder('user')
-      .where('user.username = :username COLLATE NOCASE', { username })
+      .where(new SqlDialect(this.users.manager.connection).equalsIgnoringCase('user.username', 'username'), { username })
       .getOne();
   }
 
@@ -101,8 +102,4 @@ export class UserRepository {
       .execute();
     return (result.affected ?? 0) > 0;
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return /UNIQUE constraint failed/i.test(String((error as Error)?.message ?? error));
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp, type CreateAppOptions } from '../../src/app.factory.js';
+import { createScratchPostgres, ScratchPostgres } from './test-databases.js';
 
 export const TEST_ADMIN = { username: 'admin', password: 'admin-test-password-123' };
 export const TEST_JWT_SECRET = 'test-jwt-secret-that-is-long-enough-0123456789';
@@ -20,11 +21,35 @@ export function makeDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'modelport-test-'));
 }
 
+/**
+ * With E2E_POSTGRES_ADMIN_URL set (by hand: `E2E_POSTGRES_ADMIN_URL=postgres://postgres@127.0.0.1/postgres npx vitest run test/e2e`),
+ * each data dir gets its own PostgreSQL database instead of its SQLite file, kept as long as the data dir.
+ */
+const postgresByDataDir = new Map<string, ScratchPostgres>();
+
+async function postgresFor(dataDir: string): Promise<Record<string, string>> {
+  const adminUrl = process.env.E2E_POSTGRES_ADMIN_URL;
+  if (!adminUrl) return {};
+  let scratch = postgresByDataDir.get(dataDir);
+  if (!scratch) {
+    scratch = await createScratchPostgres(adminUrl);
+    postgresByDataDir.set(dataDir, scratch);
+  }
+  return { DATABASE_URL: scratch.url };
+}
+
+async function dropPostgresOf(dataDir: string): Promise<void> {
+  const scratch = postgresByDataDir.get(dataDir);
+  postgresByDataDir.delete(dataDir);
+  await scratch?.drop();
+}
+
 /** Boots the real app (real SQLite file, real engines) on an ephemeral loopback port. */
 export async function startTestApp(overrides: Record<string, string> = {}, dataDir = makeDataDir(), appOptions: Omit<CreateAppOptions, 'env'> = {}): Promise<TestApp> {
   const env: Record<string, string> = {
+    ...(await postgresFor(dataDir)),
     NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'silent',
     DATA_DIR: dataDir,
     JWT_SECRET: TEST_JWT_SECRET,
     ADMIN_USERNAME: TEST_ADMIN.username,
@@ -43,7 +68,10 @@ export async function startTestApp(overrides: Record<string, string> = {}, dataD
     env,
     async close(options = {}) {
       await app.close();
-      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keepData) {
+        rmSync(dataDir, { recursive: true, force: true });
+        await dropPostgresOf(dataDir);
+      }
     },
   };
 }

@@ -1,21 +1,17 @@
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { createGatedDataSource } from '../../src/database/statement-gate.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLogEntity } from '../../src/audit/audit-log.entity.js';
 import { AuditRepository } from '../../src/audit/audit.repository.js';
 import { Role } from '../../src/auth/auth.types.js';
 import { RefreshTokenEntity } from '../../src/auth/refresh-token.entity.js';
 import { RefreshTokenRepository } from '../../src/auth/refresh-token.repository.js';
-import { dataSourceOptions } from '../../src/database/data-source-options.js';
+import { databasesUnderTest } from '../helpers/test-databases.js';
 import { UserEntity } from '../../src/users/user.entity.js';
 import { UserRepository } from '../../src/users/user.repository.js';
 
-describe('auth, users and audit repositories on SQLite (migrations applied)', () => {
-  let dir: string;
+for (const database of databasesUnderTest()) describe(`auth, users and audit repositories on ${database.name} (migrations applied)`, () => {
+  let close: () => Promise<void>;
   let dataSource: DataSource;
   let users: UserRepository;
   let tokens: RefreshTokenRepository;
@@ -23,17 +19,14 @@ describe('auth, users and audit repositories on SQLite (migrations applied)', ()
   const t0 = new Date('2026-03-01T10:00:00.000Z');
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'modelport-medium-auth-'));
-    dataSource = createGatedDataSource(dataSourceOptions(dir, [UserEntity, RefreshTokenEntity, AuditLogEntity]));
-    await dataSource.initialize();
+    ({ dataSource, close } = await database.open([UserEntity, RefreshTokenEntity, AuditLogEntity]));
     users = new UserRepository(dataSource.getRepository(UserEntity));
     tokens = new RefreshTokenRepository(dataSource.getRepository(RefreshTokenEntity));
     audit = new AuditRepository(dataSource.getRepository(AuditLogEntity));
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    await close?.();
   });
 
   async function user(username: string, role: Role): Promise<UserEntity> {

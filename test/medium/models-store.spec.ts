@@ -1,12 +1,8 @@
 import { SerialTransactions } from '../../src/database/serial-transactions.js';
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { createGatedDataSource } from '../../src/database/statement-gate.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataSourceOptions } from '../../src/database/data-source-options.js';
+import { databasesUnderTest } from '../helpers/test-databases.js';
 import { ModelStoreCatalog } from '../../src/models/model-store-catalog.js';
 import { ModelEntity, ModelStatus, ModelVersionEntity } from '../../src/models/model.entity.js';
 import { ModelRepository } from '../../src/models/model.repository.js';
@@ -49,16 +45,14 @@ function version(modelId: string, number: number, extra: Partial<ModelVersionEnt
   });
 }
 
-describe('model repository and public catalog on SQLite (migrations applied)', () => {
-  let dir: string;
+for (const database of databasesUnderTest()) describe(`model repository and public catalog on ${database.name} (migrations applied)`, () => {
+  let close: () => Promise<void>;
   let dataSource: DataSource;
   let repository: ModelRepository;
   let catalog: ModelStoreCatalog;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'modelport-medium-models-'));
-    dataSource = createGatedDataSource(dataSourceOptions(dir, [ModelEntity, ModelVersionEntity]));
-    await dataSource.initialize();
+    ({ dataSource, close } = await database.open([ModelEntity, ModelVersionEntity]));
     repository = new ModelRepository(dataSource.getRepository(ModelEntity), dataSource.getRepository(ModelVersionEntity), new SerialTransactions(dataSource));
     catalog = new ModelStoreCatalog(dataSource);
     await Promise.all([
@@ -69,8 +63,7 @@ describe('model repository and public catalog on SQLite (migrations applied)', (
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    await close?.();
   });
 
   it('creates models concurrently (store transactions take turns on the one connection)', async () => {
@@ -90,7 +83,7 @@ describe('model repository and public catalog on SQLite (migrations applied)', (
   });
 
   it('refuses a second model with the same name', async () => {
-    await expect(repository.createWithVersion(model('m-dup', 'resnet', 'validated'), version('m-dup', 1))).rejects.toThrow(/UNIQUE/);
+    await expect(repository.createWithVersion(model('m-dup', 'resnet', 'validated'), version('m-dup', 1))).rejects.toThrow(/UNIQUE|duplicate key/);
     expect(await repository.findById('m-dup')).toBeNull();
   });
 

@@ -1,16 +1,14 @@
 import { SerialTransactions } from '../../src/database/serial-transactions.js';
 import { CryptoRepository } from '../../src/auth/crypto.repository.js';
-import { rmSync } from 'node:fs';
 import type { FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
-import { createGatedDataSource } from '../../src/database/statement-gate.js';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { openDataSource } from '../../src/database/open-data-source.js';
 import { MemoryRateLimiterStore } from '../../src/common/rate-limiter-store.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuthRequirement } from '../../src/auth/auth.types.js';
 import { EmptyPublicModelCatalog, PublicModelView } from '../../src/catalog/public-model-catalog.js';
 import { ApiError } from '../../src/common/api-error.js';
 import type { AppConfig } from '../../src/config/app-config.js';
-import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { MetricsService } from '../../src/metrics/metrics.service.js';
 import { AccessTokenAuthenticator } from '../../src/tokens/access-token.authenticator.js';
 import { AccessTokenEntity, AccessTokenUsageEntity } from '../../src/tokens/access-token.entity.js';
@@ -21,7 +19,7 @@ import { TokenSecrets } from '../../src/tokens/token-secrets.js';
 import { TokenUsageTracker } from '../../src/tokens/token-usage.tracker.js';
 import { TokenService } from '../../src/tokens/token.service.js';
 import { createTokenSchema } from '../../src/tokens/token.dto.js';
-import { makeDataDir } from '../helpers/test-app.js';
+import { databasesUnderTest, PreparedDatabase } from '../helpers/test-databases.js';
 
 class MovableClock extends Clock {
   constructor(public current = new Date('2026-03-31T23:59:00.000Z')) {
@@ -70,9 +68,8 @@ interface Harness {
   metrics: RecordingMetrics;
 }
 
-async function openHarness(dataDir: string, clock = new MovableClock(), trustedProxies: string[] = []): Promise<Harness> {
-  const dataSource = createGatedDataSource(dataSourceOptions(dataDir, [AccessTokenEntity, AccessTokenUsageEntity]));
-  await dataSource.initialize();
+async function openHarness(options: DataSourceOptions, clock = new MovableClock(), trustedProxies: string[] = []): Promise<Harness> {
+  const dataSource = await openDataSource(options);
   const repository = new CountingRepository(dataSource.getRepository(AccessTokenEntity), dataSource, new SerialTransactions(dataSource));
   const secrets = new TokenSecrets(new CryptoRepository());
   const state = new TokenGuardState(new MemoryRateLimiterStore());
@@ -104,17 +101,17 @@ async function rejectionOf(promise: Promise<unknown>): Promise<ApiError> {
   throw new Error('the request was accepted');
 }
 
-describe('access token authenticator on a real SQLite database', () => {
-  let dataDir: string;
+for (const database of databasesUnderTest()) describe(`access token authenticator on a real ${database.name} database`, () => {
+  let prepared: PreparedDatabase;
   let h: Harness;
 
   beforeEach(async () => {
-    dataDir = makeDataDir();
-    h = await openHarness(dataDir);
+    prepared = await database.prepare([AccessTokenEntity, AccessTokenUsageEntity]);
+    h = await openHarness(prepared.options);
   });
   afterEach(async () => {
     if (h.dataSource.isInitialized) await h.dataSource.destroy();
-    rmSync(dataDir, { recursive: true, force: true });
+    await prepared.remove();
   });
 
   const issue = (body: Record<string, unknown>) => h.service.create(createTokenSchema.parse({ name: 'test', allowedModels: ['*'], ...body }), null);
@@ -196,7 +193,7 @@ describe('access token authenticator on a real SQLite database', () => {
     const spoofed = fakeRequest({ token, headers: { 'x-forwarded-for': '203.0.113.7' } });
     expect((await rejectionOf(h.authenticator.authenticate(spoofed, listing))).code).toBe('IP_NOT_ALLOWED');
     await h.dataSource.destroy();
-    h = await openHarness(dataDir, h.clock, ['127.0.0.1/32']);
+    h = await openHarness(prepared.options, h.clock, ['127.0.0.1/32']);
     await h.authenticator.authenticate(fakeRequest({ token, headers: { 'x-forwarded-for': '203.0.113.7' } }), listing);
   });
 
@@ -255,7 +252,7 @@ describe('access token authenticator on a real SQLite database', () => {
     await h.usage.beforeApplicationShutdown();
     await h.dataSource.destroy();
 
-    h = await openHarness(dataDir, h.clock);
+    h = await openHarness(prepared.options, h.clock);
     const view = await h.service.get(id);
     expect(view).toMatchObject({ usedThisMonth: 3, remainingQuota: 7, lastUsedAt: h.clock.now().toISOString() });
     await h.authenticator.authenticate(fakeRequest({ token, params: { model: 'x' } }), inference());

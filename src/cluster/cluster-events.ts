@@ -1,0 +1,44 @@
+/**
+ * What one replica tells the others so their local state follows the shared database:
+ * - `token`: a token changed (patched, disabled, enabled, rotated, revoked); drop its cached lookup;
+ * - `model`: a model's desired state changed; converge it;
+ * - `resync`: delivery may have missed events (the bus reconnected); drop caches, converge everything.
+ */
+export type ClusterEvent =
+  | { type: 'token'; tokenId: string; newSecretHash?: string }
+  | { type: 'model'; modelId: string }
+  | { type: 'resync' };
+
+export type ClusterEventListener = (event: ClusterEvent) => void;
+
+/**
+ * The announcement bus between replicas. Publishing is best effort: the change is already in the
+ * database, and the periodic reconcile catches an announcement that was lost.
+ */
+export abstract class ClusterEvents {
+  abstract publish(event: ClusterEvent): Promise<void>;
+  abstract subscribe(listener: ClusterEventListener): void;
+}
+
+/** One process: the replica that made a change has applied it itself, so there is nobody to tell. */
+export class LocalClusterEvents extends ClusterEvents {
+  async publish(): Promise<void> {}
+  subscribe(): void {}
+}
+
+/** Parses an event received from another replica; anything malformed is dropped. */
+export function parseClusterEvent(text: string): ClusterEvent | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const event = value as Record<string, unknown>;
+  if (event?.type === 'token' && typeof event.tokenId === 'string') {
+    return { type: 'token', tokenId: event.tokenId, ...(typeof event.newSecretHash === 'string' ? { newSecretHash: event.newSecretHash } : {}) };
+  }
+  if (event?.type === 'model' && typeof event.modelId === 'string') return { type: 'model', modelId: event.modelId };
+  if (event?.type === 'resync') return { type: 'resync' };
+  return null;
+}

@@ -1,0 +1,36 @@
+import { Logger, Provider } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { MemoryRateLimiterStore, RateLimiterStore } from '../common/rate-limiter-store.js';
+import { ClusterEvents, LocalClusterEvents } from './cluster-events.js';
+import { RedisClusterEvents } from './redis-cluster-events.js';
+import { RedisConnection } from './redis-connection.js';
+import { RedisRateLimiterStore } from './redis-rate-limiter-store.js';
+
+/** The warning a PostgreSQL deployment without Redis logs once at boot. */
+export const PER_REPLICA_LIMITS_WARNING =
+  'DATABASE_URL is set but REDIS_URL is not: rate limits and the login throttle count per replica, and other replicas see token changes only when their cached lookup expires (up to 60 s). Set REDIS_URL when running more than one replica.';
+
+/**
+ * What is shared between replicas comes from here: with REDIS_URL, Redis-backed rate limits and
+ * pub/sub announcements; without, process-local equivalents (one replica, exactly as before).
+ */
+export function clusterProviders(config: AppConfig): Provider[] {
+  const redisUrl = config.cluster.redisUrl;
+  return [
+    { provide: RedisConnection, useFactory: () => (redisUrl ? new RedisConnection(redisUrl, config.cluster.redisPrefix) : null) },
+    {
+      provide: RateLimiterStore,
+      useFactory: (redis: RedisConnection | null) => (redis ? new RedisRateLimiterStore(redis) : new MemoryRateLimiterStore()),
+      inject: [RedisConnection],
+    },
+    {
+      provide: ClusterEvents,
+      useFactory: (redis: RedisConnection | null) => {
+        if (redis) return new RedisClusterEvents(redis);
+        if (config.database.url) new Logger('Cluster').warn(PER_REPLICA_LIMITS_WARNING);
+        return new LocalClusterEvents();
+      },
+      inject: [RedisConnection],
+    },
+  ];
+}

@@ -1,0 +1,52 @@
+import { Logger } from '@nestjs/common';
+import { ClusterEvent, ClusterEventListener, ClusterEvents, parseClusterEvent } from './cluster-events.js';
+import type { RedisConnection } from './redis-connection.js';
+
+/** Announcements over Redis pub/sub on `<REDIS_PREFIX>:events`. A reconnect tells listeners to resync, since pub/sub keeps nothing for absent subscribers. */
+export class RedisClusterEvents extends ClusterEvents {
+  private readonly logger = new Logger('ClusterEvents');
+  private readonly listeners: ClusterEventListener[] = [];
+  private readonly channel: string;
+  private subscribedOnce = false;
+
+  constructor(private readonly redis: RedisConnection) {
+    super();
+    this.channel = redis.key('events');
+    redis.subscriber.on('message', (channel: string, message: string) => {
+      if (channel !== this.channel) return;
+      const event = parseClusterEvent(message);
+      if (event) this.deliver(event);
+    });
+    redis.subscriber.on('ready', () => {
+      // ioredis re-subscribes by itself after a reconnect; what was published meanwhile is lost.
+      if (this.subscribedOnce) this.deliver({ type: 'resync' });
+    });
+    redis.subscriber.subscribe(this.channel).then(
+      () => (this.subscribedOnce = true),
+      (error: Error) => this.logger.warn({ msg: 'Could not subscribe yet; will on reconnect', error: error.message }),
+    );
+  }
+
+  async publish(event: ClusterEvent): Promise<void> {
+    try {
+      await this.redis.commands.publish(this.channel, JSON.stringify(event));
+    } catch (error) {
+      // The change is in the database already; the periodic reconcile brings the others along.
+      this.logger.warn({ msg: 'Could not announce a change; other replicas catch up on their next reconcile', event: event.type, error: (error as Error).message });
+    }
+  }
+
+  subscribe(listener: ClusterEventListener): void {
+    this.listeners.push(listener);
+  }
+
+  private deliver(event: ClusterEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.error({ msg: 'Cluster event listener failed', event: event.type, error: String(error) });
+      }
+    }
+  }
+}
