@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { Transform } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -25,6 +25,17 @@ export interface RequestLimitsOptions {
   unauthenticatedBodyLimitBytes: number;
   /** Whether the request carries a live credential (a valid admin JWT or access token). */
   recognizes(request: FastifyRequest): Promise<boolean>;
+}
+
+/**
+ * Requests whose refusal is already decided and waits only for the rest of the body to be read
+ * and discarded (see inference/refused-body-drain.ts). Their body timeouts end that wait, so the
+ * refusal itself goes out, instead of replacing it with a 408.
+ */
+const drainingRefusals = new WeakSet<IncomingMessage>();
+
+export function markDrainingRefusal(raw: IncomingMessage): void {
+  drainingRefusals.add(raw);
 }
 
 function hasBody(request: FastifyRequest): boolean {
@@ -70,7 +81,10 @@ export function registerRequestLimits(fastify: FastifyInstance, options: Request
   fastify.addHook('onRequest', (request, reply, done) => {
     if (!hasBody(request) || request.raw.complete) return done();
     const timeouts = isUpload(request) ? options.upload : options.standard;
-    const timedOut = () => refuseAndClose(request, reply, new ApiError(408, 'REQUEST_TIMEOUT', 'The request body did not arrive in time'));
+    const timedOut = () => {
+      if (drainingRefusals.has(request.raw)) return;
+      refuseAndClose(request, reply, new ApiError(408, 'REQUEST_TIMEOUT', 'The request body did not arrive in time'));
+    };
     const total = setTimeout(timedOut, timeouts.bodyTotalMs);
     request.raw.setTimeout(timeouts.bodyIdleMs, timedOut);
     const settle = () => {

@@ -4,9 +4,17 @@ import { fileURLToPath } from 'node:url';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { frameworkErrorHandler } from '../common/request-limits.js';
 
 /** Paths that belong to the API; the console's index.html fallback never answers them. */
 const RESERVED = /^\/(api|v2|docs|docs-json|metrics|health|ready)(\/|$|\?)/;
+
+/**
+ * Fastify's router skips a route whose path parameter is longer than its maxParamLength (100), so
+ * such an API request lands on the console's wildcard: it is answered as the router would, 414.
+ */
+const MAX_PARAM_LENGTH = 100;
+const hasOverlongSegment = (url: string) => url.split('?', 1)[0].split('/').some((segment) => segment.length > MAX_PARAM_LENGTH);
 
 /** The built console: <project>/dist/console, found from this file in src/ (tests) or dist/src/ (npm start). */
 export function defaultConsoleDir(): string {
@@ -70,6 +78,7 @@ export async function registerConsole(fastify: FastifyInstance, consoleDir = def
     }
     const fallback = (request: FastifyRequest, reply: FastifyReply) => {
       // Only a browser navigating (Accept: text/html) gets the app; API clients keep JSON 404s.
+      if (RESERVED.test(request.url) && hasOverlongSegment(request.url)) return frameworkErrorHandler({ code: 'FST_ERR_MAX_PARAM_LENGTH' }, request, reply);
       if (RESERVED.test(request.url) || !String(request.headers.accept ?? '').includes('text/html')) return reply.callNotFound();
       if (!built) {
         return reply.code(503).type('text/plain; charset=utf-8').send('The console is not built. Run `npm run build` (npm start does it), then reload.');

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { markDrainingRefusal } from '../common/request-limits.js';
 
 export interface RefusedBodyLimits {
   /** Bytes of a refused request's body read and thrown away before giving up on it. */
@@ -22,6 +23,7 @@ export function discardBody(raw: IncomingMessage, limits: RefusedBodyLimits): Pr
       raw.off('end', onEnd);
       raw.off('error', onFail);
       raw.off('close', onFail);
+      raw.off('timeout', onStall);
       resolve(ended);
     };
     const onData = (chunk: Buffer) => {
@@ -31,7 +33,11 @@ export function discardBody(raw: IncomingMessage, limits: RefusedBodyLimits): Pr
     const onEnd = () => finish(true);
     const onFail = () => finish(raw.complete);
     const timer = setTimeout(() => finish(false), limits.maxMs);
+    // A body that stalls past the server's body timeouts is not waited for any longer.
+    const onStall = () => finish(false);
+    markDrainingRefusal(raw);
     raw.unpipe();
+    raw.once('timeout', onStall);
     raw.on('data', onData);
     raw.once('end', onEnd);
     raw.once('error', onFail);
