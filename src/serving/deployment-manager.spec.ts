@@ -183,7 +183,7 @@ describe('DeploymentManager', () => {
     const manager = new DeploymentManager(loader, new RecordingMetrics(), new ServingRuntimeOptions(new ManualTimers(), 1_000, true, () => (now += 2.5)));
     await manager.deploy(spec(1));
     expect(loader.loaded[0].calls.map((call) => call.length)).toEqual([1, 1, 2, 4]);
-    expect(manager.get('m1')!.config.batching).toMatchObject({ maxBatchSize: 4, preferredBatchSizes: [2, 4] });
+    expect(manager.get('m1')!.config.batching).toMatchObject({ maxBatchSize: 8, batchTarget: 4, preferredBatchSizes: [2, 4] });
     expect(manager.stats('m1')?.batchProfile?.points.map((point) => [point.batchSize, point.msPerItem])).toEqual([
       [1, 2.5],
       [2, 1.25],

@@ -281,7 +281,7 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: the journey of a new
   });
 
   it('no error appeared in the browser console during the journey', () => {
-    expect(consoleErrors.filter((line) => !line.startsWith('('))).toEqual([]);
-    expect(consoleErrors).toEqual([]);
+    expect(consoleErrors.filter((line) => !line.startsWith('(')), consoleErrors.join('\n')).toEqual([]);
+    expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
   });
 });
