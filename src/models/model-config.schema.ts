@@ -58,25 +58,23 @@ export const isolationSchema = z.enum(['thread', 'process']);
 /** With isolation "process": the child is restarted when its resident memory exceeds this. */
 const maxMemoryMbSchema = z.number().int().min(16).max(1_048_576);
 
+/** The deployment settings: part of the model config, and all the deploy body may override. */
+const deploymentSettings = {
+  batching: batchingSchema.optional(),
+  queue: queueSchema.optional(),
+  instances: z.number().int().min(1).max(16).optional(),
+  residency: residencySchema.optional(),
+  isolation: isolationSchema.optional(),
+  maxMemoryMb: maxMemoryMbSchema.optional(),
+};
+
 export const modelConfigSchema = z.strictObject({
   engine: z.enum(['onnxruntime', 'tensorflow', 'tensorrt']).or(z.string().regex(/^[a-z0-9_-]{1,64}$/)).optional(),
   task: z.enum(['classification', 'detection', 'raw']).optional(),
   preprocess: preprocessSchema.optional(),
   postprocess: postprocessSchema.optional(),
-  batching: batchingSchema.optional(),
-  queue: queueSchema.optional(),
-  instances: z.number().int().min(1).max(16).optional(),
-  residency: residencySchema.optional(),
-  isolation: isolationSchema.optional(),
-  maxMemoryMb: maxMemoryMbSchema.optional(),
+  ...deploymentSettings,
 });
 
 /** The deploy body may override these deployment settings only. */
-export const deploymentOverridesSchema = z.strictObject({
-  batching: batchingSchema.optional(),
-  queue: queueSchema.optional(),
-  instances: z.number().int().min(1).max(16).optional(),
-  residency: residencySchema.optional(),
-  isolation: isolationSchema.optional(),
-  maxMemoryMb: maxMemoryMbSchema.optional(),
-});
+export const deploymentOverridesSchema = z.strictObject(deploymentSettings);
