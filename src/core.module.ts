@@ -6,8 +6,9 @@ import { RateLimiterStore } from './common/rate-limiter-store.js';
 import { ClusterEvents } from './cluster/cluster-events.js';
 import { clusterProviders } from './cluster/cluster-providers.js';
 import { RedisConnection } from './cluster/redis-connection.js';
+import { SharedUsageCounter } from './tokens/shared-usage-counter.js';
 
-/** Process-wide singletons every module may inject: the validated config, readiness, the rate-limit store, the announcement bus between replicas, and test overrides of serving ports. */
+/** Process-wide singletons every module may inject: the validated config, readiness, the rate-limit store, the shared usage counter, the announcement bus between replicas, and test overrides of serving ports. */
 @Global()
 @Module({})
 export class CoreModule {
@@ -15,7 +16,7 @@ export class CoreModule {
     return {
       module: CoreModule,
       providers: [{ provide: AppConfig, useValue: config }, { provide: ServingOverrides, useValue: servingOverrides }, ReadinessService, ...clusterProviders(config)],
-      exports: [AppConfig, ServingOverrides, ReadinessService, RateLimiterStore, ClusterEvents, RedisConnection],
+      exports: [AppConfig, ServingOverrides, ReadinessService, RateLimiterStore, ClusterEvents, RedisConnection, SharedUsageCounter],
     };
   }
 }

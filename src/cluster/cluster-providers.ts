@@ -5,6 +5,8 @@ import { ClusterEvents, LocalClusterEvents } from './cluster-events.js';
 import { RedisClusterEvents } from './redis-cluster-events.js';
 import { RedisConnection } from './redis-connection.js';
 import { RedisRateLimiterStore } from './redis-rate-limiter-store.js';
+import { RedisUsageCounter } from './redis-usage-counter.js';
+import { SharedUsageCounter } from '../tokens/shared-usage-counter.js';
 
 /** The warning a PostgreSQL deployment without Redis logs once at boot. */
 export const PER_REPLICA_LIMITS_WARNING =
@@ -21,6 +23,11 @@ export function clusterProviders(config: AppConfig): Provider[] {
     {
       provide: RateLimiterStore,
       useFactory: (redis: RedisConnection | null) => (redis ? new RedisRateLimiterStore(redis) : new MemoryRateLimiterStore()),
+      inject: [RedisConnection],
+    },
+    {
+      provide: SharedUsageCounter,
+      useFactory: (redis: RedisConnection | null) => (redis ? new RedisUsageCounter(redis) : null),
       inject: [RedisConnection],
     },
     {

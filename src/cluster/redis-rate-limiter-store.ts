@@ -1,6 +1,7 @@
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { LimiterOptions, RateLimiterStore } from '../common/rate-limiter-store.js';
+import { LimiterOptions, RateLimiterStore, SharedTokenBucket } from '../common/rate-limiter-store.js';
 import type { RedisConnection } from './redis-connection.js';
+import { RedisTokenBucket } from './redis-token-bucket.js';
 
 /**
  * Counters in Redis, shared by every replica (rate-limiter-flexible's atomic Lua scripts), under
@@ -8,8 +9,15 @@ import type { RedisConnection } from './redis-connection.js';
  * (the insurance limiter), so requests are still limited, per replica, rather than failing.
  */
 export class RedisRateLimiterStore extends RateLimiterStore {
+  private readonly bucket: RedisTokenBucket;
+
   constructor(private readonly redis: RedisConnection) {
     super();
+    this.bucket = new RedisTokenBucket(redis);
+  }
+
+  override sharedTokenBucket(): SharedTokenBucket {
+    return this.bucket;
   }
 
   create(options: LimiterOptions): RateLimiterAbstract {

@@ -14,6 +14,21 @@ export interface LimiterOptions {
  */
 export abstract class RateLimiterStore {
   abstract create(options: LimiterOptions): RateLimiterAbstract;
+
+  /** A token bucket decided in one atomic step in a store shared by every replica; null keeps the bucket in this process. */
+  sharedTokenBucket(): SharedTokenBucket | null {
+    return null;
+  }
+}
+
+/**
+ * A generic-cell-rate bucket whose read-decide-write is one atomic step in the shared store, so
+ * concurrent requests on different replicas never both take the last slot.
+ */
+export interface SharedTokenBucket {
+  /** Takes a slot if there is one: 0 when admitted, else the milliseconds until one refills. Rejects when the store is unreachable. */
+  take(key: string, limitPerMinute: number, nowMs: number): Promise<number>;
+  forget(key: string): Promise<void>;
 }
 
 @Injectable()

@@ -1,6 +1,7 @@
 import AsyncLock from 'async-lock';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { msLeft, RateLimiterStore } from '../common/rate-limiter-store.js';
+import { Logger } from '@nestjs/common';
+import { msLeft, RateLimiterStore, SharedTokenBucket } from '../common/rate-limiter-store.js';
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -12,15 +13,31 @@ const WINDOW_MS = 60_000;
  * RateLimiterStore, so the state lives in memory or in Redis alike and expires by itself once
  * the bucket is full again. A changed limit starts a fresh bucket. Reading and writing a token's
  * state is one step per token in this process (a keyed lock), so concurrent requests never both
- * take the last slot.
+ * take the last slot. When the store offers a shared bucket (Redis), the same arithmetic runs there
+ * as one atomic step, so the limit is exact across replicas; while that store is unreachable each
+ * replica falls back to its own bucket.
  */
 export class TokenRateLimiter {
   private readonly limiters = new Map<number, RateLimiterAbstract>();
   private readonly perToken = new AsyncLock({ maxPending: Number.POSITIVE_INFINITY });
+  private readonly shared: SharedTokenBucket | null;
+  private sharedDown = false;
 
-  constructor(private readonly store: RateLimiterStore) {}
+  constructor(private readonly store: RateLimiterStore) {
+    this.shared = store.sharedTokenBucket();
+  }
 
-  take(tokenId: string, limitPerMinute: number, nowMs: number): Promise<RateDecision> {
+  async take(tokenId: string, limitPerMinute: number, nowMs: number): Promise<RateDecision> {
+    if (this.shared) {
+      try {
+        const waitMs = await this.shared.take(`token:${tokenId}`, limitPerMinute, nowMs);
+        this.sharedDown = false;
+        return waitMs > 0 ? { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) } : { allowed: true };
+      } catch (error) {
+        if (!this.sharedDown) new Logger('TokenRateLimiter').warn({ msg: 'Shared rate limit store unreachable; limiting per replica until it is back', error: (error as Error).message });
+        this.sharedDown = true;
+      }
+    }
     return this.perToken.acquire(tokenId, () => this.takeNow(tokenId, limitPerMinute, nowMs));
   }
 
@@ -40,6 +57,7 @@ export class TokenRateLimiter {
 
   async forget(tokenId: string): Promise<void> {
     await Promise.all([...this.limiters.values()].map((limiter) => limiter.delete(tokenId)));
+    await this.shared?.forget(`token:${tokenId}`).catch(() => undefined);
   }
 
   private limiterFor(limitPerMinute: number): RateLimiterAbstract {

@@ -1,7 +1,8 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { AccessTokenRepository, UsageIncrement } from './access-token.repository.js';
 import { usageMonth } from './access-token.types.js';
 import { Clock } from '../common/clock.js';
+import { SharedUsageCounter } from './shared-usage-counter.js';
 
 export const USAGE_FLUSH_INTERVAL_MS = 2_000;
 
@@ -14,6 +15,11 @@ interface Counter {
  * once a counter is loaded from SQLite the in-memory value is authoritative: the hot path checks
  * and increments it synchronously (no double-spend between concurrent requests) and the increments
  * reach SQLite in batches every couple of seconds and at shutdown.
+ *
+ * Among several replicas (a SharedUsageCounter, i.e. Redis) the check-and-count is one atomic step
+ * in the shared counter instead, seeded from the database the first time in a month; each replica
+ * still writes the increments it counted to the database, which stays the durable record. While
+ * the shared counter is unreachable a replica counts in memory as above.
  */
 @Injectable()
 export class TokenUsageTracker implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -25,10 +31,12 @@ export class TokenUsageTracker implements OnModuleInit, OnModuleDestroy, BeforeA
   private readonly lastUsed = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private sharedDown = false;
 
   constructor(
     private readonly repository: AccessTokenRepository,
     private readonly clock: Clock,
+    @Optional() private readonly shared: SharedUsageCounter | null = null,
   ) {}
 
   onModuleInit(): void {
@@ -57,14 +65,50 @@ export class TokenUsageTracker implements OnModuleInit, OnModuleDestroy, BeforeA
   async tryConsume(tokenId: string, monthlyQuota: number | null): Promise<boolean> {
     const now = this.clock.now();
     const month = usageMonth(now);
+    if (this.shared) {
+      const counted = await this.consumeShared(this.shared, tokenId, month, monthlyQuota);
+      if (counted !== undefined) {
+        if (counted) this.addPending(tokenId, month, 1);
+        return counted;
+      }
+    }
     const counter = await this.counter(tokenId, month);
     if (monthlyQuota !== null && counter.value >= monthlyQuota) return false;
     counter.value += 1;
+    this.addPending(tokenId, month, 1);
+    return true;
+  }
+
+  /** The shared counter's decision, or undefined when it cannot be reached (count locally). */
+  private async consumeShared(shared: SharedUsageCounter, tokenId: string, month: string, monthlyQuota: number | null): Promise<boolean | undefined> {
+    try {
+      let counted = await shared.tryConsume(tokenId, month, monthlyQuota);
+      if (counted === null) {
+        const stored = await this.repository.usageCounts([tokenId], month);
+        await shared.seed(tokenId, month, stored.get(tokenId) ?? 0);
+        counted = await shared.tryConsume(tokenId, month, monthlyQuota);
+      }
+      if (counted === null) throw new Error('the shared usage counter vanished right after it was seeded');
+      this.sharedDown = false;
+      return counted;
+    } catch (error) {
+      this.sharedUnreachable(error);
+      return undefined;
+    }
+  }
+
+  private sharedUnreachable(error: unknown): void {
+    if (!this.sharedDown) this.logger.warn({ msg: 'Shared usage counter unreachable; counting quotas per replica until it is back', error: (error as Error).message });
+    this.sharedDown = true;
+  }
+
+  private addPending(tokenId: string, month: string, count: number): void {
     const key = `${tokenId}|${month}`;
     const pending = this.pendingCounts.get(key);
-    if (pending) pending.count += 1;
-    else this.pendingCounts.set(key, { tokenId, month, count: 1 });
-    return true;
+    // A negative pending increment is fine: the flush adds it to the stored row the earlier flush wrote.
+    if (pending) pending.count += count;
+    else this.pendingCounts.set(key, { tokenId, month, count });
+    if (pending && pending.count === 0) this.pendingCounts.delete(key);
   }
 
   /**
@@ -73,15 +117,25 @@ export class TokenUsageTracker implements OnModuleInit, OnModuleDestroy, BeforeA
    */
   refund(tokenId: string, consumedAt: Date): void {
     const month = usageMonth(consumedAt);
-    const key = `${tokenId}|${month}`;
-    const counter = this.counters.get(key);
+    if (this.shared) {
+      // Settled asynchronously: the response has already gone out.
+      this.shared.refund(tokenId, month).then(
+        (given) => given && this.addPending(tokenId, month, -1),
+        (error: unknown) => {
+          this.sharedUnreachable(error);
+          this.refundLocally(tokenId, month);
+        },
+      );
+      return;
+    }
+    this.refundLocally(tokenId, month);
+  }
+
+  private refundLocally(tokenId: string, month: string): void {
+    const counter = this.counters.get(`${tokenId}|${month}`);
     if (!counter || counter.value === 0) return;
     counter.value -= 1;
-    const pending = this.pendingCounts.get(key);
-    // A negative pending increment is fine: the flush adds it to the stored row the earlier flush wrote.
-    if (pending) pending.count -= 1;
-    else this.pendingCounts.set(key, { tokenId, month, count: -1 });
-    if (pending && pending.count === 0) this.pendingCounts.delete(key);
+    this.addPending(tokenId, month, -1);
   }
 
   /** Remembers that a token was just used (any external route, counted or not). */
@@ -94,6 +148,18 @@ export class TokenUsageTracker implements OnModuleInit, OnModuleDestroy, BeforeA
   /** This month's usage of each token, including increments not yet flushed. */
   async usedThisMonth(tokenIds: readonly string[]): Promise<Map<string, number>> {
     const month = usageMonth(this.clock.now());
+    if (this.shared) {
+      const counted = await this.shared.read(tokenIds, month).catch((error: unknown) => {
+        this.sharedUnreachable(error);
+        return undefined;
+      });
+      if (counted) {
+        const uncounted = tokenIds.filter((id) => !counted.has(id));
+        // No shared counter yet: nobody used the token since it was last seeded, so the database is current.
+        const stored = uncounted.length > 0 ? await this.repository.usageCounts(uncounted, month) : new Map<string, number>();
+        return new Map(tokenIds.map((id) => [id, counted.get(id) ?? stored.get(id) ?? 0]));
+      }
+    }
     const missing = tokenIds.filter((id) => !this.counters.has(`${id}|${month}`) && !this.loading.has(`${id}|${month}`));
     if (missing.length > 0) {
       const stored = await this.repository.usageCounts(missing, month);
