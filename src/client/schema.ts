@@ -354,6 +354,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/internal/system/replicas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The replicas of this deployment with a fresh heartbeat, and the models each serves */
+        get: operations["SystemController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/internal/tokens": {
         parameters: {
             query?: never;
@@ -3837,6 +3854,54 @@ export interface operations {
                             timestamp: string;
                         }[];
                         retentionSamples: number;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired X-Auth-Token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Role not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SystemController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Replicas, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description How this replica is reached (REPLICA_ADDRESS, or host:port) */
+                            address: string;
+                            id: string;
+                            lastHeartbeatAt: string;
+                            /** @description Models this replica serves, at the version it serves */
+                            models: {
+                                modelId: string;
+                                version: number;
+                            }[];
+                            startedAt: string;
+                            version: string;
+                        }[];
                     };
                 };
             };

@@ -3,7 +3,9 @@ import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { z } from 'zod';
 import { Authenticated } from '../auth/auth.decorator.js';
 import { openApiSchema, ZodValidationPipe } from '../common/validation.js';
-import { systemInfoResponseSchema, systemSeriesResponseSchema } from './system.schema.js';
+import { replicasResponseSchema, systemInfoResponseSchema, systemSeriesResponseSchema } from './system.schema.js';
+import { ReplicasService } from './replicas.service.js';
+import type { ReplicaRecord } from '../cluster/replica-registry.js';
 import { SystemInfo, SystemInfoService, SystemSeries } from './system-info.service.js';
 
 const seriesQuerySchema = z.strictObject({
@@ -14,7 +16,10 @@ type SeriesQuery = z.infer<typeof seriesQuerySchema>;
 @ApiTags('observability')
 @Controller('api/v1/internal/system')
 export class SystemController {
-  constructor(private readonly service: SystemInfoService) {}
+  constructor(
+    private readonly service: SystemInfoService,
+    private readonly replicas: ReplicasService,
+  ) {}
 
   @Get('info')
   @Authenticated()
@@ -31,5 +36,13 @@ export class SystemController {
   @ApiOkResponse({ description: 'CPU, memory and GPU samples over time', schema: openApiSchema(systemSeriesResponseSchema) })
   metrics(@Query(new ZodValidationPipe(seriesQuerySchema)) query: SeriesQuery): SystemSeries {
     return this.service.series(query.since);
+  }
+
+  @Get('replicas')
+  @Authenticated()
+  @ApiOperation({ summary: 'The replicas of this deployment with a fresh heartbeat, and the models each serves' })
+  @ApiOkResponse({ description: 'Replicas, oldest first', schema: openApiSchema(replicasResponseSchema) })
+  async list(): Promise<{ items: ReplicaRecord[] }> {
+    return { items: await this.replicas.list() };
   }
 }

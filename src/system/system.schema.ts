@@ -44,3 +44,16 @@ export const engineResponseSchema = z.object({
   devices: z.array(z.string()),
   formats: z.array(z.string()),
 });
+
+export const replicasResponseSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      address: z.string().describe('How this replica is reached (REPLICA_ADDRESS, or host:port)'),
+      version: z.string(),
+      startedAt: z.string(),
+      lastHeartbeatAt: z.string(),
+      models: z.array(z.object({ modelId: z.string(), version: z.number() })).describe('Models this replica serves, at the version it serves'),
+    }),
+  ),
+});

@@ -14,7 +14,7 @@ describe('system info and system metrics', () => {
     await t.close();
   });
 
-  it.each(['/api/v1/internal/system/info', '/api/v1/internal/system/metrics', '/api/v1/internal/models/x/stats'])('%s needs X-Auth-Token', async (path) => {
+  it.each(['/api/v1/internal/system/info', '/api/v1/internal/system/metrics', '/api/v1/internal/system/replicas', '/api/v1/internal/models/x/stats'])('%s needs X-Auth-Token', async (path) => {
     expect((await request(`${t.url}${path}`)).status).toBe(401);
     expect((await request(`${t.url}${path}`, { headers: { 'X-Auth-Token': 'not-a-jwt' } })).status).toBe(401);
   });
@@ -45,6 +45,15 @@ describe('system info and system metrics', () => {
       expect(info.hardware.gpus).toEqual([]);
       expect(info.hardware.gpuReason).toMatch(/nvidia-smi/);
     }
+  });
+
+  it('GET /system/replicas lists the one replica of a single process', async () => {
+    const res = await request(`${t.url}/api/v1/internal/system/replicas`, { headers: { 'X-Auth-Token': jwt } });
+    expect(res.status).toBe(200);
+    const info = await request(`${t.url}/api/v1/internal/system/info`, { headers: { 'X-Auth-Token': jwt } });
+    expect(res.body.items).toEqual([
+      { id: expect.any(String), address: `127.0.0.1:${new URL(t.url).port}`, version: info.body.version, startedAt: expect.any(String), lastHeartbeatAt: expect.any(String), models: [] },
+    ]);
   });
 
   it('counts access tokens by status', async () => {
