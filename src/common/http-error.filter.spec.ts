@@ -17,4 +17,20 @@ describe('normalizeError', () => {
   it('answers anything unknown with INTERNAL_ERROR and no internals', () => {
     expect(normalizeError(new Error('SQLITE_CORRUPT /data/modelport.sqlite'), 'r3').body).toEqual({ error: { code: 'INTERNAL_ERROR', message: 'Internal server error', requestId: 'r3' } });
   });
+
+  it('answers a database that cannot be reached with 503 DATABASE_UNAVAILABLE and a Retry-After, not a 500', () => {
+    const terminated = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01', severity: 'FATAL' });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const notAccepting = Object.assign(new Error('database "mp_x" is not currently accepting connections'), { code: '55000', severity: 'FATAL' });
+    const wrapped = Object.assign(new Error('Connection terminated unexpectedly'), { driverError: new Error('Connection terminated unexpectedly') });
+    for (const error of [terminated, refused, notAccepting, wrapped, new Error('timeout exceeded when trying to connect')]) {
+      const normalized = normalizeError(error, 'r4');
+      expect(normalized.status, error.message).toBe(503);
+      expect(normalized.body.error.code).toBe('DATABASE_UNAVAILABLE');
+      expect(normalized.headers).toEqual({ 'retry-after': '5' });
+    }
+    // A query that is wrong stays a 500: the database answered.
+    const syntax = Object.assign(new Error('syntax error at or near "SELEC"'), { code: '42601', severity: 'ERROR' });
+    expect(normalizeError(syntax, 'r5').status).toBe(500);
+  });
 });

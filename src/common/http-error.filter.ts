@@ -1,6 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, ErrorBody } from './api-error.js';
+import { isDatabaseUnavailable } from '../database/database-unavailable.js';
+
+/** How long a client is asked to wait when the database is briefly away. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 const STATUS_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -68,6 +72,11 @@ export function normalizeError(exception: unknown, requestId: string): Normalize
     const code = STATUS_CODES[statusCode] ?? 'BAD_REQUEST';
     return { status: statusCode, body: { error: { code, message: code.replaceAll('_', ' ').toLowerCase(), requestId } }, headers: {} };
   }
+  if (isDatabaseUnavailable(exception)) {
+    // Nothing was written (each write is one transaction); the client may simply try again.
+    const message = 'The database is briefly unavailable; nothing was changed. Try again shortly';
+    return { status: 503, body: { error: { code: 'DATABASE_UNAVAILABLE', message, requestId } }, headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) } };
+  }
   return { status: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'Internal server error', requestId } }, headers: {} };
 }
 
@@ -80,7 +89,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const normalized = normalizeError(exception, String(request.id));
-    if (normalized.status >= 500) {
+    if (normalized.body.error.code === 'DATABASE_UNAVAILABLE') {
+      this.logger.warn({ msg: 'Request refused: the database is unavailable', requestId: request.id, error: (exception as Error)?.message });
+    } else if (normalized.status >= 500) {
       const details = exception instanceof ApiError ? exception.details : undefined;
       this.logger.error({ msg: 'Unhandled error', requestId: request.id, error: (exception as Error)?.stack ?? String(exception), ...(details === undefined ? {} : { details }) });
     }
