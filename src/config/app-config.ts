@@ -29,6 +29,7 @@ const configSchema = z.object({
   log: z.object({ level: z.enum(['error', 'warn', 'info', 'debug', 'silent']) }),
   storage: z.object({
     dataDir: z.string().min(1),
+    modelStoreDir: z.string(),
     maxModelBytes: positiveInt,
     maxZipEntries: positiveInt,
     maxUnzippedBytes: positiveInt,
@@ -112,6 +113,7 @@ const ENV_BINDINGS: Record<string, { path: string; list?: boolean }> = {
   UPLOAD_TIMEOUT_MS: { path: 'storage.uploadTimeoutMs' },
   LOG_LEVEL: { path: 'log.level' },
   DATA_DIR: { path: 'storage.dataDir' },
+  MODEL_STORE_DIR: { path: 'storage.modelStoreDir' },
   MAX_MODEL_BYTES: { path: 'storage.maxModelBytes' },
   MAX_ZIP_ENTRIES: { path: 'storage.maxZipEntries' },
   MAX_UNZIPPED_BYTES: { path: 'storage.maxUnzippedBytes' },
@@ -218,6 +220,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`JWT_SECRET (auth.jwtSecret): must be at least ${MIN_EXPLICIT_JWT_SECRET_LENGTH} characters when NODE_ENV=production`);
   }
   values.storage.dataDir = resolve(values.storage.dataDir);
+  if (values.storage.modelStoreDir) values.storage.modelStoreDir = resolve(values.storage.modelStoreDir);
   return new AppConfig(values);
 }
 

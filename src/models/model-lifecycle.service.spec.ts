@@ -105,7 +105,7 @@ function setup(status: ModelStatus = 'validated') {
       }),
     );
   }
-  const storage = { fromStoredPath: (path: string) => `/data/models/${path}`, removeModel: async () => undefined } as unknown as ModelFileStorage;
+  const storage = { fromStoredPath: (path: string) => `/data/models/${path}`, removeModel: async () => undefined, digest: async () => 'x' } as unknown as ModelFileStorage;
   const clock = { now: () => new Date('2026-01-01T00:00:00.000Z') } as Clock;
   const service = new ModelLifecycleService(
     repository as unknown as ModelRepository,

@@ -164,7 +164,7 @@ export class ModelLifecycleService {
       checkConfig(config, version.signature);
       await this.repository.update(id, { status: 'deploying', statusReason: null, deploymentOverrides: effectiveOverrides, updatedAt: this.now() });
       try {
-        await this.serve(this.specFor(model, version, config));
+        await this.serve(model, version, config);
       } catch (error) {
         if (error instanceof ApiError && error.code === 'MEMORY_BUDGET_EXCEEDED') {
           // Nothing is wrong with the model: it stays undeployed, as it was, and the 409 says why.
@@ -229,7 +229,7 @@ export class ModelLifecycleService {
         const config = configWithOverrides(version.config, model.deploymentOverrides);
         checkConfig(config, version.signature);
         try {
-          await this.serve(this.specFor(model, version, config));
+          await this.serve(model, version, config);
         } catch (error) {
           const reason = publicReason(error);
           this.logger.warn({ msg: 'Hot swap failed; the previous version keeps serving', modelId: id, from: model.activeVersion, to: number, reason: fullReason(error) });
@@ -320,7 +320,7 @@ export class ModelLifecycleService {
           this.requireValid(version);
           const config = configWithOverrides(version.config, model.deploymentOverrides);
           await this.repository.update(model.id, { status: 'deploying', updatedAt: this.now() });
-          await this.serve(this.specFor(model, version, config));
+          await this.serve(model, version, config);
           await this.repository.update(model.id, { status: 'deployed', statusReason: null, updatedAt: this.now() });
           outcome.restored.push(model.id);
         } catch (error) {
@@ -356,7 +356,7 @@ export class ModelLifecycleService {
       const version = await this.requireVersion(id, model.activeVersion);
       const config = configWithOverrides(version.config, model.deploymentOverrides);
       if (servingVersion !== model.activeVersion) {
-        await this.serve(this.specFor(model, version, config));
+        await this.serve(model, version, config);
         return 'deployed';
       }
       deployer.renamed(id, model.name);
@@ -373,9 +373,32 @@ export class ModelLifecycleService {
     return this.locks.run(id, work).finally(() => void this.events?.publish({ type: 'model', modelId: id }));
   }
 
-  private async serve(spec: DeploymentSpec): Promise<void> {
+  /** Loads a version after checking its stored artifact is the one that was uploaded. */
+  private async serve(model: ModelEntity, version: ModelVersionEntity, config: ModelConfig): Promise<void> {
+    const spec = this.specFor(model, version, config);
+    await this.verifyArtifact(version, spec.artifact.path);
     await this.requireDeployer().deploy(spec);
     this.appliedConfigs.set(spec.modelId, JSON.stringify(spec.config));
+  }
+
+  /**
+   * The model store may be a volume shared by several replicas (MODEL_STORE_DIR): a file changed,
+   * truncated or half-copied there must never be loaded. Versions stored before artifact digests
+   * existed (artifactSha256 null) are loaded unchecked.
+   */
+  private async verifyArtifact(version: ModelVersionEntity, path: string): Promise<void> {
+    const expected = version.artifactSha256;
+    if (!expected) return;
+    let actual: string;
+    try {
+      actual = await this.storage.digest(path);
+    } catch (error) {
+      throw new ApiError(422, 'ARTIFACT_MISSING', `The stored artifact of version ${version.version} cannot be read: ${publicReason(error)}`);
+    }
+    if (actual !== expected) {
+      this.logger.error({ msg: 'Refused to load a corrupted artifact', modelId: version.modelId, version: version.version, expected, actual });
+      throw new ApiError(422, 'ARTIFACT_CORRUPTED', `The stored artifact of version ${version.version} does not match its sha256 (corrupted or changed in the model store); upload it again`);
+    }
   }
 
   private async reconfigureServing(id: string, config: ModelConfig): Promise<void> {
@@ -399,6 +422,7 @@ export class ModelLifecycleService {
       artifactPath: this.storage.toStoredPath(join(versionDir, artifact.artifactRelative)),
       originalName: artifact.originalName,
       sha256: artifact.sha256,
+      artifactSha256: artifact.artifactSha256,
       sizeBytes: artifact.sizeBytes,
       signature: artifact.signature,
       validation: artifact.report,

@@ -26,6 +26,8 @@ export interface PreparedArtifact {
   signature: ModelSignature | null;
   config: ModelConfig;
   sha256: string;
+  /** Digest of the artifact as it will be stored, checked before every load. */
+  artifactSha256: string;
   sizeBytes: number;
   originalName: string;
 }
@@ -174,6 +176,7 @@ export class ModelUploadService {
       signature: validation.signature,
       config,
       sha256: upload.sha256,
+      artifactSha256: await this.storage.digest(artifactPath),
       sizeBytes: upload.sizeBytes,
       originalName: upload.originalName.slice(0, 512),
     };

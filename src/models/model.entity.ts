@@ -39,6 +39,8 @@ export class ModelVersionEntity {
   @Column('text') artifactPath: string;
   @Column('varchar') originalName: string;
   @Column('varchar') sha256: string;
+  /** sha256 of the artifact as stored (ModelFileStorage.digest), checked before each load; null for versions stored before it existed. */
+  @Column('varchar', { nullable: true }) artifactSha256: string | null;
   @Column('integer') sizeBytes: number;
   @Column('simple-json', { nullable: true }) signature: ModelSignature | null;
   @Column('simple-json') validation: ValidationReport;

@@ -1,11 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+
+/** Uploads in progress inside a MODEL_STORE_DIR; never a model id (those match safeSegment, which refuses a dot). */
+const STORE_TEMP_DIR = '.tmp';
 
 export interface WrittenFile {
   path: string;
@@ -25,6 +28,8 @@ export interface SweepReport {
  *   models/<modelId>/v<n>/      one complete version, moved here by a single rename
  * A version directory appears only once it is complete, and the database row only after that,
  * so a crash at any point leaves either nothing or an orphan that `sweepOrphans` removes.
+ * With MODEL_STORE_DIR the versions live there instead and uploads in progress under its `.tmp/`
+ * (the same filesystem, so the rename stays atomic).
  */
 @Injectable()
 export class ModelFileStorage {
@@ -32,8 +37,9 @@ export class ModelFileStorage {
   readonly modelsRoot: string;
 
   constructor(config: AppConfig) {
-    this.tempRoot = join(config.storage.dataDir, 'tmp');
-    this.modelsRoot = join(config.storage.dataDir, 'models');
+    const store = config.storage.modelStoreDir;
+    this.tempRoot = store ? join(store, STORE_TEMP_DIR) : join(config.storage.dataDir, 'tmp');
+    this.modelsRoot = store || join(config.storage.dataDir, 'models');
   }
 
   async ensureLayout(): Promise<void> {
@@ -122,18 +128,26 @@ export class ModelFileStorage {
   /**
    * Boot-time cleanup: everything under tmp/ is an interrupted upload; a model or version
    * directory without a database row is a rename that happened just before a crash.
+   *
+   * When other replicas share the store (`untouchedSinceMs`), an entry is only removed once it
+   * has not changed since then: anything newer may be another replica's upload in progress, or
+   * a version it has just moved into place and is about to record in the database.
    */
-  async sweepOrphans(known: Map<string, Set<number>>): Promise<SweepReport> {
+  async sweepOrphans(known: Map<string, Set<number>>, options: { untouchedSinceMs?: number } = {}): Promise<SweepReport> {
     await this.ensureLayout();
     const report: SweepReport = { tempEntries: [], modelDirs: [] };
+    const removable = async (path: string) => options.untouchedSinceMs === undefined || (await newestChangeMs(path)) < options.untouchedSinceMs;
     for (const entry of await readdir(this.tempRoot)) {
+      if (!(await removable(join(this.tempRoot, entry)))) continue;
       await rm(join(this.tempRoot, entry), { recursive: true, force: true });
       report.tempEntries.push(entry);
     }
     for (const modelEntry of await readdir(this.modelsRoot, { withFileTypes: true })) {
       const modelPath = join(this.modelsRoot, modelEntry.name);
+      if (modelPath === this.tempRoot) continue;
       const versions = known.get(modelEntry.name);
       if (!versions || !modelEntry.isDirectory()) {
+        if (!(await removable(modelPath))) continue;
         await rm(modelPath, { recursive: true, force: true });
         report.modelDirs.push(modelEntry.name);
         continue;
@@ -141,6 +155,7 @@ export class ModelFileStorage {
       for (const versionEntry of await readdir(modelPath)) {
         const match = /^v(\d+)$/.exec(versionEntry);
         if (match && versions.has(Number(match[1]))) continue;
+        if (!(await removable(join(modelPath, versionEntry)))) continue;
         await rm(join(modelPath, versionEntry), { recursive: true, force: true });
         report.modelDirs.push(`${modelEntry.name}/${versionEntry}`);
       }
@@ -148,10 +163,48 @@ export class ModelFileStorage {
     return report;
   }
 
+  /**
+   * sha256 of an artifact: a file's content, or for a directory a digest over every file in it
+   * (relative path and content hash, in path order), so any changed, missing or extra file shows.
+   */
+  async digest(path: string): Promise<string> {
+    if (!(await stat(path)).isDirectory()) return hashFile(path);
+    const lines: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const entry of entries) {
+        const full = join(dir, entry.name);
+        const name = relative(path, full).split(sep).join('/');
+        if (entry.isDirectory()) await walk(full);
+        else if (entry.isFile()) lines.push(`${name}\0${await hashFile(full)}\n`);
+        else lines.push(`${name}\0not-a-file\n`);
+      }
+    };
+    await walk(path);
+    return createHash('sha256').update(lines.join('')).digest('hex');
+  }
+
   private async fsyncDir(path: string): Promise<void> {
     // Directory fsync makes the rename durable; some filesystems refuse it, which is harmless.
     await this.fsync(path).catch(() => undefined);
   }
+}
+
+/** The latest modification time of a path and, for a directory, of everything in it. */
+async function newestChangeMs(path: string): Promise<number> {
+  const info = await stat(path).catch(() => null);
+  if (!info) return Number.NEGATIVE_INFINITY;
+  let newest = info.mtimeMs;
+  if (info.isDirectory()) {
+    for (const entry of await readdir(path).catch(() => [] as string[])) newest = Math.max(newest, await newestChangeMs(join(path, entry)));
+  }
+  return newest;
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
 }
 
 /** Model ids are UUIDs we generate; refuse anything that could walk out of models/. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -144,6 +144,53 @@ describe('storage', () => {
       expect(readdirSync(join(root, 'tmp'))).toEqual([]);
       expect(readdirSync(join(root, 'models'))).toEqual(['keep']);
       expect(readdirSync(join(root, 'models/keep'))).toEqual(['v1']);
+    });
+
+    it('in a shared store, sweeps only leftovers untouched since the cut-off: a newer upload or version of another replica stays', async () => {
+      await storage.ensureLayout();
+      for (const dir of ['tmp/old-upload', 'tmp/other-replica-upload', 'models/old-ghost/v1', 'models/keep/v1', 'models/keep/v9']) mkdirSync(join(root, dir), { recursive: true });
+      const long = new Date('2020-01-01T00:00:00Z');
+      for (const dir of ['tmp/old-upload', 'models/old-ghost/v1', 'models/old-ghost']) utimesSync(join(root, dir), long, long);
+      // An old directory with a file still being written into it counts as in use.
+      mkdirSync(join(root, 'tmp/old-dir-fresh-file'));
+      writeFileSync(join(root, 'tmp/old-dir-fresh-file/model.onnx'), 'still arriving');
+      utimesSync(join(root, 'tmp/old-dir-fresh-file'), long, long);
+      const cutOff = Date.parse('2024-01-01T00:00:00Z');
+      const report = await storage.sweepOrphans(new Map([['keep', new Set([1])]]), { untouchedSinceMs: cutOff });
+      expect(report.tempEntries).toEqual(['old-upload']);
+      expect(report.modelDirs).toEqual(['old-ghost']);
+      expect(readdirSync(join(root, 'tmp')).sort()).toEqual(['old-dir-fresh-file', 'other-replica-upload']);
+      expect(readdirSync(join(root, 'models/keep')).sort()).toEqual(['v1', 'v9']);
+    });
+
+    it('MODEL_STORE_DIR holds the versions and, on the same filesystem, the uploads in progress; the sweep never takes its .tmp for a model', async () => {
+      const store = join(root, 'shared-store');
+      const shared = new ModelFileStorage({ storage: { dataDir: join(root, 'data'), modelStoreDir: store } } as AppConfig);
+      const staging = await shared.createStagingDir();
+      expect(staging.startsWith(join(store, '.tmp'))).toBe(true);
+      writeFileSync(join(staging, 'model.onnx'), 'x');
+      expect(await shared.promote(staging, 'm-1', 1)).toBe(join(store, 'm-1/v1'));
+      const report = await shared.sweepOrphans(new Map([['m-1', new Set([1])]]));
+      expect(report).toEqual({ tempEntries: [], modelDirs: [] });
+      expect(readdirSync(store).sort()).toEqual(['.tmp', 'm-1']);
+    });
+
+    it('digests a file by its content and a directory by every file in it', async () => {
+      const file = join(root, 'one.onnx');
+      writeFileSync(file, 'weights');
+      expect(await storage.digest(file)).toBe(createHash('sha256').update('weights').digest('hex'));
+      const dir = join(root, 'tree');
+      mkdirSync(join(dir, 'sub'), { recursive: true });
+      writeFileSync(join(dir, 'model.json'), '{}');
+      writeFileSync(join(dir, 'sub/shard1.bin'), 'abc');
+      const original = await storage.digest(dir);
+      expect(original).toMatch(/^[0-9a-f]{64}$/);
+      writeFileSync(join(dir, 'sub/shard1.bin'), 'abd');
+      expect(await storage.digest(dir)).not.toBe(original);
+      writeFileSync(join(dir, 'sub/shard1.bin'), 'abc');
+      expect(await storage.digest(dir)).toBe(original);
+      writeFileSync(join(dir, 'extra.bin'), '');
+      expect(await storage.digest(dir)).not.toBe(original);
     });
   });
 });
