@@ -11,9 +11,12 @@ export { freePort, waitFor };
 export interface Replica {
   name: string;
   url: string;
+  port: number;
   child: ChildProcess;
   output: () => string;
   stop(): Promise<void>;
+  /** kill -9, resolved once the process is gone. */
+  kill(): Promise<void>;
 }
 
 export interface SharedSetup {
@@ -24,8 +27,9 @@ export interface SharedSetup {
   env?: Record<string, string>;
 }
 
-export async function startReplica(name: string, shared: SharedSetup): Promise<Replica> {
-  const port = await freePort();
+/** Starts a replica; `port` reuses a known one (a restart behind the same load balancer entry). */
+export async function startReplica(name: string, shared: SharedSetup, port?: number): Promise<Replica> {
+  port ??= await freePort();
   const child = spawn(process.execPath, [MAIN], {
     env: {
       PATH: process.env.PATH,
@@ -53,10 +57,15 @@ export async function startReplica(name: string, shared: SharedSetup): Promise<R
   return {
     name,
     url: `http://127.0.0.1:${port}`,
+    port,
     child,
     output: () => output,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },
   };
