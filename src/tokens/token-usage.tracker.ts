@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { AccessTokenRepository, UsageIncrement } from './access-token.repository.js';
 import { usageMonth } from './access-token.types.js';
 import { Clock } from '../common/clock.js';
@@ -36,7 +36,8 @@ export class TokenUsageTracker implements OnModuleInit, OnModuleDestroy, BeforeA
   constructor(
     private readonly repository: AccessTokenRepository,
     private readonly clock: Clock,
-    @Optional() private readonly shared: SharedUsageCounter | null = null,
+    // Explicit token: a `| null` type would be emitted as Object and never resolve.
+    @Optional() @Inject(SharedUsageCounter) private readonly shared: SharedUsageCounter | null = null,
   ) {}
 
   onModuleInit(): void {

@@ -17,7 +17,7 @@ export interface Nginx {
 
 /**
  * nginx in front of the replicas as a non-root process with its own config, temp dirs and pid
- * file under `dir`, on a loopback port. No upstream keepalive: every proxied request opens a
+ * file under `dir`, on a loopback port (started by root, its workers drop to nobody). No upstream keepalive: every proxied request opens a
  * connection, so a dead replica is a refused connect, which nginx retries on the next replica
  * (proxy_next_upstream error) and counts against it (max_fails=1); after fail_timeout it tries
  * that replica again, so a restarted one rejoins.
@@ -39,6 +39,9 @@ http {
   uwsgi_temp_path ${join(dir, 'uwsgi')};
   scgi_temp_path ${join(dir, 'scgi')};
   client_max_body_size 100m;
+  # Bodies and answers stay in memory: when the test runs as root the workers run as nobody, who may not write the temp dirs.
+  client_body_buffer_size 16m;
+  proxy_buffering off;
   upstream modelport {
 ${servers}
   }
