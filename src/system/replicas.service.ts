@@ -47,6 +47,8 @@ export class ReplicasService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // The server listens after bootstrap: beat again then, so the listed address has the real port at once.
+    this.adapterHost?.httpAdapter?.getHttpServer()?.once('listening', () => void this.beat());
     await this.beat();
     this.timer = setInterval(() => void this.beat(), this.config.cluster.heartbeatIntervalMs);
     this.timer.unref();
