@@ -23,7 +23,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./package.json
 COPY config ./config
-RUN mkdir -p /data && chown node:node /data
+# /models: where docker-compose.scale.yml mounts the shared model store (MODEL_STORE_DIR); a fresh named volume takes this ownership.
+RUN mkdir -p /data /models && chown node:node /data /models
 USER node
 VOLUME ["/data"]
 EXPOSE 8000
