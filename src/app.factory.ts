@@ -86,6 +86,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       { method: 'POST', url: '/api/v1/internal/models/:id/versions' },
     ],
     unauthenticatedBodyLimitBytes: config.server.unauthenticatedBodyLimitBytes,
+    unauthenticatedInFlight: { maxConcurrent: config.server.unauthenticatedMaxConcurrentBodies, maxBytes: config.server.unauthenticatedMaxInFlightBytes },
     recognizes: (request) =>
       request.headers[INTERNAL_AUTH_HEADER] !== undefined
         ? internal.authenticate(request, ALL_ROLES).then(

@@ -11,6 +11,8 @@ export interface AccessTokenClaims {
   role: string;
   /** The user's session version at issue time; a token from an older version is void. */
   sv: number;
+  /** The login's random session key (only its sha256 is stored); a token without a live one is void. */
+  sid: string;
 }
 
 /** Signs short-lived access JWTs for internal users. */
@@ -25,8 +27,8 @@ export class AccessTokenIssuer {
     this.ttlSeconds = config.auth.accessTokenTtlSeconds;
   }
 
-  issue(user: AuthUser, sessionVersion: number): Promise<string> {
-    const claims: AccessTokenClaims = { sub: user.id, username: user.username, role: user.role, sv: sessionVersion };
+  issue(user: AuthUser, sessionVersion: number, sessionKey: string): Promise<string> {
+    const claims: AccessTokenClaims = { sub: user.id, username: user.username, role: user.role, sv: sessionVersion, sid: sessionKey };
     return this.jwt.signAsync(claims);
   }
 }

@@ -16,6 +16,7 @@ import { LoginThrottle } from './login-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
 import { RefreshTokenEntity } from './refresh-token.entity.js';
 import { RefreshTokenRepository } from './refresh-token.repository.js';
+import { SessionRegistry } from './session-registry.js';
 
 /**
  * Internal (admin API) authentication: JWT login sessions with rotating refresh tokens. Global,
@@ -31,6 +32,7 @@ import { RefreshTokenRepository } from './refresh-token.repository.js';
     CryptoRepository,
     { provide: PasswordHasher, useFactory: () => new PasswordHasher() },
     RefreshTokenRepository,
+    SessionRegistry,
     LoginThrottle,
     JwtSecretRepository,
     {
@@ -47,6 +49,6 @@ import { RefreshTokenRepository } from './refresh-token.repository.js';
     AuthService,
     { provide: InternalAuthenticator, useClass: JwtInternalAuthenticator },
   ],
-  exports: [InternalAuthenticator, Clock, CryptoRepository, PasswordHasher, RefreshTokenRepository],
+  exports: [InternalAuthenticator, Clock, CryptoRepository, PasswordHasher, RefreshTokenRepository, SessionRegistry],
 })
 export class AuthModule {}

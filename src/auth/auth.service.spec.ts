@@ -8,6 +8,7 @@ import { LoginThrottle } from './login-throttle.js';
 import { MemoryRateLimiterStore } from '../common/rate-limiter-store.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { RefreshTokenRepository } from './refresh-token.repository.js';
+import { SessionRegistry } from './session-registry.js';
 import { FakeClock, fakeConfig, FakeCrypto, FakePasswordHasher, FakeRefreshTokenRepository, FakeUserRepository } from './testing/fakes.js';
 
 async function rejection(promise: Promise<unknown>): Promise<ApiError> {
@@ -44,6 +45,7 @@ describe('AuthService', () => {
       clock,
       new LoginThrottle(config, new MemoryRateLimiterStore()),
       issuer,
+      new SessionRegistry(tokens as unknown as RefreshTokenRepository, new FakeCrypto(), clock),
     );
     const created = await users.create({ username: 'alice', passwordHash: 'hashed:correct horse', role: Role.Operator, createdAt: clock.now() });
     alice = { id: created!.id, username: 'alice', role: Role.Operator };

@@ -11,6 +11,7 @@ import { CryptoRepository } from './crypto.repository.js';
 import { LoginThrottle } from './login-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
 import { RefreshTokenRepository } from './refresh-token.repository.js';
+import { SessionRegistry } from './session-registry.js';
 
 /** Login, refresh-token rotation with reuse detection, logout and own password change. */
 @Injectable()
@@ -26,6 +27,7 @@ export class AuthService {
     private readonly clock: Clock,
     private readonly throttle: LoginThrottle,
     private readonly accessTokens: AccessTokenIssuer,
+    private readonly sessions: SessionRegistry,
   ) {
     this.refreshTtlMs = config.auth.refreshTokenTtlSeconds * 1000;
   }
@@ -54,13 +56,13 @@ export class AuthService {
     const record = await this.refreshTokens.findByHash(this.crypto.sha256(refreshToken));
     if (!record) throw ApiError.unauthorized('REFRESH_TOKEN_INVALID', 'Refresh token is not valid');
     if (record.usedAt) {
-      await this.refreshTokens.revokeFamily(record.familyId, now);
+      await this.sessions.endFamily(record.userId, record.familyId);
       throw ApiError.unauthorized('REFRESH_TOKEN_REUSED', 'Refresh token was already used; every session from that login is now revoked');
     }
     if (record.revokedAt) throw ApiError.unauthorized('REFRESH_TOKEN_REVOKED', 'Refresh token has been revoked');
     if (record.expiresAt.getTime() <= now.getTime()) throw ApiError.unauthorized('REFRESH_TOKEN_EXPIRED', 'Refresh token has expired; log in again');
     if (!(await this.refreshTokens.markUsed(record.id, now))) {
-      await this.refreshTokens.revokeFamily(record.familyId, now);
+      await this.sessions.endFamily(record.userId, record.familyId);
       throw ApiError.unauthorized('REFRESH_TOKEN_REUSED', 'Refresh token was already used; every session from that login is now revoked');
     }
     const user = await this.users.findById(record.userId);
@@ -76,11 +78,11 @@ export class AuthService {
     const now = this.clock.now();
     if (refreshToken === undefined) {
       await this.users.update(caller.id, { endSessions: true, updatedAt: now });
-      await this.refreshTokens.revokeAllForUser(caller.id, now);
+      await this.sessions.endAll(caller.id);
       return;
     }
     const record = await this.refreshTokens.findByHash(this.crypto.sha256(refreshToken));
-    if (record && record.userId === caller.id) await this.refreshTokens.revokeFamily(record.familyId, now);
+    if (record && record.userId === caller.id) await this.sessions.endFamily(caller.id, record.familyId);
   }
 
   /**
@@ -97,7 +99,7 @@ export class AuthService {
     }
     const now = this.clock.now();
     await this.users.update(user.id, { passwordHash: await this.hasher.hash(change.newPassword), endSessions: true, passwordChangeRequired: false, updatedAt: now });
-    await this.refreshTokens.revokeAllForUser(user.id, now);
+    await this.sessions.endAll(user.id);
     const updated = await this.users.findById(user.id);
     if (!updated) throw ApiError.unauthorized('AUTH_TOKEN_INVALID', 'X-Auth-Token is not a valid token');
     return this.startSession(updated, this.crypto.randomId());
@@ -114,15 +116,17 @@ export class AuthService {
     const now = this.clock.now();
     const authUser: AuthUser = { id: user.id, username: user.username, role: user.role, ...(user.passwordChangeRequired ? { passwordChangeRequired: true } : {}) };
     const refreshToken = this.crypto.randomSecret(32);
+    const session = this.sessions.newKey();
     await this.refreshTokens.create({
       userId: user.id,
       familyId,
       tokenHash: this.crypto.sha256(refreshToken),
+      sessionKeyHash: session.keyHash,
       expiresAt: new Date(now.getTime() + this.refreshTtlMs),
       createdAt: now,
     });
     return {
-      accessToken: await this.accessTokens.issue(authUser, user.sessionVersion),
+      accessToken: await this.accessTokens.issue(authUser, user.sessionVersion, session.key),
       refreshToken,
       expiresIn: this.accessTokens.ttlSeconds,
       user: authUser,

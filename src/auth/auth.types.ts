@@ -50,6 +50,6 @@ declare module 'fastify' {
     /** Filled by the access log: which model a request touched. */
     modelId?: string;
     /** Set when the call used one unit of an access token's monthly quota (refunded unless it succeeds). */
-    usageCharge?: { tokenId: string; consumedAt: Date };
+    usageCharge?: { tokenId: string; consumedAt: Date; refunded?: boolean };
   }
 }

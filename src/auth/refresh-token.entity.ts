@@ -16,6 +16,10 @@ export class RefreshTokenEntity {
   @Column({ type: 'varchar' })
   tokenHash: string;
 
+  /** sha256 of the session key carried by the access tokens issued with this refresh token. */
+  @Column({ type: 'varchar', nullable: true })
+  sessionKeyHash: string | null;
+
   @Column({ type: Date })
   expiresAt: Date;
 

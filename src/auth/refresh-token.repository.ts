@@ -8,6 +8,8 @@ export interface NewRefreshToken {
   userId: string;
   familyId: string;
   tokenHash: string;
+  /** sha256 of the session key its access tokens carry. */
+  sessionKeyHash: string;
   expiresAt: Date;
   createdAt: Date;
 }
@@ -33,6 +35,11 @@ export class RefreshTokenRepository {
   async markUsed(id: string, at: Date): Promise<boolean> {
     const result = await this.tokens.update({ id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: at });
     return (result.affected ?? 0) > 0;
+  }
+
+  /** Whether an unrevoked login of the user issued access tokens carrying this session key. */
+  async hasLiveSession(userId: string, sessionKeyHash: string): Promise<boolean> {
+    return this.tokens.existsBy({ userId, sessionKeyHash, revokedAt: IsNull() });
   }
 
   async revokeFamily(familyId: string, at: Date): Promise<void> {

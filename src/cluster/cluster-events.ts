@@ -2,11 +2,13 @@
  * What one replica tells the others so their local state follows the shared database:
  * - `token`: a token changed (patched, disabled, enabled, rotated, revoked); drop its cached lookup;
  * - `model`: a model's desired state changed; converge it;
+ * - `sessions`: a user's logins were ended; drop their cached session keys;
  * - `resync`: delivery may have missed events (the bus reconnected); drop caches, converge everything.
  */
 export type ClusterEvent =
   | { type: 'token'; tokenId: string; newSecretHash?: string }
   | { type: 'model'; modelId: string }
+  | { type: 'sessions'; userId: string }
   | { type: 'resync' };
 
 export type ClusterEventListener = (event: ClusterEvent) => void;
@@ -39,6 +41,7 @@ export function parseClusterEvent(text: string): ClusterEvent | null {
     return { type: 'token', tokenId: event.tokenId, ...(typeof event.newSecretHash === 'string' ? { newSecretHash: event.newSecretHash } : {}) };
   }
   if (event?.type === 'model' && typeof event.modelId === 'string') return { type: 'model', modelId: event.modelId };
+  if (event?.type === 'sessions' && typeof event.userId === 'string') return { type: 'sessions', userId: event.userId };
   if (event?.type === 'resync') return { type: 'resync' };
   return null;
 }

@@ -31,10 +31,24 @@ export interface SharedTokenBucket {
   forget(key: string): Promise<void>;
 }
 
+/**
+ * rate-limiter-flexible's in-memory limiter prunes itself: every record carries a timer that
+ * deletes it when its window ends, so what it holds is bounded by the keys seen within one
+ * window, never by all keys ever seen.
+ */
 @Injectable()
 export class MemoryRateLimiterStore extends RateLimiterStore {
+  private readonly created: RateLimiterMemory[] = [];
+
   create(options: LimiterOptions): RateLimiterAbstract {
-    return new RateLimiterMemory({ keyPrefix: options.keyPrefix, points: options.points, duration: options.durationSeconds });
+    const limiter = new RateLimiterMemory({ keyPrefix: options.keyPrefix, points: options.points, duration: options.durationSeconds });
+    this.created.push(limiter);
+    return limiter;
+  }
+
+  /** Records held right now across this store's limiters (reads the library's storage map, for tests and diagnostics). */
+  heldKeys(): number {
+    return this.created.reduce((total, limiter) => total + ((limiter as unknown as { _memoryStorage?: { _storage?: Map<string, unknown> } })._memoryStorage?._storage?.size ?? 0), 0);
   }
 }
 

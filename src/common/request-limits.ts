@@ -5,6 +5,7 @@ import { Transform } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './api-error.js';
 import { normalizeError } from './http-error.filter.js';
+import { UnauthenticatedBodyGate, type UnauthenticatedBodyGateLimits } from './unauthenticated-body-gate.js';
 
 /** How long a request may take to arrive, per phase; see docs/configuration.md. */
 export interface RequestTimeouts {
@@ -23,6 +24,8 @@ export interface RequestLimitsOptions {
   uploadRoutes: ReadonlyArray<{ method: string; url: string }>;
   /** Largest parsed body a request without a live credential may send. */
   unauthenticatedBodyLimitBytes: number;
+  /** How many such bodies, and how many bytes of them, may be in flight at once. */
+  unauthenticatedInFlight: UnauthenticatedBodyGateLimits;
   /** Whether the request carries a live credential (a valid admin JWT or access token). */
   recognizes(request: FastifyRequest): Promise<boolean>;
 }
@@ -37,6 +40,9 @@ const drainingRefusals = new WeakSet<IncomingMessage>();
 export function markDrainingRefusal(raw: IncomingMessage): void {
   drainingRefusals.add(raw);
 }
+
+/** The Fastify decoration holding the UnauthenticatedBodyGate. */
+export const UNAUTHENTICATED_BODY_GATE = 'unauthenticatedBodyGate';
 
 function hasBody(request: FastifyRequest): boolean {
   const length = Number(request.headers['content-length'] ?? 0);
@@ -60,7 +66,7 @@ function refuseAndClose(request: FastifyRequest, reply: FastifyReply, error: Api
   }
   const normalized = normalizeError(error, String(request.id));
   reply.raw.once('finish', end);
-  void reply.code(normalized.status).header('Connection', 'close').send(normalized.body);
+  void reply.code(normalized.status).headers(normalized.headers).header('Connection', 'close').send(normalized.body);
 }
 
 /**
@@ -72,7 +78,9 @@ function refuseAndClose(request: FastifyRequest, reply: FastifyReply, error: Api
  * released the same way as for a client that went away.
  *
  * A request without a live credential may send a parsed (JSON) body of at most
- * `unauthenticatedBodyLimitBytes`, checked before anything is buffered. Multipart bodies are
+ * `unauthenticatedBodyLimitBytes`, checked before anything is buffered, and only while fewer
+ * than `unauthenticatedInFlight` such bodies (count and bytes) are in flight: beyond that it is
+ * answered 503 `UNAUTHENTICATED_CAPACITY_FULL` with `Retry-After` at once. Multipart bodies are
  * read only by handlers, after the auth guard.
  */
 export function registerRequestLimits(fastify: FastifyInstance, options: RequestLimitsOptions): void {
@@ -102,13 +110,25 @@ export function registerRequestLimits(fastify: FastifyInstance, options: Request
   const capped = new WeakSet<FastifyRequest>();
   const limit = options.unauthenticatedBodyLimitBytes;
   const tooLarge = () => new ApiError(413, 'PAYLOAD_TOO_LARGE', `Requests without valid credentials may send at most ${limit} bytes`, { maxBytes: limit });
+  const gate = new UnauthenticatedBodyGate(options.unauthenticatedInFlight);
+  // Readable by operators' tooling and by tests that wait for what the gate holds.
+  fastify.decorate(UNAUTHENTICATED_BODY_GATE, gate);
+  const busy = () =>
+    new ApiError(503, 'UNAUTHENTICATED_CAPACITY_FULL', 'Too many requests without valid credentials are sending bodies right now; try again shortly', undefined, { 'Retry-After': '1' });
   fastify.addHook('onRequest', async (request, reply) => {
     // Multipart bodies are streamed by handlers after the guard, which refuses a stranger (401) first.
     if (!hasBody(request) || /^multipart\//i.test(String(request.headers['content-type'] ?? '')) || (await options.recognizes(request))) return;
-    if (Number(request.headers['content-length'] ?? 0) > limit) {
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > limit) {
       refuseAndClose(request, reply, tooLarge());
       return reply;
     }
+    const release = gate.tryReserve(declared > 0 ? declared : limit);
+    if (!release) {
+      refuseAndClose(request, reply, busy());
+      return reply;
+    }
+    reply.raw.once('close', release);
     capped.add(request);
   });
 

@@ -7,6 +7,13 @@ import { CumulativeModelStats, InferenceTimings, ModelStats, ModelStatsRecorder 
 
 export type InferenceOutcome = 'success' | 'error' | 'timeout' | 'rejected' | 'cancelled';
 
+/** What prom-client's metric classes all offer, though the registry hands them out as plain MetricObjects. */
+interface LabelledMetric {
+  labelNames?: string[];
+  get(): Promise<{ values: Array<{ labels: Record<string, string | number | undefined> }> }>;
+  remove(labels: Record<string, string | number>): void;
+}
+
 const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
@@ -102,6 +109,33 @@ export class MetricsService implements OnModuleInit {
   /** Cumulative counts and durations (the statistics extension's numbers) for one model. */
   cumulativeStats(modelId: string): CumulativeModelStats {
     return this.stats.cumulative(modelId);
+  }
+
+  /**
+   * Drops a deleted model's statistics and every Prometheus series labelled with it (on this
+   * registry, residency series included), so deleted models leave nothing behind that only grows.
+   */
+  async forgetModel(modelId: string): Promise<void> {
+    this.stats.forget(modelId);
+    for (const metric of this.registry.getMetricsAsArray() as unknown as LabelledMetric[]) {
+      const { labelNames } = metric;
+      if (!labelNames?.includes('model')) continue;
+      const seen = new Set<string>();
+      for (const { labels } of (await metric.get()).values) {
+        if (labels.model !== modelId) continue;
+        // Histogram buckets carry `le`, which is not one of the metric's own label names.
+        const own = Object.fromEntries(Object.entries(labels).filter(([name]) => labelNames.includes(name))) as Record<string, string | number>;
+        const key = JSON.stringify(own);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        metric.remove(own);
+      }
+    }
+  }
+
+  /** How many models this process keeps statistics for. */
+  get trackedModels(): number {
+    return this.stats.trackedModels;
   }
 
   /** The Prometheus exposition text and its content type. */

@@ -154,6 +154,16 @@ export class ModelStatsRecorder {
     };
   }
 
+  /** Frees everything kept for a model (it was deleted). */
+  forget(modelId: string): void {
+    this.models.delete(modelId);
+  }
+
+  /** How many models have counters (bounded by the models that exist). */
+  get trackedModels(): number {
+    return this.models.size;
+  }
+
   setQueueDepth(modelId: string, depth: number): void {
     this.countersFor(modelId).queueDepth = Math.max(0, depth);
   }

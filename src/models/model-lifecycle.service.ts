@@ -15,6 +15,7 @@ import { ModelEntity, ModelStatus, ModelVersionEntity } from './model.entity.js'
 import { ModelListFilter, ModelRepository } from './model.repository.js';
 import { isUniqueViolation } from '../database/sql-dialect.js';
 import { ClusterEvents } from '../cluster/cluster-events.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { fullReason, publicReason } from './public-reason.js';
 
 export interface ModelPatch {
@@ -46,6 +47,7 @@ export class ModelLifecycleService {
     private readonly clock: Clock,
     @Optional() private readonly deployer?: ModelDeployer,
     @Optional() private readonly events?: ClusterEvents,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   /** The merged config this process last applied per served model, so a converge can tell a config change from none. */
@@ -301,6 +303,7 @@ export class ModelLifecycleService {
       // Rows first: a crash before the files go leaves only an orphan directory, which boot removes.
       await this.repository.delete(id);
       await this.storage.removeModel(id);
+      await this.metrics?.forgetModel(id);
       this.logger.log({ msg: 'Model deleted', modelId: id, name: model.name });
     });
   }
@@ -348,9 +351,10 @@ export class ModelLifecycleService {
       const model = await this.repository.findById(id);
       const servingVersion = deployer.deployedVersion(id);
       if (!model || !DEPLOYED_STATES.includes(model.status)) {
-        if (servingVersion === undefined) return 'unchanged';
-        await this.stopServing(id);
-        return 'undeployed';
+        if (servingVersion !== undefined) await this.stopServing(id);
+        // Deleted on another replica: drop what this one measured for it too.
+        if (!model) await this.metrics?.forgetModel(id);
+        return servingVersion === undefined ? 'unchanged' : 'undeployed';
       }
       if (model.status !== 'deployed') return 'unchanged';
       const version = await this.requireVersion(id, model.activeVersion);

@@ -136,7 +136,7 @@ export class ModelUploadService {
     let artifactPath: string;
     if (upload.kind.kind === 'zip') {
       const unpacked = join(upload.stagingDir, 'model');
-      await this.zips.extract(upload.filePath, unpacked, { maxEntries: this.config.storage.maxZipEntries, maxUnzippedBytes: this.config.storage.maxUnzippedBytes });
+      await this.zips.extract(upload.filePath, unpacked, { maxEntries: this.config.storage.maxZipEntries, maxUnzippedBytes: this.config.storage.maxUnzippedBytes, maxInflationRatio: this.config.storage.maxZipInflationRatio });
       await rm(upload.filePath, { force: true });
       const located = await locateArchiveModel(unpacked);
       format = located.format;

@@ -2,6 +2,7 @@ import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import type { Tensor } from '../../engines/sdk/index.js';
 import { ApiError } from '../common/api-error.js';
 import type { ResolvedPreprocess } from '../models/model-config.js';
+import { imageMetadataBytes, MAX_IMAGE_METADATA_BYTES } from './image-metadata-budget.js';
 
 /** Maps original-image pixels to model-input pixels: model = original * scale + offset, per axis. */
 export interface ImageTransform {
@@ -46,6 +47,12 @@ export function planResize(width: number, height: number, pre: Pick<ResolvedPrep
  */
 export async function preprocessImage(buffer: Buffer, pre: ResolvedPreprocess, maxPixels: number, outputChannels: 1 | 3 = 3): Promise<PreprocessedImage> {
   if (buffer.length === 0) throw invalidImage('The image is empty');
+  // Before sharp: reading a header hands every EXIF/XMP/ICC block to JS, and many hostile
+  // megabytes of them per request keep the process's memory high long after.
+  const metadataBytes = imageMetadataBytes(buffer);
+  if (metadataBytes > MAX_IMAGE_METADATA_BYTES) {
+    throw invalidImage(`The image carries ${metadataBytes} bytes of metadata (EXIF, XMP, ICC, comments); the limit is ${MAX_IMAGE_METADATA_BYTES}`, { metadataBytes, maxMetadataBytes: MAX_IMAGE_METADATA_BYTES });
+  }
   const options = { limitInputPixels: maxPixels, pages: 1, failOn: 'error' as const };
   let metadata: Metadata;
   try {

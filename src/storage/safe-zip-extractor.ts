@@ -10,12 +10,17 @@ import { ApiError } from '../common/api-error.js';
 export interface ZipLimits {
   maxEntries: number;
   maxUnzippedBytes: number;
+  /** Inflated bytes per archive byte beyond which an archive is a bomb, not a model (see RATIO_FLOOR_BYTES). */
+  maxInflationRatio: number;
 }
 
 export interface ExtractionReport {
   files: number;
   bytes: number;
 }
+
+/** Below this many inflated bytes any ratio is fine: a few MB of zeros harm nobody, and tiny test models compress well. */
+export const RATIO_FLOOR_BYTES = 16 * 1024 * 1024;
 
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
@@ -38,44 +43,54 @@ function classifyYauzlError(error: Error): ApiError {
   return corrupt(message.slice(0, 200));
 }
 
+function exceedsRatio(inflatedBytes: number, archiveBytes: number, ratio: number): boolean {
+  return inflatedBytes > RATIO_FLOOR_BYTES && inflatedBytes > ratio * Math.max(1, archiveBytes);
+}
+
+function tooInflated(ratio: number): ApiError {
+  return unsafe('inflation-ratio', `The archive inflates to more than ${ratio} times its size`);
+}
+
+interface PlannedEntry {
+  entry: yauzl.Entry;
+  target: string;
+  directory: boolean;
+}
+
 /**
  * Unpacks an uploaded zip while refusing what could hurt the host: entries that escape the
- * target (absolute paths, `..`), symlinks, too many entries, and more inflated bytes than
- * allowed. Bytes are counted as they are inflated, never trusted from the headers, so a zip
- * bomb stops as soon as it crosses the limit.
+ * target (absolute paths, `..`), symlinks, too many entries, more inflated bytes than allowed,
+ * and an absurd inflation ratio. The whole central directory is checked first (names, kinds,
+ * declared sizes and ratios), so an archive that announces a bomb writes nothing; then bytes are
+ * counted as they are inflated, never trusted from the headers, so one that lies about its sizes
+ * stops as soon as it crosses a limit.
  */
 @Injectable()
 export class SafeZipExtractor {
   async extract(zipPath: string, destination: string, limits: ZipLimits): Promise<ExtractionReport> {
     const root = resolve(destination);
-    await mkdir(root, { recursive: true });
     const zip = await openZip(zipPath);
     try {
       if (zip.entryCount > limits.maxEntries) {
         throw unsafe('too-many-entries', `The archive holds ${zip.entryCount} entries; at most ${limits.maxEntries} are allowed`);
       }
+      const plan = await this.plan(zip, root, limits);
+      await mkdir(root, { recursive: true });
       const report: ExtractionReport = { files: 0, bytes: 0 };
-      const written = new Set<string>();
-      let seen = 0;
-      for (;;) {
-        const entry = await nextEntry(zip);
-        if (!entry) break;
-        seen += 1;
-        if (seen > limits.maxEntries) throw unsafe('too-many-entries', `The archive holds more than ${limits.maxEntries} entries`);
-        const target = this.targetPath(root, entry.fileName);
-        const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
-        if (mode === S_IFLNK) throw unsafe('symlink', `Archive entry is a symbolic link: ${entry.fileName.slice(0, 200)}`);
-        if (entry.fileName.endsWith('/')) {
+      for (const { entry, target, directory } of plan) {
+        if (directory) {
           await mkdir(target, { recursive: true });
           continue;
         }
-        if (entry.isEncrypted()) throw corrupt(`entry ${entry.fileName.slice(0, 200)} is encrypted`);
-        if (written.has(target)) throw unsafe('duplicate-entry', `Archive holds the same path twice: ${entry.fileName.slice(0, 200)}`);
-        written.add(target);
         await mkdir(dirname(target), { recursive: true });
         const stream = await openEntry(zip, entry);
-        const budget = limits.maxUnzippedBytes - report.bytes;
-        const bytes = await writeCounted(stream, target, budget, limits.maxUnzippedBytes);
+        const before = report.bytes;
+        const bytes = await writeCounted(stream, target, (inflatedSoFar) => {
+          const total = before + inflatedSoFar;
+          if (total > limits.maxUnzippedBytes) return unsafe('too-large', `The archive inflates to more than ${limits.maxUnzippedBytes} bytes`);
+          if (exceedsRatio(total, zip.fileSize, limits.maxInflationRatio)) return tooInflated(limits.maxInflationRatio);
+          return null;
+        });
         report.bytes += bytes;
         report.files += 1;
       }
@@ -85,6 +100,36 @@ export class SafeZipExtractor {
     } finally {
       zip.close();
     }
+  }
+
+  /** Reads every central-directory entry and refuses the archive before anything is written. */
+  private async plan(zip: yauzl.ZipFile, root: string, limits: ZipLimits): Promise<PlannedEntry[]> {
+    const plan: PlannedEntry[] = [];
+    const targets = new Set<string>();
+    let declaredBytes = 0;
+    for (;;) {
+      const entry = await nextEntry(zip);
+      if (!entry) break;
+      if (plan.length >= limits.maxEntries) throw unsafe('too-many-entries', `The archive holds more than ${limits.maxEntries} entries`);
+      const target = this.targetPath(root, entry.fileName);
+      const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
+      if (mode === S_IFLNK) throw unsafe('symlink', `Archive entry is a symbolic link: ${entry.fileName.slice(0, 200)}`);
+      const directory = entry.fileName.endsWith('/');
+      if (!directory) {
+        if (entry.isEncrypted()) throw corrupt(`entry ${entry.fileName.slice(0, 200)} is encrypted`);
+        if (targets.has(target)) throw unsafe('duplicate-entry', `Archive holds the same path twice: ${entry.fileName.slice(0, 200)}`);
+        targets.add(target);
+        declaredBytes += entry.uncompressedSize;
+        if (declaredBytes > limits.maxUnzippedBytes) {
+          throw unsafe('too-large', `The archive declares more than ${limits.maxUnzippedBytes} inflated bytes`);
+        }
+        if (exceedsRatio(entry.uncompressedSize, entry.compressedSize, limits.maxInflationRatio) || exceedsRatio(declaredBytes, zip.fileSize, limits.maxInflationRatio)) {
+          throw tooInflated(limits.maxInflationRatio);
+        }
+      }
+      plan.push({ entry, target, directory });
+    }
+    return plan;
   }
 
   private targetPath(root: string, fileName: string): string {
@@ -136,13 +181,15 @@ function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
   });
 }
 
-async function writeCounted(source: Readable, target: string, budget: number, limit: number): Promise<number> {
+/** Writes one entry, asking `overLimit` after every inflated chunk whether to stop (its error) or go on (null). */
+async function writeCounted(source: Readable, target: string, overLimit: (inflatedBytes: number) => ApiError | null): Promise<number> {
   let bytes = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       bytes += chunk.length;
-      if (bytes > budget) {
-        callback(unsafe('too-large', `The archive inflates to more than ${limit} bytes`));
+      const refusal = overLimit(bytes);
+      if (refusal) {
+        callback(refusal);
         return;
       }
       callback(null, chunk);

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { LoginThrottle } from '../auth/login-throttle.js';
+import { fakeConfig } from '../auth/testing/fakes.js';
 import { MemoryRateLimiterStore } from '../common/rate-limiter-store.js';
 import { TokenRateLimiter } from './token-rate-limiter.js';
 
@@ -49,5 +51,31 @@ describe('TokenRateLimiter', () => {
     const bucket = limiter();
     for (let i = 0; i < 1000; i++) await bucket.take('a', 1000, 0);
     expect(await bucket.take('a', 1000, 0)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+  });
+
+  describe('buckets are pruned once their window has passed (fake clock and timers)', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('a token bucket record goes once the bucket would be full again', async () => {
+      vi.useFakeTimers({ now: 0 });
+      const store = new MemoryRateLimiterStore();
+      const bucket = new TokenRateLimiter(store);
+      for (let i = 0; i < 500; i++) await bucket.take(`token-${i}`, 60, Date.now());
+      expect(store.heldKeys()).toBe(500);
+      await vi.advanceTimersByTimeAsync(61_000);
+      expect(store.heldKeys()).toBe(0);
+    });
+
+    it('login-throttle records of 500 strangers’ usernames go once their windows have passed', async () => {
+      vi.useFakeTimers({ now: 0 });
+      const store = new MemoryRateLimiterStore();
+      const throttle = new LoginThrottle(fakeConfig({ loginMaxFailures: 5, loginFailureWindowSeconds: 60 }), store);
+      for (let i = 0; i < 500; i++) await throttle.recordFailure(`guess-${i}`, `198.51.100.${i % 250}`);
+      expect(store.heldKeys()).toBeGreaterThanOrEqual(500);
+      await vi.advanceTimersByTimeAsync(15 * 60_000);
+      expect(store.heldKeys()).toBe(0);
+    });
   });
 });

@@ -120,4 +120,26 @@ describe('TokenUsageTracker', () => {
     expect(store.rows.get('a|2026-05') ?? 0).toBe(0);
     expect((await usage.usedThisMonth(['a'])).get('a')).toBe(0);
   });
+
+  it('holds last uses only until they are saved, so the map does not grow with every token ever used', async () => {
+    const store = new UsageStore();
+    const clock = new FixedClock(new Date('2026-05-10T00:00:00Z'));
+    const usage = tracker(store, clock);
+    for (let i = 0; i < 1000; i++) usage.touch(`token-${i}`);
+    expect(usage.unsavedLastUses).toBe(1000);
+    expect(usage.lastUsedAt('token-7')).toBe('2026-05-10T00:00:00.000Z');
+    await usage.flush();
+    expect(usage.unsavedLastUses).toBe(0);
+    expect(usage.lastUsedAt('token-7')).toBeUndefined();
+    expect(store.lastUsed.get('token-7')).toBe('2026-05-10T00:00:00.000Z');
+
+    // A use after the write began is newer than what was saved and stays until the next flush.
+    clock.current = new Date('2026-05-10T00:00:05Z');
+    store.failNextWrite = true;
+    usage.touch('token-1');
+    await usage.flush();
+    expect(usage.lastUsedAt('token-1')).toBe('2026-05-10T00:00:05.000Z');
+    await usage.flush();
+    expect([usage.unsavedLastUses, store.lastUsed.get('token-1')]).toEqual([0, '2026-05-10T00:00:05.000Z']);
+  });
 });

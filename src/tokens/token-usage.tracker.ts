@@ -194,6 +194,7 @@ export class TokenUsageTracker implements OnModuleInit, OnModuleDestroy, BeforeA
     this.pendingLastUsed = new Map();
     try {
       await this.repository.recordUsage([...counts.values()], lastUsed);
+      this.forgetSavedLastUses(lastUsed);
       this.forgetOldMonths();
     } catch (error) {
       for (const [key, increment] of counts) {
@@ -223,6 +224,18 @@ export class TokenUsageTracker implements OnModuleInit, OnModuleDestroy, BeforeA
       this.loading.set(key, load);
     }
     return load;
+  }
+
+  // A saved last use is the stored value now; keeping it would grow the map with every token ever used.
+  private forgetSavedLastUses(saved: ReadonlyMap<string, string>): void {
+    for (const [id, at] of saved) {
+      if (this.lastUsed.get(id) === at && !this.pendingLastUsed.has(id)) this.lastUsed.delete(id);
+    }
+  }
+
+  /** How many tokens' last uses are held in memory (those not yet saved). */
+  get unsavedLastUses(): number {
+    return this.lastUsed.size;
   }
 
   // Counters of past months are never read again once their increments are saved.

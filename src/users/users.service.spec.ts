@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Role } from '../auth/auth.types.js';
 import type { PasswordHasher } from '../auth/password-hasher.js';
 import type { RefreshTokenRepository } from '../auth/refresh-token.repository.js';
-import { FakeClock, FakePasswordHasher, FakeRefreshTokenRepository, FakeUserRepository } from '../auth/testing/fakes.js';
+import { SessionRegistry } from '../auth/session-registry.js';
+import { FakeClock, FakeCrypto, FakePasswordHasher, FakeRefreshTokenRepository, FakeUserRepository } from '../auth/testing/fakes.js';
 import { ApiError } from '../common/api-error.js';
 import type { UserRepository } from './user.repository.js';
 import { UsersService } from './users.service.js';
@@ -26,7 +27,8 @@ describe('UsersService', () => {
     users = new FakeUserRepository();
     tokens = new FakeRefreshTokenRepository();
     clock = new FakeClock();
-    service = new UsersService(users as unknown as UserRepository, tokens as unknown as RefreshTokenRepository, new FakePasswordHasher() as unknown as PasswordHasher, clock);
+    const sessions = new SessionRegistry(tokens as unknown as RefreshTokenRepository, new FakeCrypto(), clock);
+    service = new UsersService(users as unknown as UserRepository, sessions, new FakePasswordHasher() as unknown as PasswordHasher, clock);
   });
 
   it('creates users without ever returning the hash, and refuses duplicate usernames case-insensitively', async () => {
@@ -68,9 +70,20 @@ describe('UsersService', () => {
     });
   });
 
-  it('a password reset by an admin ends the user’s sessions; a role change does not', async () => {
+  it('a demotion ends the user’s sessions; a promotion does not', async () => {
+    await service.create({ username: 'root', password: 'long-enough', role: Role.Admin });
+    const user = await service.create({ username: 'oper', password: 'long-enough', role: Role.Operator });
+    await tokens.create({ userId: user.id, familyId: 'f1', tokenHash: 'h1', sessionKeyHash: 'k1', expiresAt: clock.now(), createdAt: clock.now() });
+    await service.update(user.id, { role: Role.Admin });
+    expect(tokens.rows[0].revokedAt).toBeNull();
+    await service.update(user.id, { role: Role.Viewer });
+    expect(tokens.rows[0].revokedAt).toEqual(clock.now());
+    expect(users.rows.get(user.id)!.sessionVersion).toBe(1);
+  });
+
+  it('a password reset by an admin ends the user’s sessions; a promotion does not', async () => {
     const user = await service.create({ username: 'viewer', password: 'long-enough', role: Role.Viewer });
-    await tokens.create({ userId: user.id, familyId: 'f1', tokenHash: 'h1', expiresAt: clock.now(), createdAt: clock.now() });
+    await tokens.create({ userId: user.id, familyId: 'f1', tokenHash: 'h1', sessionKeyHash: 'k1', expiresAt: clock.now(), createdAt: clock.now() });
     await service.update(user.id, { role: Role.Operator });
     expect(tokens.rows[0].revokedAt).toBeNull();
     expect(users.rows.get(user.id)!.sessionVersion).toBe(0);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PasswordHasher } from '../auth/password-hasher.js';
-import { RefreshTokenRepository } from '../auth/refresh-token.repository.js';
-import { Role } from '../auth/auth.types.js';
+import { ALL_ROLES, Role } from '../auth/auth.types.js';
+import { SessionRegistry } from '../auth/session-registry.js';
 import { ApiError } from '../common/api-error.js';
 import { Clock } from '../common/clock.js';
 import type { UserEntity } from './user.entity.js';
@@ -15,7 +15,7 @@ const lastAdmin = () => ApiError.conflict('LAST_ADMIN', 'The last admin cannot b
 export class UsersService {
   constructor(
     private readonly users: UserRepository,
-    private readonly refreshTokens: RefreshTokenRepository,
+    private readonly sessions: SessionRegistry,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
   ) {}
@@ -40,19 +40,20 @@ export class UsersService {
     return toUserDto(created);
   }
 
-  /** Role and/or password. A new password ends every session of the user (access and refresh tokens). */
+  /** Role and/or password. A new password or a lower role ends every session of the user (access and refresh tokens). */
   async update(id: string, changes: UpdateUserDto): Promise<UserDto> {
     const user = await this.require(id);
     if (this.isDemotion(user, changes.role) && (await this.users.countAdmins()) <= 1) throw lastAdmin();
     const now = this.clock.now();
     const passwordHash = changes.password === undefined ? undefined : await this.hasher.hash(changes.password);
-    const applied = await this.users.update(id, { role: changes.role, passwordHash, endSessions: passwordHash !== undefined, updatedAt: now });
+    const endSessions = passwordHash !== undefined || isLowerRole(user.role, changes.role);
+    const applied = await this.users.update(id, { role: changes.role, passwordHash, endSessions, updatedAt: now });
     if (!applied) {
       // The repository's atomic guard refused (a concurrent demotion won) or the user vanished.
       if (await this.users.findById(id)) throw lastAdmin();
       throw notFound();
     }
-    if (passwordHash !== undefined) await this.refreshTokens.revokeAllForUser(id, now);
+    if (endSessions) await this.sessions.endAll(id);
     return toUserDto(await this.require(id));
   }
 
@@ -74,6 +75,11 @@ export class UsersService {
     if (!user) throw notFound();
     return user;
   }
+}
+
+/** ALL_ROLES runs from most to least privileged. */
+function isLowerRole(current: Role, next: Role | undefined): boolean {
+  return next !== undefined && ALL_ROLES.indexOf(next) > ALL_ROLES.indexOf(current);
 }
 
 function notFound(): ApiError {

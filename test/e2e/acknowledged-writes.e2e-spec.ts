@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SqlDialect } from '../../src/database/sql-dialect.js';
 import { createUserAndLogin, loginAs } from '../helpers/auth.js';
 import { request, startTestApp, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
+import { createScratchPostgres, type ScratchPostgres } from '../helpers/test-databases.js';
 import { buildOnnxClassifier } from '../fixtures/models/index.js';
 import { uploadModel } from './models-helpers.js';
 
@@ -16,8 +18,12 @@ const AUTH = '/api/v1/internal/auth';
  * constraint. Every write the API acknowledged meanwhile (revokes, disables, rotations, password
  * changes, refresh rotations and their audit rows) must still be in the database afterwards.
  */
-describe('acknowledged writes survive concurrent failing transactions (e2e)', () => {
+const postgresAdminUrl = inject('postgresAdminUrl');
+const databases: Array<{ name: string; postgres: boolean }> = [{ name: 'SQLite', postgres: false }, ...(postgresAdminUrl ? [{ name: 'PostgreSQL', postgres: true }] : [])];
+
+for (const database of databases) describe(`acknowledged writes survive concurrent failing transactions on ${database.name} (e2e)`, () => {
   let t: TestApp;
+  let scratch: ScratchPostgres | undefined;
   let admin: string;
   let work: string;
   let modelFile: string;
@@ -32,19 +38,23 @@ describe('acknowledged writes survive concurrent failing transactions (e2e)', ()
   const useToken = async (secret: string) => (await request(`${t.url}/api/v1/models`, { headers: { 'X-Access-Token': secret } })).status;
   const refresh = (refreshToken: string) => request(`${t.url}${AUTH}/refresh`, { method: 'POST', json: { refreshToken } });
   const auditCount = async (action: string) => {
-    const rows: Array<{ count: number }> = await t.app.get(DataSource).query('SELECT COUNT(*) AS count FROM "audit_log" WHERE "action" = ? AND "outcome" = ?', [action, 'success']);
+    const dataSource = t.app.get(DataSource);
+    const sql = new SqlDialect(dataSource).positional('SELECT COUNT(*) AS count FROM "audit_log" WHERE "action" = ? AND "outcome" = ?');
+    const rows: Array<{ count: number | string }> = await dataSource.query(sql, [action, 'success']);
     return Number(rows[0].count);
   };
 
   beforeAll(async () => {
     // The old-password checks below are failed logins from one address by design.
-    t = await startTestApp({ LOGIN_MAX_FAILURES: '1000' });
+    scratch = database.postgres ? await createScratchPostgres(postgresAdminUrl!) : undefined;
+    t = await startTestApp({ LOGIN_MAX_FAILURES: '1000', ...(scratch ? { DATABASE_URL: scratch.url } : {}) });
     admin = await loginAs(t.url, TEST_ADMIN.username, TEST_ADMIN.password);
     work = mkdtempSync(join(tmpdir(), 'modelport-writes-e2e-'));
     modelFile = buildOnnxClassifier(join(work, 'classifier.onnx'), { seed: 3 }).path;
   });
   afterAll(async () => {
     await t?.close();
+    await scratch?.drop();
     rmSync(work, { recursive: true, force: true });
   });
 

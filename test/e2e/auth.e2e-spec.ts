@@ -14,6 +14,11 @@ function signWithTestSecret(claims: Record<string, unknown>, secret = TEST_JWT_S
   return new JwtService({ secret }).signAsync(claims, { issuer: 'modelport', audience: 'modelport-internal' });
 }
 
+/** The session key a real access token carries (its payload is readable by whoever holds it). */
+function sessionKeyOf(accessToken: string): string {
+  return (new JwtService().decode(accessToken) as { sid: string }).sid;
+}
+
 describe('internal auth over HTTP', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -96,17 +101,35 @@ describe('internal auth over HTTP', () => {
         const res = await me(bad);
         expect([res.status, res.body.error.code]).toEqual([401, 'AUTH_TOKEN_INVALID']);
       }
-      const expired = await me(await signWithTestSecret({ sub: id, username: 'admin', role: 'admin', sv: 0, iat: now - 3600, exp: now - 60 }));
+      const sid = sessionKeyOf(admin.body.accessToken);
+      const expired = await me(await signWithTestSecret({ sub: id, username: 'admin', role: 'admin', sv: 0, sid, iat: now - 3600, exp: now - 60 }));
       expect([expired.status, expired.body.error.code]).toEqual([401, 'AUTH_TOKEN_EXPIRED']);
       // The same claims, still valid, prove the expired one failed only for its age.
-      const fresh = await me(await signWithTestSecret({ sub: id, username: 'admin', role: 'admin', sv: 0, exp: now + 60 }));
+      const fresh = await me(await signWithTestSecret({ sub: id, username: 'admin', role: 'admin', sv: 0, sid, exp: now + 60 }));
       expect(fresh.status).toBe(200);
+    });
+
+    it('refuses a token signed with the server’s own secret when its session key is guessed, or its login has ended', async () => {
+      const me = (token: string) => request(`${t.url}${AUTH}/me`, { headers: { 'X-Auth-Token': token } });
+      const admin = await post('/login', TEST_ADMIN);
+      const claims = { sub: admin.body.user.id, username: 'admin', role: 'admin', sv: 0, exp: Math.floor(Date.now() / 1000) + 60 };
+      for (const sid of [undefined, '0', '1', admin.body.user.id, 'A'.repeat(43)]) {
+        const res = await me(await signWithTestSecret({ ...claims, sid }));
+        expect([res.status, res.body.error.code]).toEqual([401, 'AUTH_TOKEN_INVALID']);
+      }
+      expect((await me(admin.body.accessToken)).status).toBe(200);
+      // Logging out of this login (its refresh token) voids its access token at once, not at expiry.
+      const other = await post('/login', TEST_ADMIN);
+      const out = await post('/logout', { refreshToken: admin.body.refreshToken }, admin.body.accessToken);
+      expect(out.status).toBeLessThan(300);
+      expect((await me(admin.body.accessToken)).status).toBe(401);
+      expect((await me(other.body.accessToken)).status).toBe(200);
     });
 
     it('a token whose role claim says admin still gets only the database role', async () => {
       const admin = await loginAs(t.url, TEST_ADMIN.username, TEST_ADMIN.password);
-      const { user } = await createUserAndLogin(t.url, admin, 'viewer');
-      const forged = await signWithTestSecret({ sub: user.id, username: user.username, role: 'admin', sv: 0, exp: Math.floor(Date.now() / 1000) + 60 });
+      const { user, token } = await createUserAndLogin(t.url, admin, 'viewer');
+      const forged = await signWithTestSecret({ sub: user.id, username: user.username, role: 'admin', sv: 0, sid: sessionKeyOf(token), exp: Math.floor(Date.now() / 1000) + 60 });
       const res = await request(`${t.url}/api/v1/internal/users`, { headers: { 'X-Auth-Token': forged } });
       expect([res.status, res.body.error.code]).toEqual([403, 'FORBIDDEN']);
     });

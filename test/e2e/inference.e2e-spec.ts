@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnnxAdd, buildOnnxClassifier, buildOnnxDetector, expectedAddOutput } from '../fixtures/models/index.js';
 import { loginAs } from '../helpers/auth.js';
 import { request, startTestApp, TEST_ADMIN, TestApp } from '../helpers/test-app.js';
-import { animatedGif, pngClaimingSize } from '../serving/hostile-images.js';
+import { animatedGif, jpegWithHugeExif, pngClaimingSize } from '../serving/hostile-images.js';
 import { chelseaPng, coffeePng, imageForm, infer, issueAccessToken, uploadAndDeploy } from '../serving/serving-helpers.js';
 
 const MODELS = '/api/v1/internal/models';
@@ -198,6 +198,8 @@ describe('inference over HTTP: body kinds, options, results and errors', () => {
       const res = await infer(t.url, token, classifierId, { body });
       expect([res.status, res.body.error?.code], label).toEqual([400, 'INVALID_IMAGE']);
     }
+    const exif = await infer(t.url, token, classifierId, { body: imageForm([await jpegWithHugeExif(13 * 1024 * 1024)]) });
+    expect([exif.status, exif.body.error.code, exif.body.error.details?.maxMetadataBytes]).toEqual([400, 'INVALID_IMAGE', 1024 * 1024]);
     const bomb = await infer(t.url, token, classifierId, { body: imageForm([pngClaimingSize(30000, 30000)]) });
     expect(bomb.body.error.details).toMatchObject({ width: 30000, height: 30000 });
     const badBase64 = await infer(t.url, token, classifierId, { json: { image: '***not base64***' } });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MetricsService } from '../../src/metrics/metrics.service.js';
 import { buildOnnxClassifier } from '../fixtures/models/index.js';
 import { loginAs } from '../helpers/auth.js';
 import { request, startTestApp, TEST_ADMIN, TestApp } from '../helpers/test-app.js';
@@ -90,6 +91,20 @@ describe('per-model statistics and inference metrics follow real traffic', () =>
     expect(sampleValue(page, 'modelport_batch_size_sum', { model: modelId })).toBe(sent);
     expect(sampleValue(page, 'modelport_http_requests_total', { route: '/api/v1/inference/:modelId', status: '200' })).toBe(sent);
     expect(Number(/^modelport_loaded_models (\d+)/m.exec(page)?.[1])).toBeGreaterThanOrEqual(1);
+  });
+
+  it('deleting a model drops its statistics and every Prometheus series labelled with it', async () => {
+    const metrics = t.app.get(MetricsService);
+    expect(metrics.trackedModels).toBe(1);
+    const before = await (await fetch(`${t.url}/metrics`)).text();
+    expect(before).toContain(`model="${modelId}"`);
+    const deleted = await request(`${t.url}/api/v1/internal/models/${modelId}?force=true`, { method: 'DELETE', headers: { 'X-Auth-Token': jwt } });
+    expect(deleted.status).toBe(204);
+    const after = await (await fetch(`${t.url}/metrics`)).text();
+    expect(after.split('\n').filter((line) => line.includes(modelId))).toEqual([]);
+    expect(metrics.trackedModels).toBe(0);
+    // The metric families themselves stay (other models use them).
+    expect(after).toContain('# TYPE modelport_inference_requests_total counter');
   });
 
   it('an unknown model id is 404 MODEL_NOT_FOUND, not zeros', async () => {

@@ -174,6 +174,20 @@ describe('model uploads: hostile input (e2e)', () => {
     expectNoLeftovers();
   });
 
+  it('with the default 4 GiB MAX_UNZIPPED_BYTES, refuses a 200 MB-of-zeros zip for its inflation ratio, leaving nothing in tmp', async () => {
+    const defaults = await startTestApp();
+    try {
+      const admin = await loginAs(defaults.url, TEST_ADMIN.username, TEST_ADMIN.password);
+      const zip = await writeZipBomb(join(work, 'ratio-bomb.zip'), 200);
+      const error = await expectError(uploadModel(defaults.url, admin, { file: zip, name: 'ratio-bomb' }), 400, 'UNSAFE_ARCHIVE');
+      expect(error.details).toEqual({ reason: 'inflation-ratio' });
+      expect(readdirSync(join(defaults.dataDir, 'tmp'))).toEqual([]);
+      expect(readdirSync(join(defaults.dataDir, 'models'))).toEqual([]);
+    } finally {
+      await defaults.close();
+    }
+  });
+
   it('refuses corrupt zips and zips with no model', async () => {
     await expectError(uploadModel(t.url, token, { file: Buffer.from('PK\u0003\u0004 garbage'), filename: 'broken.zip', name: 'broken' }), 400, 'INVALID_ARCHIVE');
     const dir = join(work, 'empty-dir');

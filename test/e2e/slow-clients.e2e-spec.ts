@@ -1,36 +1,14 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnnxClassifier } from '../fixtures/models/index.js';
 import { loginAs } from '../helpers/auth.js';
+import { errorCodeOf, stall, statusOf } from '../helpers/raw-http.js';
 import { request, startTestApp, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
 import { chelseaPng, imageForm, infer, issueAccessToken, uploadAndDeploy } from '../serving/serving-helpers.js';
 
 const BOUNDARY = 'stalled-boundary';
-
-interface RawExchange {
-  socket: Socket;
-  /** Everything the server sent, once it closed the connection. */
-  closed: Promise<string>;
-}
-
-/** Opens a raw connection and sends `head` (request line, headers, part of a body), then nothing more. */
-function stall(url: string, head: string): Promise<RawExchange> {
-  const { port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), '127.0.0.1', () => {
-      socket.write(head);
-      resolve({ socket, closed });
-    });
-    let received = '';
-    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
-    const closed = new Promise<string>((done) => socket.on('close', () => done(received)));
-    socket.on('error', () => undefined);
-    socket.once('error', reject);
-  });
-}
 
 function multipartHead(path: string, headers: Record<string, string>, firstPart: string, declaredLength = 1_000_000): string {
   const lines = [`POST ${path} HTTP/1.1`, 'Host: 127.0.0.1', `Content-Type: multipart/form-data; boundary=${BOUNDARY}`, `Content-Length: ${declaredLength}`];
@@ -39,19 +17,6 @@ function multipartHead(path: string, headers: Record<string, string>, firstPart:
 }
 
 const imagePartStart = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n`;
-
-function statusOf(raw: string): number {
-  return Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1]);
-}
-
-function errorCodeOf(raw: string): string | undefined {
-  const body = raw.slice(raw.indexOf('\r\n\r\n') + 4);
-  try {
-    return JSON.parse(body).error.code;
-  } catch {
-    return undefined;
-  }
-}
 
 const openConnections = (t: TestApp) => new Promise<number>((resolve, reject) => t.app.getHttpServer().getConnections((error: Error | null, count: number) => (error ? reject(error) : resolve(count))));
 

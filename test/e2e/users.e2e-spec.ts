@@ -81,10 +81,13 @@ describe('users admin API over HTTP', () => {
   });
 
   it('a demoted admin loses admin powers at once, and a deleted user’s token stops working', async () => {
-    const { token, user } = await createUserAndLogin(t.url, admin, 'admin');
+    const { token, user, password } = await createUserAndLogin(t.url, admin, 'admin');
     expect((await call('GET', '', token)).status).toBe(200);
     expect((await call('PATCH', `/${user.id}`, admin, { role: 'operator' })).status).toBe(200);
-    expect((await call('GET', '', token)).status).toBe(403);
+    // A demotion ends the user's logins; signing in again gives the lower role only.
+    const stale = await call('GET', '', token);
+    expect([stale.status, stale.body.error.code]).toEqual([401, 'AUTH_TOKEN_INVALID']);
+    expect((await call('GET', '', await loginAs(t.url, user.username, password))).status).toBe(403);
 
     const doomed = await createUserAndLogin(t.url, admin, 'viewer');
     expect((await call('DELETE', `/${doomed.user.id}`, admin)).status).toBe(204);
@@ -109,8 +112,9 @@ describe('users admin API over HTTP', () => {
     expect([demoteFirst.status, demoteFirst.body.role]).toEqual([200, 'operator']);
     const selfDelete = await call('DELETE', `/${second.user.id}`, second.token);
     expect(selfDelete.body.error.code).toBe('LAST_ADMIN');
-    // Restore for the other tests.
+    // Restore for the other tests (the demotion ended the first admin's logins).
     expect((await call('PATCH', `/${adminId}`, second.token, { role: 'admin' })).status).toBe(200);
+    admin = await loginAs(t.url, TEST_ADMIN.username, TEST_ADMIN.password);
   });
 
   it('validates bodies and queries: 400 VALIDATION_FAILED with field details, never a 500', async () => {

@@ -80,7 +80,7 @@ for (const database of databasesUnderTest()) describe(`auth, users and audit rep
   describe('RefreshTokenRepository', () => {
     it('marks a token used exactly once', async () => {
       const owner = await user('erin', Role.Viewer);
-      const token = await tokens.create({ userId: owner.id, familyId: 'fam-erin', tokenHash: 'hash-erin-1', expiresAt: new Date(t0.getTime() + 3600_000), createdAt: t0 });
+      const token = await tokens.create({ userId: owner.id, familyId: 'fam-erin', tokenHash: 'hash-erin-1', sessionKeyHash: 'sk-erin-1', expiresAt: new Date(t0.getTime() + 3600_000), createdAt: t0 });
       const loaded = await tokens.findByHash('hash-erin-1');
       expect(loaded).toMatchObject({ id: token.id, familyId: 'fam-erin', usedAt: null, revokedAt: null });
       expect(loaded!.expiresAt.toISOString()).toBe('2026-03-01T11:00:00.000Z');
@@ -91,7 +91,7 @@ for (const database of databasesUnderTest()) describe(`auth, users and audit rep
 
     it('revokes a whole family and nothing else', async () => {
       const owner = await user('frank', Role.Viewer);
-      const base = { userId: owner.id, expiresAt: new Date(t0.getTime() + 3600_000), createdAt: t0 };
+      const base = { userId: owner.id, sessionKeyHash: 'sk-frank', expiresAt: new Date(t0.getTime() + 3600_000), createdAt: t0 };
       await tokens.create({ ...base, familyId: 'fam-a', tokenHash: 'a1' });
       await tokens.create({ ...base, familyId: 'fam-a', tokenHash: 'a2' });
       await tokens.create({ ...base, familyId: 'fam-b', tokenHash: 'b1' });
@@ -105,9 +105,20 @@ for (const database of databasesUnderTest()) describe(`auth, users and audit rep
       expect((await tokens.findByHash('b1'))?.revokedAt).not.toBeNull();
     });
 
+    it('finds a live session by user and key hash, and no longer once its login is revoked', async () => {
+      const owner = await user('hank', Role.Viewer);
+      const other = await user('ivy', Role.Viewer);
+      await tokens.create({ userId: owner.id, familyId: 'fam-h', tokenHash: 'h1', sessionKeyHash: 'sk-h1', expiresAt: t0, createdAt: t0 });
+      expect(await tokens.hasLiveSession(owner.id, 'sk-h1')).toBe(true);
+      expect(await tokens.hasLiveSession(other.id, 'sk-h1')).toBe(false);
+      expect(await tokens.hasLiveSession(owner.id, 'sk-guessed')).toBe(false);
+      await tokens.revokeFamily('fam-h', t0);
+      expect(await tokens.hasLiveSession(owner.id, 'sk-h1')).toBe(false);
+    });
+
     it('drops a deleted user’s tokens with the user (foreign key cascade)', async () => {
       const owner = await user('gina', Role.Viewer);
-      await tokens.create({ userId: owner.id, familyId: 'fam-g', tokenHash: 'g1', expiresAt: t0, createdAt: t0 });
+      await tokens.create({ userId: owner.id, familyId: 'fam-g', tokenHash: 'g1', sessionKeyHash: 'sk-g1', expiresAt: t0, createdAt: t0 });
       expect(await users.deleteKeepingAnAdmin(owner.id)).toBe(true);
       expect(await tokens.findByHash('g1')).toBeNull();
     });

@@ -3,7 +3,7 @@
  * written with a harmless name of the same length and the name bytes are patched afterwards
  * (the CRC covers only the content, so the archive stays well-formed).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import yazl from 'yazl';
 
 async function zipToBuffer(build: (zip: yazl.ZipFile) => void): Promise<Buffer> {
@@ -58,6 +58,25 @@ export async function writeZipBomb(path: string, megabytes = 50): Promise<string
   });
   writeFileSync(path, buffer);
   return path;
+}
+
+/**
+ * The zip bomb above with its central directory claiming that the big entry inflates to only
+ * `claimedBytes` (unzip tools trust the central directory, so the lie survives a listing).
+ */
+export async function writeLyingZipBomb(path: string, megabytes: number, claimedBytes: number): Promise<string> {
+  const zip = readFileSync(await writeZipBomb(path, megabytes));
+  const name = Buffer.from('group1-shard1of1.bin');
+  const CENTRAL_HEADER = 0x02014b50;
+  for (let at = zip.length - 22; at >= 0; at--) {
+    if (zip.readUInt32LE(at) !== CENTRAL_HEADER) continue;
+    const nameLength = zip.readUInt16LE(at + 28);
+    if (!zip.subarray(at + 46, at + 46 + nameLength).equals(name)) continue;
+    zip.writeUInt32LE(claimedBytes, at + 24);
+    writeFileSync(path, zip);
+    return path;
+  }
+  throw new Error('central directory entry not found');
 }
 
 export async function writeZipWithEntries(path: string, count: number): Promise<string> {

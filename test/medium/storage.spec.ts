@@ -9,9 +9,11 @@ import { AppConfig } from '../../src/config/app-config.js';
 import { locateArchiveModel, uploadKindFor } from '../../src/storage/artifact-format.js';
 import { ModelFileStorage } from '../../src/storage/model-file-storage.js';
 import { SafeZipExtractor } from '../../src/storage/safe-zip-extractor.js';
-import { writeZipBomb, writeZipOf, writeZipSlip, writeZipWithEntries, writeZipWithSymlink } from './storage-zip-builders.js';
+import { writeLyingZipBomb, writeZipBomb, writeZipOf, writeZipSlip, writeZipWithEntries, writeZipWithSymlink } from './storage-zip-builders.js';
 
-const LIMITS = { maxEntries: 100, maxUnzippedBytes: 1024 * 1024 };
+const LIMITS = { maxEntries: 100, maxUnzippedBytes: 1024 * 1024, maxInflationRatio: 100 };
+/** The defaults' scale: only the ratio stands between a bomb and the disk. */
+const GENEROUS = { maxEntries: 100, maxUnzippedBytes: 4 * 1024 ** 3, maxInflationRatio: 100 };
 
 async function apiErrorOf(work: Promise<unknown>): Promise<ApiError> {
   try {
@@ -71,6 +73,29 @@ describe('storage', () => {
       const error = await apiErrorOf(extractor.extract(zip, join(root, 'out'), LIMITS));
       expect(error.code).toBe('UNSAFE_ARCHIVE');
       expect(error.details).toEqual({ reason: 'too-large' });
+    });
+
+    it('refuses a zip whose central directory declares an absurd inflation ratio before writing anything', async () => {
+      const zip = await writeZipBomb(join(root, 'ratio.zip'), 200);
+      expect(readFileSync(zip).length).toBeLessThan(1024 * 1024);
+      const error = await apiErrorOf(extractor.extract(zip, join(root, 'out'), GENEROUS));
+      expect([error.code, error.details]).toEqual(['UNSAFE_ARCHIVE', { reason: 'inflation-ratio' }]);
+      expect(existsSync(join(root, 'out'))).toBe(false);
+    });
+
+    it('refuses a zip that declares more inflated bytes than allowed before writing anything', async () => {
+      const zip = await writeZipBomb(join(root, 'declared.zip'), 2);
+      const error = await apiErrorOf(extractor.extract(zip, join(root, 'out'), LIMITS));
+      expect([error.code, error.details]).toEqual(['UNSAFE_ARCHIVE', { reason: 'too-large' }]);
+      expect(existsSync(join(root, 'out'))).toBe(false);
+    });
+
+    it('stops a zip that lies about its sizes as soon as it inflates past them, having written almost nothing', async () => {
+      const zip = await writeLyingZipBomb(join(root, 'liar.zip'), 200, 1000);
+      const error = await apiErrorOf(extractor.extract(zip, join(root, 'out'), GENEROUS));
+      expect(['INVALID_ARCHIVE', 'UNSAFE_ARCHIVE']).toContain(error.code);
+      const shard = join(root, 'out', 'group1-shard1of1.bin');
+      expect(existsSync(shard) ? readFileSync(shard).length : 0).toBeLessThan(1024 * 1024);
     });
 
     it('refuses more entries than allowed', async () => {

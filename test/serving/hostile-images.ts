@@ -37,3 +37,15 @@ export async function animatedGif(width = 64, height = 48): Promise<Buffer> {
   const frame = (green: number) => sharp({ create: { width, height, channels: 3, background: { r: 10, g: green, b: 10 } } }).png().toBuffer();
   return sharp(await Promise.all([frame(250), frame(120), frame(0)]), { join: { animated: true } }).gif().toBuffer();
 }
+
+/** A real JPEG carrying `totalBytes` of EXIF in APP1 segments (each at most 64 KiB, as the format allows). */
+export async function jpegWithHugeExif(totalBytes: number, width = 64, height = 48): Promise<Buffer> {
+  const jpeg = await sharp({ create: { width, height, channels: 3, background: { r: 200, g: 80, b: 40 } } }).jpeg().toBuffer();
+  const size = 65_000;
+  const segment = Buffer.alloc(4 + size);
+  segment.set([0xff, 0xe1], 0);
+  segment.writeUInt16BE(size + 2, 2);
+  segment.write('Exif\0\0', 4, 'latin1');
+  const count = Math.ceil(totalBytes / size);
+  return Buffer.concat([jpeg.subarray(0, 2), ...Array.from({ length: count }, () => segment), jpeg.subarray(2)]);
+}

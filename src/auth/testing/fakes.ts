@@ -129,6 +129,9 @@ export class FakeRefreshTokenRepository implements Pick<RefreshTokenRepository, 
     row.usedAt = at;
     return true;
   }
+  async hasLiveSession(userId: string, sessionKeyHash: string): Promise<boolean> {
+    return this.rows.some((token) => token.userId === userId && token.sessionKeyHash === sessionKeyHash && !token.revokedAt);
+  }
   async revokeFamily(familyId: string, at: Date): Promise<void> {
     for (const row of this.rows) if (row.familyId === familyId && !row.revokedAt) row.revokedAt = at;
   }
