@@ -8,6 +8,7 @@ import { CrashMonitor } from './isolation/crash-monitor.js';
 import { MemoryMeter, ProcessMemoryMeter } from './memory-meter.js';
 import { ModelDeployer } from './model-deployer.js';
 import { ResidencyManager, ResidencyOptions } from './residency-manager.js';
+import { ResponseEncoder, ResponseEncoderOptions } from './response-encoder.js';
 import { ServingOverrides } from './serving-overrides.js';
 import { ServingRuntimeOptions, systemTimers } from './runtime-timers.js';
 
@@ -21,6 +22,8 @@ import { ServingRuntimeOptions, systemTimers } from './runtime-timers.js';
   providers: [
     DeploymentManager,
     InferencePipeline,
+    ResponseEncoder,
+    { provide: ResponseEncoderOptions, useFactory: (config: AppConfig) => new ResponseEncoderOptions(config.serving.encoderThreads), inject: [AppConfig] },
     { provide: InstanceLoader, useClass: EngineInstanceLoader },
     { provide: ModelDeployer, useExisting: DeploymentManager },
     ResidencyManager,
