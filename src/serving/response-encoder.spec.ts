@@ -31,7 +31,8 @@ function denseMap(length: number): NamedTensors {
 const copy = (outputs: NamedTensors): NamedTensors =>
   Object.fromEntries(Object.entries(outputs).map(([name, tensor]) => [name, { ...tensor, data: (tensor.data as Float32Array).slice() }]));
 
-const jsonOf = (item: EncodedItem) => (item.kind === 'json' ? JSON.parse(`[${item.json.toString('utf8')}]`) : undefined);
+const payload = (item: EncodedItem) => item.bytes.subarray(item.start, item.end);
+const jsonOf = (item: EncodedItem) => (item.kind === 'json' ? JSON.parse(`[${payload(item).toString('utf8')}]`) : undefined);
 
 describe('ResponseEncoder (real encoder threads)', () => {
   let encoder: ResponseEncoder | undefined;
@@ -50,7 +51,7 @@ describe('ResponseEncoder (real encoder threads)', () => {
     const threaded = await encoder.encode(config, { source: 'image', outputs, transform: null, options: { output: 'raw' } });
     expect(sent.length).toBe(0); // detached: moved, not cloned
     expect(threaded.kind).toBe('json');
-    expect(Buffer.compare((threaded as { json: Buffer }).json, (expected as { json: Buffer }).json)).toBe(0);
+    expect(Buffer.compare(payload(threaded), payload(expected))).toBe(0);
     const [result] = jsonOf(threaded);
     expect(result.outputs.map.data[7]).toBeNull();
     expect(result.outputs.map.data[11]).toBeNull();
@@ -105,5 +106,20 @@ describe('ResponseEncoder (real encoder threads)', () => {
     expect(Object.keys(body)).toEqual(['modelId', 'requestId', 'version', 'results', 'timing']);
     expect(body.modelId).toBe('m"1');
     expect(body.results.map((result: { predictions: Array<{ label: string }> }) => result.predictions[0].label)).toEqual(['a', 'b', 'a', 'b']);
+    // One item: the envelope is written around it in place, and the answer is a view of its bytes.
+    const lone = assembleAnswer({ modelId: 'm', requestId: 'r', version: 1, timing }, [item]);
+    expect(lone.body.buffer).toBe(item.bytes.buffer);
+    expect(JSON.parse(lone.body.toString('utf8'))).toEqual({ modelId: 'm', requestId: 'r', version: 1, results: body.results.slice(0, 2), timing });
+  });
+
+  it('an envelope too long for the room left is concatenated instead, with the same bytes', async () => {
+    encoder = new ResponseEncoder(new ResponseEncoderOptions(1, 0));
+    const item = await encoder.encode({ task: 'raw', postprocess: post() }, { source: 'image', outputs: denseMap(3000), transform: null, options: { output: 'raw' } });
+    const longId = 'x'.repeat(5000);
+    const answer = assembleAnswer({ modelId: 'm', requestId: longId, version: 1, timing }, [item]);
+    expect(answer.body.buffer).not.toBe(item.bytes.buffer);
+    const body = JSON.parse(answer.body.toString('utf8'));
+    expect(body.requestId).toBe(longId);
+    expect(body.results[0].outputs.map.data).toHaveLength(3000);
   });
 });

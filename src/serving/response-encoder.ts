@@ -101,8 +101,7 @@ function toApiError(failure: EncodeFailure): ApiError {
   return new ApiError(failure.status, failure.code, failure.message, failure.details);
 }
 
-/** Transferred Buffers arrive as plain Uint8Arrays: wrap them again without copying. */
+/** A transferred Buffer arrives as a plain Uint8Array: wrap it again without copying. */
 function asBuffers(encoded: EncodedItem): EncodedItem {
-  const wrap = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return encoded.kind === 'json' ? { ...encoded, json: wrap(encoded.json) } : { ...encoded, bytes: wrap(encoded.bytes) };
+  return { ...encoded, bytes: Buffer.from(encoded.bytes.buffer, encoded.bytes.byteOffset, encoded.bytes.byteLength) };
 }

@@ -20,8 +20,7 @@ port.on('message', ({ id, method, payload }: { id: number; method: string; paylo
     const config = configs.get(payload.configKey);
     if (!config) return reply({ status: 'unknown-config' });
     const encoded = encodeItem(config, payload.job as EncodeJob);
-    const bytes = encoded.kind === 'json' ? encoded.json : encoded.bytes;
-    reply({ status: 'ok', encoded }, [bytes.buffer as ArrayBuffer]);
+    reply({ status: 'ok', encoded }, [encoded.bytes.buffer as ArrayBuffer]);
   } catch (error) {
     if (error instanceof EncodeError) return reply({ status: 'failed', failure: error.failure });
     port.postMessage({ id, ok: false, error: { code: 'ENCODE_FAILED', message: error instanceof Error ? error.message : String(error) } });
