@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import type { OnModuleDestroy } from '@nestjs/common';
 import { transferListOf, WorkerChannel, workerSpawner } from '../../engines/sdk/index.js';
 import { ApiError } from '../common/api-error.js';
 import { EncodedItem, EncodeError, EncodeFailure, encodeItem, EncodeJob, EncodingConfig, outputElements } from './response-encoding.js';
@@ -37,7 +37,6 @@ interface EncoderThread {
  * each item's outputs by transfer and sends back the finished bytes by transfer, so the main
  * thread only concatenates and writes them. Threads start on first use.
  */
-@Injectable()
 export class ResponseEncoder implements OnModuleDestroy {
   private readonly threads: EncoderThread[] = [];
   private readonly configKeys = new WeakMap<EncodingConfig, number>();

@@ -22,8 +22,11 @@ import { ServingRuntimeOptions, systemTimers } from './runtime-timers.js';
   providers: [
     DeploymentManager,
     InferencePipeline,
-    ResponseEncoder,
-    { provide: ResponseEncoderOptions, useFactory: (config: AppConfig) => new ResponseEncoderOptions(config.serving.encoderThreads), inject: [AppConfig] },
+    {
+      provide: ResponseEncoder,
+      useFactory: (config: AppConfig, overrides: ServingOverrides) => overrides.responseEncoder ?? new ResponseEncoder(new ResponseEncoderOptions(config.serving.encoderThreads)),
+      inject: [AppConfig, ServingOverrides],
+    },
     { provide: InstanceLoader, useClass: EngineInstanceLoader },
     { provide: ModelDeployer, useExisting: DeploymentManager },
     ResidencyManager,
