@@ -40,6 +40,7 @@ export class InferenceService {
       return assembleAnswer({ ...base, version: run.version, timing: run.timing }, run.results);
     }
     const run = await this.pipeline.runTensors(deployment, body.tensors, body.options, call.signal, admission);
+    admission.keepWhileFinishing(run.results.length);
     const postStarted = performance.now();
     const items = await Promise.all(run.results.map((outputs) => this.pipeline.encodeTensorResult(admission.deployment, outputs, body.options)));
     const postprocessMs = Math.round((performance.now() - postStarted) * 1000) / 1000;

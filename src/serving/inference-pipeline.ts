@@ -106,6 +106,7 @@ export class InferencePipeline {
         places,
         signal,
       );
+      places.keepWhileFinishing(items.length);
       const postStarted = performance.now();
       const config = this.encodingConfig(admitted);
       const results = await Promise.all(items.map((item, index) => this.encoder.encode(config, { source: 'image', outputs: item.outputs, transform: prepared[index].transform, options })));
@@ -137,6 +138,7 @@ export class InferencePipeline {
    * The outputs' buffers move to the encoder.
    */
   encodeTensorResult(deployment: ActiveDeployment, outputs: NamedTensors, options: InferenceOptions): Promise<EncodedItem> {
+    // The caller keeps a place for it while it is encoded (Admission.keepWhileFinishing).
     return this.encoder.encode(this.encodingConfig(deployment), { source: 'tensor', outputs, transform: null, options });
   }
 
