@@ -65,7 +65,7 @@ const configSchema = z.object({
       }),
     }),
   }),
-  serving: z.object({ maxImagePixels: positiveInt, maxImagesPerRequest: positiveInt, engineGraceMs: nonNegativeInt, refusedBodyDrainBytes: nonNegativeInt, refusedBodyDrainMs: nonNegativeInt, memoryBudgetMb: nonNegativeInt, encoderThreads: nonNegativeInt }),
+  serving: z.object({ maxImagePixels: positiveInt, maxImagesPerRequest: positiveInt, engineGraceMs: nonNegativeInt, refusedBodyDrainBytes: nonNegativeInt, refusedBodyDrainMs: nonNegativeInt, memoryBudgetMb: nonNegativeInt, encoderThreads: nonNegativeInt.max(64) }),
   metrics: z.object({ token: z.string(), systemSampleIntervalMs: positiveInt }),
   database: z.object({
     url: z.string().refine((value) => value === '' || /^postgres(ql)?:\/\//.test(value), 'must be empty (SQLite) or a postgres:// URL'),
