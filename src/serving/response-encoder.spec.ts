@@ -82,6 +82,16 @@ describe('ResponseEncoder (real encoder threads)', () => {
     expect(inline[0].predictions[0]).toMatchObject({ index: 2999, label: 'class 2999 ✓' });
   });
 
+  it('a replaced thread is sent the deployment config again (it knows none of the old one)', async () => {
+    encoder = new ResponseEncoder(new ResponseEncoderOptions(1, 0));
+    const config: EncodingConfig = { task: 'classification', postprocess: post({ labels: ['left', 'right'], topK: 1 }) };
+    const scores = () => ({ p: { dtype: 'float32' as const, shape: [1, 2], data: Float32Array.of(0.2, 0.8) } });
+    expect(jsonOf(await encoder.encode(config, { source: 'image', outputs: scores(), transform: null, options: {} }))[0].predictions[0].label).toBe('right');
+    // The thread goes away (as after a crash); the next call spawns a fresh one.
+    await (encoder as unknown as { threads: Array<{ channel: { terminate(): Promise<void> } }> }).threads[0].channel.terminate();
+    expect(jsonOf(await encoder.encode(config, { source: 'image', outputs: scores(), transform: null, options: {} }))[0].predictions[0].label).toBe('right');
+  });
+
   it("a postprocessing failure in a thread is the client's ApiError (status, code, details), and the thread keeps serving", async () => {
     encoder = new ResponseEncoder(new ResponseEncoderOptions(1, 0));
     const config: EncodingConfig = { task: 'detection', postprocess: post() };
