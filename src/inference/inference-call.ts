@@ -1,8 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BINARY_CONTENT_TYPE, BINARY_HEADER_LENGTH_HEADER } from '../serving/binary-tensors.js';
 import { clientAbortSignal } from './client-abort.js';
 import { InferenceBody, readInferenceBody, ReaderLimits } from './inference-request.reader.js';
-import type { InferenceAnswer } from './inference.service.js';
+import type { InferenceAnswer } from './inference-answer.js';
 
 /**
  * One inference request as the service sees it, with HTTP left behind: the body can be read
@@ -27,9 +26,8 @@ export function httpInferenceCall(request: FastifyRequest, reply: FastifyReply):
   };
 }
 
-/** Puts an answer on the reply: JSON as is, the binary form with its header length and type. */
-export function sendInferenceAnswer(reply: FastifyReply, answer: InferenceAnswer): unknown {
-  if (answer.kind === 'json') return answer.body;
-  void reply.header(BINARY_HEADER_LENGTH_HEADER, String(answer.headerLength)).type(BINARY_CONTENT_TYPE);
+/** Puts a finished answer on the reply: a Buffer with its content type is written as is, unserialised. */
+export function sendInferenceAnswer(reply: FastifyReply, answer: InferenceAnswer): Buffer {
+  void reply.headers(answer.headers).type(answer.contentType);
   return answer.body;
 }

@@ -3,6 +3,8 @@ import { ApiError } from '../common/api-error.js';
 /** Where an admission takes its places from: one runtime, one served version. */
 export interface PlaceLedger {
   hold(count: number): void;
+  /** Holds places without a room check, for items already admitted (finishing after the engine). */
+  keep(count: number): void;
   giveBack(count: number): void;
 }
 
@@ -37,6 +39,18 @@ export class Admission<D = any> {
     if (total <= this.count) return;
     this.ledger.hold(total - this.count);
     this.count = total;
+  }
+
+  /**
+   * Takes places again for items that have run and are being postprocessed and encoded, without
+   * a room check (they were admitted): the queue's bound then covers work waiting after the
+   * engine as well as before it, so a model whose postprocessing is the bottleneck refuses a
+   * flood with 503 instead of piling it up behind the encoder. Given back by `release`.
+   */
+  keepWhileFinishing(count: number): void {
+    if (count <= 0) return;
+    this.ledger.keep(count);
+    this.count += count;
   }
 
   /** Gives back every place not used by a submit. */
@@ -83,6 +97,10 @@ export class AdmissionLedger {
     }
     this.reserved += count;
     this.admitted += count;
+  }
+
+  keep(count: number): void {
+    this.reserved += count;
   }
 
   giveBack(count: number): void {

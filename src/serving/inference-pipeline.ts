@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import type { NamedTensors, Tensor } from '../../engines/sdk/index.js';
+import type { NamedTensors } from '../../engines/sdk/index.js';
 import { ApiError } from '../common/api-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ActiveDeployment } from './deployment-manager.js';
-import { ImageTransform, preprocessImage } from './image-preprocessor.js';
+import { preprocessImage } from './image-preprocessor.js';
 import type { Admission } from './admission.js';
 import type { ItemResult } from './model-runtime.js';
-import { classify, ClassPrediction, detect, Detection } from './postprocess.js';
-import { jsonFromTypedData } from './tensor-codec.js';
+import { ResponseEncoder } from './response-encoder.js';
+import type { EncodedItem, EncodingConfig } from './response-encoding.js';
 import { checkTensorInputs, JsonTensor } from './tensor-input.js';
 
 export interface InferenceOptions {
@@ -23,15 +23,6 @@ export interface InferenceOptions {
   /** Capped by the model's queue.timeoutMs. */
   timeoutMs?: number;
 }
-
-export interface JsonTensorOut {
-  shape: number[];
-  dtype: string;
-  data: Array<number | string | boolean>;
-}
-
-/** `tensors` (raw outputs as typed arrays) only with encoding=binary; the HTTP layer turns them into bytes. */
-export type ItemOutcome = { predictions: ClassPrediction[] } | { detections: Detection[] } | { outputs: Record<string, JsonTensorOut> } | { tensors: NamedTensors };
 
 export interface Timing {
   queueMs: number;
@@ -49,23 +40,21 @@ export interface PipelineResult<T> {
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
-export function rawOutputs(outputs: NamedTensors): Record<string, JsonTensorOut> {
-  const json: Record<string, JsonTensorOut> = {};
-  for (const [name, tensor] of Object.entries(outputs)) json[name] = { shape: tensor.shape, dtype: tensor.dtype, data: jsonFromTypedData(tensor) };
-  return json;
-}
-
 /**
  * The request path shared by the REST and v2 routes: admit, preprocess, queue (with priority,
- * deadline and cancellation), wait for the batcher, postprocess. Each image is its own queue item.
- * Admission comes first so a full queue refuses a request before its images are decoded.
+ * deadline and cancellation), wait for the batcher, postprocess and encode (ResponseEncoder: off the
+ * event loop for outputs of any size). Each image is its own queue item. Admission comes first so a
+ * full queue refuses a request before its images are decoded.
  */
 @Injectable()
 export class InferencePipeline {
   constructor(
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly encoder: ResponseEncoder,
   ) {}
+
+  private readonly encodingConfigs = new WeakMap<ActiveDeployment, EncodingConfig>();
 
   /**
    * Holds `count` queue places for a request whose body is not read yet, or refuses it at once
@@ -92,7 +81,7 @@ export class InferencePipeline {
     options: InferenceOptions,
     signal?: AbortSignal,
     admission?: Admission<ActiveDeployment>,
-  ): Promise<PipelineResult<ItemOutcome>> {
+  ): Promise<PipelineResult<EncodedItem>> {
     const started = performance.now();
     return this.measure(deployment, started, admission, images.length, async (admitted, timing, places) => {
       const pre = admitted.config.preprocess;
@@ -117,8 +106,10 @@ export class InferencePipeline {
         places,
         signal,
       );
+      places.keepWhileFinishing(items.length);
       const postStarted = performance.now();
-      const results = items.map((item, index) => this.postprocess(admitted, item.outputs, prepared[index].transform, options));
+      const config = this.encodingConfig(admitted);
+      const results = await Promise.all(items.map((item, index) => this.encoder.encode(config, { source: 'image', outputs: item.outputs, transform: prepared[index].transform, options })));
       timing.postprocessMs = performance.now() - postStarted;
       return { items, results };
     });
@@ -142,38 +133,23 @@ export class InferencePipeline {
   }
 
   /**
-   * Tensor results for the REST route: a classification model gives one result per row of the
-   * request (its first dimension); anything else gives the raw outputs as one result.
+   * Tensor results for the REST route, encoded: a classification model gives one result per row
+   * of the request (its first dimension); anything else gives the raw outputs as one result.
+   * The outputs' buffers move to the encoder.
    */
-  formatTensorResult(deployment: ActiveDeployment, outputs: NamedTensors, options: InferenceOptions): ItemOutcome[] {
-    if (options.output === 'raw' || deployment.config.task !== 'classification') return [rawOutcome(outputs, options)];
-    const primary = this.primaryOutput(deployment, outputs);
-    const rows = primary.shape.length > 1 ? primary.shape[0] : 1;
-    const rowLength = rows > 0 ? primary.data.length / rows : 0;
-    return Array.from({ length: rows }, (_, row) => {
-      const data = primary.data.slice(row * rowLength, (row + 1) * rowLength) as Tensor['data'];
-      return { predictions: classify({ ...primary, shape: [1, rowLength], data }, deployment.config.postprocess, options) };
-    });
+  encodeTensorResult(deployment: ActiveDeployment, outputs: NamedTensors, options: InferenceOptions): Promise<EncodedItem> {
+    // The caller keeps a place for it while it is encoded (Admission.keepWhileFinishing).
+    return this.encoder.encode(this.encodingConfig(deployment), { source: 'tensor', outputs, transform: null, options });
   }
 
-  private postprocess(deployment: ActiveDeployment, outputs: NamedTensors, transform: ImageTransform | null, options: InferenceOptions): ItemOutcome {
-    const { task, postprocess } = deployment.config;
-    if (options.output === 'raw' || task === 'raw') return rawOutcome(outputs, options);
-    const primary = this.primaryOutput(deployment, outputs);
-    if (task === 'classification') return { predictions: classify(primary, postprocess, options) };
-    if (!transform) throw ApiError.badRequest('INVALID_INPUT', 'Detection needs an image input');
-    try {
-      return { detections: detect(primary, postprocess, transform, options) };
-    } catch (error) {
-      throw new ApiError(500, 'POSTPROCESS_FAILED', 'The model output does not match the configured detection format', { reason: (error as Error).message });
+  /** One object per deployment, so encoder threads receive its labels once. */
+  private encodingConfig(deployment: ActiveDeployment): EncodingConfig {
+    let config = this.encodingConfigs.get(deployment);
+    if (!config) {
+      config = { task: deployment.config.task, postprocess: deployment.config.postprocess, primaryOutput: deployment.spec.signature.outputs[0]?.name };
+      this.encodingConfigs.set(deployment, config);
     }
-  }
-
-  private primaryOutput(deployment: ActiveDeployment, outputs: NamedTensors): Tensor {
-    const name = deployment.config.postprocess.output ?? deployment.spec.signature.outputs[0]?.name;
-    const tensor = (name && outputs[name]) || Object.values(outputs)[0];
-    if (!tensor) throw new ApiError(500, 'POSTPROCESS_FAILED', 'The model returned no outputs');
-    return tensor;
+    return config;
   }
 
   /** Submits every item; on the first failure drops the siblings still queued. */
@@ -241,10 +217,6 @@ export class InferencePipeline {
     const outcome = code === 'INFERENCE_TIMEOUT' ? 'timeout' : code === 'QUEUE_FULL' ? 'rejected' : code === 'REQUEST_CANCELLED' ? 'cancelled' : 'error';
     this.metrics.recordInference(deployment.spec.modelId, outcome, { totalMs: performance.now() - started }, code);
   }
-}
-
-function rawOutcome(outputs: NamedTensors, options: InferenceOptions): ItemOutcome {
-  return options.encoding === 'binary' ? { tensors: outputs } : { outputs: rawOutputs(outputs) };
 }
 
 /** 1 for a model whose image input has a single (grey) channel, else 3. */

@@ -453,6 +453,28 @@ describe('ModelRuntime', () => {
       expect(room(runtime).reservedItems).toBe(0);
     });
 
+    it('items that ran keep a place while they are postprocessed, even over a full queue, and refuse others meanwhile', async () => {
+      const { runtime, model, blocker } = await busyRuntime(2);
+      const admission = runtime.admit(1);
+      const item = runtime.submit(input(1), { priority: 0, deadline: far(), rows: 1, admission });
+      model.releaseAll();
+      await tick();
+      model.releaseAll();
+      await Promise.all([blocker, item]);
+      expect([admission.held, room(runtime).reservedItems, room(runtime).queueDepth]).toEqual([0, 0, 0]);
+      // Another request takes every place; the finished item keeps one anyway (it was admitted).
+      const other = runtime.admit(2);
+      const admittedBefore = room(runtime).admittedItems;
+      admission.keepWhileFinishing(1);
+      expect([admission.held, room(runtime).reservedItems]).toEqual([1, 3]);
+      expect(() => runtime.admit(1)).toThrow(expect.objectContaining({ code: 'QUEUE_FULL' }));
+      expect(room(runtime).admittedItems).toBe(admittedBefore); // kept, not admitted again
+      admission.release();
+      other.release();
+      expect(room(runtime).reservedItems).toBe(0);
+      runtime.admit(2).release();
+    });
+
     it('an item that fails before queueing leaves its place held, for the caller to release', async () => {
       const { runtime } = await busyRuntime(2);
       const admission = runtime.admit(1);

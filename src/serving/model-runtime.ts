@@ -368,6 +368,10 @@ export class ModelRuntime<D = undefined> {
           this.ledger.hold(count);
           served.holds += count;
         },
+        keep: (count) => {
+          this.ledger.keep(count);
+          served.holds += count;
+        },
         giveBack: (count) => {
           this.ledger.giveBack(count);
           served.holds -= count;

@@ -8,6 +8,7 @@ import { CrashMonitor } from './isolation/crash-monitor.js';
 import { MemoryMeter, ProcessMemoryMeter } from './memory-meter.js';
 import { ModelDeployer } from './model-deployer.js';
 import { ResidencyManager, ResidencyOptions } from './residency-manager.js';
+import { ResponseEncoder, ResponseEncoderOptions } from './response-encoder.js';
 import { ServingOverrides } from './serving-overrides.js';
 import { ServingRuntimeOptions, systemTimers } from './runtime-timers.js';
 
@@ -21,6 +22,11 @@ import { ServingRuntimeOptions, systemTimers } from './runtime-timers.js';
   providers: [
     DeploymentManager,
     InferencePipeline,
+    {
+      provide: ResponseEncoder,
+      useFactory: (config: AppConfig, overrides: ServingOverrides) => overrides.responseEncoder ?? new ResponseEncoder(new ResponseEncoderOptions(config.serving.encoderThreads)),
+      inject: [AppConfig, ServingOverrides],
+    },
     { provide: InstanceLoader, useClass: EngineInstanceLoader },
     { provide: ModelDeployer, useExisting: DeploymentManager },
     ResidencyManager,

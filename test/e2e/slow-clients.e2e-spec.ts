@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeploymentManager } from '../../src/serving/deployment-manager.js';
 import { buildOnnxClassifier } from '../fixtures/models/index.js';
 import { loginAs } from '../helpers/auth.js';
 import { errorCodeOf, stall, statusOf } from '../helpers/raw-http.js';
@@ -55,6 +56,39 @@ describe('slow and malformed bodies are cut off and leave nothing behind (e2e)',
       expect(errorCodeOf(raw)).toBe('REQUEST_TIMEOUT');
     }
     await expect.poll(servedStatus, { timeout: 10_000 }).toBe(200);
+  });
+
+  it('a client that stops mid-body holds its one queue place only until the idle timeout cuts it off; then the place, the socket and the disk are clean', async () => {
+    const id = await uploadAndDeploy(t.url, admin, {
+      file: join(work, 'small.onnx'),
+      name: 'one-place',
+      config: { task: 'classification' },
+      overrides: { queue: { maxSize: 1 }, batching: { maxBatchSize: 1, maxQueueDelayMs: 0 } },
+    });
+    const runtime = t.app.get(DeploymentManager).get(id)!.runtime;
+    const baseline = await openConnections(t);
+    const photo = chelseaPng();
+    // Multipart only: a JSON body is read whole by Fastify's parser before the route (and so
+    // admission) runs, so a stalled JSON body holds no place to begin with; see docs/api/serving.md.
+    for (const body of ['multipart image', 'multipart image again'] as const) {
+      // Half of a real image, then silence: the client is alive but sends nothing more.
+      const head = multipartHead(`/api/v1/inference/${id}`, { 'X-Access-Token': token }, `${imagePartStart}${photo.subarray(8, photo.length / 2).toString('latin1')}`, photo.length + 500);
+      const exchange = await stall(t.url, head);
+      // While its body is being read the request holds the only place: another one is refused.
+      await expect.poll(() => runtime.snapshot().reservedItems, { timeout: 10_000 }).toBe(1);
+      const meanwhile = await infer(t.url, token, id, { body: imageForm([photo]) });
+      expect([meanwhile.status, meanwhile.body.error.code]).toEqual([503, 'QUEUE_FULL']);
+      // The idle timeout cuts it off with the standard 408, and the server closes the connection.
+      const raw = await exchange.closed;
+      expect(statusOf(raw), body).toBe(408);
+      expect(errorCodeOf(raw)).toBe('REQUEST_TIMEOUT');
+      await expect.poll(() => runtime.snapshot().reservedItems, { timeout: 10_000 }).toBe(0);
+      await expect.poll(() => openConnections(t), { timeout: 10_000 }).toBeLessThanOrEqual(baseline);
+      // The place is free again: the next request is admitted and served.
+      expect((await infer(t.url, token, id, { body: imageForm([photo]) })).status).toBe(200);
+      expect(runtime.snapshot()).toMatchObject({ reservedItems: 0, queueDepth: 0 });
+      expect(readdirSync(join(t.dataDir, 'tmp'))).toEqual([]);
+    }
   });
 
   it('many stalled sockets never starve normal requests once cut', async () => {

@@ -7,12 +7,12 @@ export interface RawExchange {
   closed: Promise<string>;
 }
 
-/** Opens a raw connection and sends `head` (request line, headers, part of a body), then nothing more. */
+/** Opens a raw connection and sends `head` (request line, headers, part of a body; one byte per character), then nothing more. */
 export function stall(url: string, head: string): Promise<RawExchange> {
   const { port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), '127.0.0.1', () => {
-      socket.write(head);
+      socket.write(Buffer.from(head, 'latin1'));
       resolve({ socket, closed });
     });
     let received = '';

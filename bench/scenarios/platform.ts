@@ -1,0 +1,193 @@
+/**
+ * The platform scenario: the production build as a child process; throughput with batching off and on,
+ * the stage breakdown, and in the last round /health under load, overload at 3x capacity, deploy cycles and boot.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { multipartBody } from '../images.js';
+import { BuiltModel } from '../models/mobilenetv2.js';
+import { PlatformClient } from '../platform-client.js';
+import { summarize } from '../stats.js';
+import { freePort, readRss, runLoad, ServerProcess, startNodeServer, watchRss } from '../processes.js';
+import { BenchResults, ModelResults } from '../report.js';
+
+import { ADMIN, BATCHED, Context, log, ModelName, modelConfig, UNBATCHED } from '../bench-context.js';
+import { loadSeries } from './http-load.js';
+
+interface PlatformSetup {
+  dataDir: string;
+  env: Record<string, string>;
+}
+
+function platformSetup(context: Context): PlatformSetup {
+  const dataDir = mkdtempSync(join(os.tmpdir(), 'modelport-bench-data-'));
+  return {
+    dataDir,
+    env: {
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      GRPC_PORT: '0',
+      DATA_DIR: dataDir,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+      LOG_LEVEL: 'info',
+      ORT_INTRA_OP_THREADS: String(context.threads.intraOpNumThreads),
+      ORT_INTER_OP_THREADS: String(context.threads.interOpNumThreads),
+    },
+  };
+}
+
+/** Starts the production build; also returns how long it took from spawn to `/ready` answering 200. */
+async function startPlatform(context: Context, setup: PlatformSetup, profileDir?: string): Promise<{ server: ServerProcess; client: PlatformClient; accessToken: string; bootMs: number }> {
+  const port = await freePort();
+  const args = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const started = performance.now();
+  const server = await startNodeServer(join(context.root, 'dist', 'src', 'main.js'), args, setup.env, port, '/ready');
+  const bootMs = Math.round(performance.now() - started);
+  const client = new PlatformClient(server.url);
+  await client.login(ADMIN.username, ADMIN.password);
+  const accessToken = await client.issueToken('bench');
+  return { server, client, accessToken, bootMs };
+}
+
+/** GET /health latencies, one request every `everyMs` until stopped. */
+function sampleHealth(url: string, everyMs = 20): { stop(): Promise<number[]> } {
+  const samples: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const started = performance.now();
+      try {
+        await (await fetch(`${url}/health`)).arrayBuffer();
+        samples.push(performance.now() - started);
+      } catch {
+        samples.push(performance.now() - started);
+      }
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return samples;
+    },
+  };
+}
+
+export async function runPlatform(context: Context, models: BuiltModel[], results: Map<string, ModelResults>, profileDir: string | undefined, out: BenchResults, lastRound: boolean): Promise<void> {
+  const setup = platformSetup(context);
+  let platform = await startPlatform(context, setup, profileDir);
+  out.boot = { emptyMs: platform.bootMs };
+  const inferenceUrl = (id: string) => `${platform.server.url}/api/v1/inference/${id}`;
+  const modelIds = new Map<string, string>();
+  try {
+    for (const model of models) {
+      const { client, accessToken } = platform;
+      const id = await client.uploadModel(model.name, readFileSync(model.path), `${model.name}.onnx`, modelConfig(model));
+      modelIds.set(model.name, id);
+      const entry = results.get(model.name)!;
+      entry.platform = { batched: [], unbatched: [], statsAfter: {} };
+      for (const [label, overrides] of [['unbatched', UNBATCHED], ['batched', BATCHED]] as const) {
+        await client.deploy(id, overrides);
+        const probe = context.images[0];
+        await client.infer(id, accessToken, multipartBody(probe, context.boundary), `multipart/form-data; boundary=${context.boundary}`);
+        log(`platform, ${model.name}, batching ${label === 'batched' ? 'on (server defaults, profile-capped)' : 'off'}`);
+        if (label === 'unbatched') entry.platform.breakdown = await probeBreakdown(context, client, id, accessToken);
+        const before = await client.stats(id);
+        entry.platform[label] = await loadSeries(context, inferenceUrl(id), { 'X-Access-Token': accessToken });
+        const after = await client.stats(id);
+        entry.platform.statsAfter![label] = { before, after };
+        if (label === 'batched' && lastRound) entry.platform.deployedView = await client.model(id);
+        await client.undeploy(id);
+      }
+    }
+    if (!lastRound) return;
+
+    const { client, accessToken, server } = platform;
+    const pid = server.child.pid ?? 0;
+    const job = (id: string) => ({ url: inferenceUrl(id), headers: { 'X-Access-Token': accessToken, 'content-type': `multipart/form-data; boundary=${context.boundary}` }, bodyFiles: context.bodyFiles });
+    out.overloads = [];
+    out.health = [];
+    for (const model of models.filter((candidate) => context.plan.overloadModels.includes(candidate.name as ModelName))) {
+      const id = modelIds.get(model.name)!;
+      const capacity = Math.max(...(results.get(model.name)?.platform?.batched.map((run) => run.successPerSecond) ?? [0]));
+      if (capacity <= 0) continue;
+      await client.deploy(id, BATCHED);
+      // /health while idle, then under closed-loop load.
+      const idle = sampleHealth(server.url);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const idleSamples = await idle.stop();
+      const busy = sampleHealth(server.url);
+      await runLoad(context.loadScript, { ...job(id), connections: context.plan.healthConnections, durationSeconds: context.plan.loadSeconds });
+      const busySamples = await busy.stop();
+      out.health.push({ model: model.name, connections: context.plan.healthConnections, idleMs: summarize(idleSamples), underLoadMs: summarize(busySamples) });
+      log(`  /health p99 idle ${summarize(idleSamples).p99} ms, under load ${summarize(busySamples).p99} ms (${model.name})`);
+
+      const offered = Math.ceil(capacity * 3);
+      // More waiting requests than the queue holds (100) plus a batch, so the excess must be refused.
+      const connections = Math.min(context.plan.overloadConnections, Math.max(offered, 150));
+      log(`overload: ${model.name} at ${offered} req/s offered (capacity ${capacity})`);
+      const rssBefore = readRss(pid).rssBytes;
+      const watcher = watchRss(pid);
+      const load = await runLoad(context.loadScript, { ...job(id), connections, durationSeconds: context.plan.overloadSeconds, overallRate: offered, timeoutSeconds: 30 });
+      const peak = watcher.stop();
+      const overload = { model: model.name, capacityRps: capacity, offeredRps: offered, connections, load, peakRssBytes: peak, rssBeforeBytes: rssBefore };
+      out.overloads.push(overload);
+      if (model.name === context.plan.overloadModel) out.overload = overload;
+      log(`  served ${load.successPerSecond}/s, 503s: ${load.latencyByStatusMs['503']?.count ?? 0}, p50 ${load.latencyByStatusMs['503']?.p50 ?? 'n/a'} ms, peak RSS ${(peak / 1048576).toFixed(0)} MiB`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await client.undeploy(id);
+    }
+
+    const cycled = models.find((model) => model.name === context.plan.overloadModel) ?? models[0];
+    const cycledId = modelIds.get(cycled.name)!;
+    log(`memory: ${context.plan.deployCycles} deploy/undeploy cycles of ${cycled.name}`);
+    await client.deploy(cycledId, BATCHED);
+    await client.undeploy(cycledId);
+    const rssBeforeCycles = readRss(pid).rssBytes;
+    const started = performance.now();
+    for (let cycle = 0; cycle < context.plan.deployCycles; cycle += 1) {
+      await client.deploy(cycledId, BATCHED);
+      await client.undeploy(cycledId);
+    }
+    const secondsPerCycle = (performance.now() - started) / 1000 / Math.max(1, context.plan.deployCycles);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const rssAfter = readRss(pid).rssBytes;
+    out.memory = { model: cycled.name, cycles: context.plan.deployCycles, rssBeforeBytes: rssBeforeCycles, rssAfterBytes: rssAfter, growthBytes: rssAfter - rssBeforeCycles, secondsPerCycle };
+    log(`  RSS ${(rssBeforeCycles / 1048576).toFixed(0)} → ${(rssAfter / 1048576).toFixed(0)} MiB`);
+
+    // Boot to /ready with every model deployed (the models are loaded and warmed again at boot).
+    for (const id of modelIds.values()) await client.deploy(id, BATCHED);
+    await server.stop();
+    platform = await startPlatform(context, setup);
+    out.boot = { ...out.boot, deployedModels: modelIds.size, deployedMs: platform.bootMs };
+    log(`boot to /ready: ${out.boot.emptyMs} ms empty, ${platform.bootMs} ms with ${modelIds.size} deployed models`);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nserver stderr: ${platform.server.stderrTail()}`);
+  } finally {
+    await platform.server.stop();
+    rmSync(setup.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Sequential requests at concurrency 1: the server's own timing fields against what the client saw. */
+async function probeBreakdown(context: Context, client: PlatformClient, modelId: string, accessToken: string): Promise<Record<string, number>> {
+  const count = context.plan.mode === 'smoke' ? 5 : 10;
+  const samples: Record<string, number[]> = { clientMs: [], serverTotalMs: [], preprocessMs: [], queueMs: [], inferenceMs: [], postprocessMs: [] };
+  for (let index = 0; index < count; index += 1) {
+    const image = context.images[index % context.images.length];
+    const started = performance.now();
+    const response = await client.infer(modelId, accessToken, multipartBody(image, context.boundary), `multipart/form-data; boundary=${context.boundary}`);
+    samples.clientMs.push(performance.now() - started);
+    const timing = response.timing ?? {};
+    samples.serverTotalMs.push(timing.totalMs ?? 0);
+    for (const key of ['preprocessMs', 'queueMs', 'inferenceMs', 'postprocessMs']) samples[key].push(timing[key] ?? 0);
+  }
+  const medians = Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, summarize(values).p50]));
+  medians.outsidePipelineMs = Math.round((medians.clientMs - medians.serverTotalMs) * 100) / 100;
+  return medians;
+}
