@@ -272,11 +272,14 @@ describe.skipIf(!postgresAdminUrl || !redisUrl)('three replicas sharing PostgreS
       await waitReady(replicas[2]);
       const served = await infer(replicas[2].url, loadToken, modelId, { body: imageForm([chelseaPng()]) });
       expect(served.status).toBe(200);
+      // The list shows what a replica had loaded at its last heartbeat: C's first beat can predate its
+      // convergence, so wait for the beat that carries the model.
       const listed = await waitFor(async () => {
         const res = await request(`${replicas[0].url}/api/v1/internal/system/replicas`, { headers: { 'X-Auth-Token': admin } });
         const items = res.body.items as Array<{ address: string; models: Array<{ version: number }> }>;
-        return items.length === 3 ? items : undefined;
-      }, 'C rejoining', PROPAGATION_BOUND_MS);
+        const rejoined = items.find((item) => item.address === `127.0.0.1:${victim.port}`);
+        return items.length === 3 && rejoined && rejoined.models.length > 0 ? items : undefined;
+      }, 'C rejoining with its model', PROPAGATION_BOUND_MS);
       expect(listed.find((item) => item.address === `127.0.0.1:${victim.port}`)?.models).toEqual([{ modelId, version: 2 }]);
 
       // Usage: every answered call counted once; a call C had admitted when it died may count without an answer.
