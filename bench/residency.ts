@@ -344,7 +344,7 @@ async function cyclesPart(root: string, work: string, plan: Plan): Promise<Recor
   const pid = platform.server.child.pid!;
   try {
     const id = await uploadHeavy(platform, work, 'cycled', plan.cycleTableMb, 7);
-    await platform.client.deploy(id, { residency: { mode: 'on-demand', idleUnloadSeconds: 0 }, isolation: 'process' });
+    await platform.client.deploy(id, { residency: { mode: 'on-demand', idleUnloadSeconds: 0 }, isolation: 'process', queue: { timeoutMs: 120_000 } });
     const cycle = async () => {
       const answer = await inferJson(platform, id, [1, 2, 3, 4]);
       if (answer.status !== 200 || JSON.stringify(answer.body.results[0].outputs.y.data) !== JSON.stringify(expectedHeavyOutput([1, 2, 3, 4], 7))) throw new Error(`cycle request failed: ${answer.status} ${JSON.stringify(answer.body)}`);
