@@ -12,6 +12,7 @@
  *  - cycles: 100 load/unload cycles of one process-isolated model; server + children RSS at the
  *    start and after every unload.
  * Writes bench/results/residency-<stamp>.json (raw samples included) and a short .md beside it.
+ * Flags: --quick, --out DIR, --parts residency,isolation,cycles, --requests N, --cycles N.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -429,7 +430,10 @@ function renderMarkdown(out: Record<string, any>): string {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const plan = argv.includes('--quick') ? QUICK : FULL;
+  const numberAfter = (flag: string) => (argv.includes(flag) ? Number(argv[argv.indexOf(flag) + 1]) : undefined);
+  const base = argv.includes('--quick') ? QUICK : FULL;
+  // --requests / --cycles shorten a run on a busy machine without changing what is measured.
+  const plan: Plan = { ...base, requests: numberAfter('--requests') ?? base.requests, cycles: numberAfter('--cycles') ?? base.cycles };
   const outIndex = argv.indexOf('--out');
   const partsIndex = argv.indexOf('--parts');
   const parts = new Set((partsIndex >= 0 ? argv[partsIndex + 1]! : 'residency,isolation,cycles').split(','));
