@@ -41,8 +41,9 @@ const DEFAULT_LOAD_TIMEOUT_MS = 120_000;
 /**
  * A LoadedModel whose engine runs in a child process of its own (isolation "process"). Tensors
  * cross over IPC with the structured-clone serialisation (typed arrays are copied, not turned
- * into JSON). If the child dies, every request of the batch it was running gets ENGINE_CRASHED,
- * the crash is reported, and the child is respawned after an exponential backoff; requests that
+ * into JSON). If the child dies, every request of the batch it was running gets ENGINE_CRASHED
+ * (ENGINE_CRASHED_BEFORE_START when the child had not yet said the engine call started, which the
+ * runtime may retry on another instance), the crash is reported, and the child is respawned after an exponential backoff; requests that
  * arrive meanwhile wait for it. The host watches the child's reported RSS against maxMemoryMb.
  */
 export class ProcessModel implements LoadedModel {
