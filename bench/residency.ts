@@ -150,6 +150,7 @@ async function inferJson(platform: Platform, modelId: string, input: number[]): 
 async function uploadHeavy(platform: Platform, work: string, name: string, tableMb: number, offset: number): Promise<string> {
   const file = join(work, `${name}.onnx`);
   writeHeavyModel(file, { tableMb, offset });
+  await adminToken(platform);
   const id = await platform.client.uploadModel(name, readFileSync(file), `${name}.onnx`, { engine: 'onnxruntime', task: 'raw' });
   rmSync(file);
   return id;
@@ -205,7 +206,7 @@ async function residencyPart(root: string, work: string, plan: Plan): Promise<Re
     let peakLoadedBytes = 0;
     for (const [step, index] of mix.entries()) {
       const id = ids[index]!;
-      const wasLoaded = (await platform.client.model(id)).loaded as boolean;
+      const wasLoaded = (await viewOf(platform, id)).loaded as boolean;
       const input = [step, step + 1, step + 2, step + 3];
       const started = performance.now();
       const answer = await inferJson(platform, id, input);
@@ -217,14 +218,14 @@ async function residencyPart(root: string, work: string, plan: Plan): Promise<Re
       }
       if (JSON.stringify(answer.body.results[0].outputs.y.data) !== JSON.stringify(expectedHeavyOutput(input, index + 1))) wrong++;
       (wasLoaded ? hot : cold).push(ms);
-      const view = await platform.client.model(id);
+      const view = await viewOf(platform, id);
       if (!wasLoaded && typeof view.lastColdStartMs === 'number') serverColdStarts.push(view.lastColdStartMs);
       const loadedBytes = await metric(platform, 'modelport_memory_loaded_bytes');
       peakLoadedBytes = Math.max(peakLoadedBytes, loadedBytes);
       if ((step + 1) % 25 === 0) log(`residency: ${step + 1}/${plan.requests} requests, ${cold.length} cold`);
     }
     const samples = rss.stop();
-    const views = await Promise.all(ids.map((id) => platform.client.model(id)));
+    const views = await Promise.all(ids.map((id) => viewOf(platform, id)));
     const costs = views.filter((view) => view.loaded).map((view) => round(view.memoryBytes / MB));
     return {
       budgetMb: plan.budgetMb,
@@ -295,6 +296,7 @@ async function isolationPart(root: string, work: string, plan: Plan, images: Ben
     const config = { task: 'classification', preprocess: { resize: 'stretch', mean: IMAGENET_MEAN, std: IMAGENET_STD }, postprocess: { topK: 5 } };
     const deployments = { thread: '', process: '' };
     for (const isolation of ['thread', 'process'] as const) {
+      await adminToken(platform);
       const id = await platform.client.uploadModel(`mobilenetv2-${isolation}`, readFileSync(model.path), 'mobilenetv2.onnx', config);
       // Unbatched on both, so a batch size chosen by a noisy deploy-time profile cannot differ between them.
       await platform.client.deploy(id, { isolation, ...ISOLATION_SERVING });
@@ -383,14 +385,23 @@ async function cyclesPart(root: string, work: string, plan: Plan): Promise<Recor
   }
 }
 
-const adminTokens = new WeakMap<Platform, string>();
+const adminTokens = new WeakMap<Platform, { token: string; at: number }>();
+/** An admin JWT, logged in again every five minutes (access tokens expire long before a full run ends). */
 async function adminToken(platform: Platform): Promise<string> {
   const cached = adminTokens.get(platform);
-  if (cached) return cached;
+  if (cached && performance.now() - cached.at < 5 * 60_000) return cached.token;
   const response = await fetch(`${platform.server.url}/api/v1/internal/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
   const token = ((await response.json()) as { accessToken: string }).accessToken;
-  adminTokens.set(platform, token);
+  adminTokens.set(platform, { token, at: performance.now() });
+  await platform.client.login(ADMIN.username, ADMIN.password);
   return token;
+}
+
+/** The model view (GET /api/v1/internal/models/:id) with a fresh admin token. */
+async function viewOf(platform: Platform, id: string): Promise<any> {
+  const response = await fetch(`${platform.server.url}/api/v1/internal/models/${id}`, { headers: { 'X-Auth-Token': await adminToken(platform) } });
+  if (!response.ok) throw new Error(`model view → ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  return response.json();
 }
 
 function renderMarkdown(out: Record<string, any>): string {
@@ -453,7 +464,8 @@ async function main(): Promise<void> {
       try {
         out[name] = await run();
       } catch (error) {
-        out.problems.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+        const cause = error instanceof Error && error.cause ? ` (${String((error.cause as Error).message ?? error.cause)})` : '';
+        out.problems.push(`${name}: ${error instanceof Error ? error.message : String(error)}${cause}`);
       }
     }
   } finally {
