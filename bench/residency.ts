@@ -365,7 +365,7 @@ async function cyclesPart(root: string, work: string, plan: Plan): Promise<Recor
       const loaded = await cycle();
       const rss = treeRss(pid);
       afterUnload.push({ cycle: index, totalMb: round((rss.serverBytes + rss.childrenBytes) / MB), children: rss.children, loadedTotalMb: round((loaded.serverBytes + loaded.childrenBytes) / MB) });
-      if (index % 20 === 0) log(`cycles: ${index}/${plan.cycles}`);
+      if (index % 10 === 0) log(`cycles: ${index}/${plan.cycles}, server + children ${afterUnload.at(-1)!.totalMb} MB after the unload (start ${round((start.serverBytes + start.childrenBytes) / MB)} MB)`);
     }
     const startMb = round((start.serverBytes + start.childrenBytes) / MB);
     const endMb = afterUnload.at(-1)?.totalMb ?? startMb;
