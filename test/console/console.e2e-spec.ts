@@ -44,6 +44,14 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: the journey of a new
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   }
 
+  /** Signs out and waits for the logout's answer, so the next step never races the revocation. */
+  async function signOut(): Promise<void> {
+    const loggedOut = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/v1/internal/auth/logout');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    expect((await loggedOut).status()).toBe(204);
+    await page.getByRole('heading', { name: 'Sign in to Modelport' }).waitFor();
+  }
+
   async function nav(name: string): Promise<void> {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
   }
@@ -255,8 +263,7 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: the journey of a new
   });
 
   it('a viewer sees no write actions and no Users page; sign out ends the session', async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('heading', { name: 'Sign in to Modelport' }).waitFor();
+    await signOut();
     await page.getByLabel('Username').fill('watcher');
     await page.getByLabel('Password').fill('watcher-password-1');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -273,8 +280,7 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: the journey of a new
     expect(await page.getByRole('button', { name: /Revoke|Rotate|Disable/ }).count()).toBe(0);
     await shoot('viewer-tokens');
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('heading', { name: 'Sign in to Modelport' }).waitFor();
+    await signOut();
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in to Modelport' }).waitFor();
     expect(await page.evaluate('document.cookie')).toBe('');

@@ -137,6 +137,8 @@ describe('hot swap while requests flow (e2e)', () => {
   });
 
   it('keeps serving the old version, without a single failed request, when a swap fails under load', async () => {
+    // Self-contained: start from version 1 whatever the test above left behind.
+    expect((await modelAction(t.url, admin, `/${id}/versions/1/activate`)).status).toBe(200);
     writeFileSync(join(t.dataDir, 'models', id, 'v3', 'model.onnx'), Buffer.from('this file was damaged after validation'));
     const during = await trafficAround(t.url, accessToken, id, () => modelAction(t.url, admin, `/${id}/versions/3/activate`));
     expect(during.result.status).toBe(422);

@@ -21,10 +21,11 @@ const SessionContext = createContext<SessionState | null>(null);
 
 // One refresh at a time: the refresh cookie works once, and a second concurrent use would look
 // like a stolen token to the server (which then ends the session).
+const SESSION_MARKER = 'modelport_session';
 let refreshing: Promise<SessionBody | null> | null = null;
 function refreshFromCookie(): Promise<SessionBody | null> {
   // The HttpOnly cookie is invisible to script; its readable, non-secret marker says whether to try.
-  if (!document.cookie.split('; ').includes('modelport_session=1')) return Promise.resolve(null);
+  if (!document.cookie.split('; ').includes(`${SESSION_MARKER}=1`)) return Promise.resolve(null);
   refreshing ??= unwrap(api.POST('/api/v1/internal/auth/refresh', { body: {} }))
     .then((body) => body as SessionBody)
     .catch(() => null)
@@ -69,6 +70,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       async signOut() {
         // Leave the pages first, so no polling request goes out with a token the logout is about to end.
         clearTimeout(timer.current);
+        // Forget the session marker first: a reload while the logout is still in flight must not try
+        // the refresh cookie the logout is about to revoke.
+        document.cookie = `${SESSION_MARKER}=; Max-Age=0; Path=/; SameSite=Strict`;
         setUser(null);
         await queryClient.cancelQueries();
         queryClient.clear();
