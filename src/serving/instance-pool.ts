@@ -6,6 +6,11 @@ export interface InstanceSlot {
   busy: boolean;
 }
 
+/** An instance that can be down for a while (a child process being respawned) says so. */
+interface MaybeRestarting {
+  readonly available?: boolean;
+}
+
 /**
  * The loaded instances of one deployed version. Dispatch takes an idle slot and gives it back;
  * `dispose` frees idle instances at once and busy ones as soon as their batch returns, and
@@ -34,9 +39,14 @@ export class InstancePool {
     return this.disposal !== undefined;
   }
 
-  freeSlot(): InstanceSlot | undefined {
+  /**
+   * An idle instance other than `except`: one that is up first, else one being restarted (its
+   * execute waits for the restart), so a batch goes to a dead instance only when no live one is idle.
+   */
+  freeSlot(except?: InstanceSlot): InstanceSlot | undefined {
     if (this.disposal) return undefined;
-    return this.slots.find((slot) => !slot.busy);
+    const idle = this.slots.filter((slot) => !slot.busy && slot !== except);
+    return idle.find((slot) => (slot.model as MaybeRestarting).available !== false) ?? idle[0];
   }
 
   acquire(slot: InstanceSlot): void {

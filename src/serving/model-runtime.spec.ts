@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecuteResult, LoadedModel, NamedTensors } from '../../engines/sdk/index.js';
+import { ENGINE_CRASHED_BEFORE_START } from './isolation/crash-codes.js';
 import { ModelRuntime, RuntimeLimits } from './model-runtime.js';
 import { ManualTimers, settle } from './runtime-timers.js';
 
@@ -515,5 +516,49 @@ describe('ModelRuntime', () => {
       expect(runtime.snapshot().reservedItems).toBe(0);
       expect(model.disposed).toBe(true);
     });
+  });
+});
+
+/** An instance whose process "died before the engine call began" for its next `deaths` calls. */
+class DiesBeforeStartModel extends FakeModel {
+  constructor(
+    private deaths: number,
+    offset: number,
+  ) {
+    super(8, true, offset);
+  }
+  override async execute(requests: NamedTensors[]): Promise<ExecuteResult[]> {
+    if (this.deaths > 0) {
+      this.deaths--;
+      this.calls.push(requests.map((request) => (request.x.data as Float32Array)[0]));
+      return requests.map(() => ({ ok: false, error: { code: ENGINE_CRASHED_BEFORE_START, message: 'the instance process was killed by SIGKILL' } }));
+    }
+    return super.execute(requests);
+  }
+}
+
+describe('ModelRuntime: a batch whose instance died before running it', () => {
+  it('is retried once on another instance of the version, keeping its place', async () => {
+    const dying = new DiesBeforeStartModel(1, 0);
+    const healthy = new FakeModel(8, true, 100);
+    const runtime = runtimeOf([dying, healthy], limits({ maxBatchSize: 1, maxQueueDelayMs: 0 }));
+    const result = await runtime.submit(input(3), { priority: 0, deadline: far(), rows: 1 });
+    expect(output(result)).toBe(106);
+    expect(dying.calls).toEqual([[3]]);
+    expect(healthy.calls).toEqual([[3]]);
+    expect(runtime.snapshot()).toMatchObject({ retriedItems: 1, queueDepth: 0, inFlightBatches: 0 });
+  });
+
+  it('answers 503 ENGINE_CRASHED with one instance only, and after a second death', async () => {
+    const alone = runtimeOf([new DiesBeforeStartModel(1, 0)], limits({ maxBatchSize: 1, maxQueueDelayMs: 0 }));
+    await expect(alone.submit(input(1), { priority: 0, deadline: far(), rows: 1 })).rejects.toMatchObject({ status: 503, code: 'ENGINE_CRASHED' });
+    expect(alone.snapshot().retriedItems).toBe(0);
+
+    const first = new DiesBeforeStartModel(1, 0);
+    const second = new DiesBeforeStartModel(1, 100);
+    const both = runtimeOf([first, second], limits({ maxBatchSize: 1, maxQueueDelayMs: 0 }));
+    await expect(both.submit(input(2), { priority: 0, deadline: far(), rows: 1 })).rejects.toMatchObject({ status: 503, code: 'ENGINE_CRASHED' });
+    expect([first.calls, second.calls]).toEqual([[[2]], [[2]]]);
+    expect(both.snapshot().retriedItems).toBe(1);
   });
 });

@@ -5,6 +5,7 @@ import type { BatchProfile } from './batch-profile.js';
 import { BatchingPolicy, rowsToDispatch } from './batch-policy.js';
 import { executeWithWatchdog } from './engine-watchdog.js';
 import { InstancePool, InstanceSlot } from './instance-pool.js';
+import { ENGINE_CRASHED_BEFORE_START } from './isolation/crash-codes.js';
 import { QueueEntry, RequestQueue } from './request-queue.js';
 import { RuntimeTimers, systemTimers } from './runtime-timers.js';
 
@@ -71,6 +72,8 @@ export interface RuntimeStats {
   admittedItems: number;
   /** Engine calls that did not answer in time; their instances were restarted. */
   hungCalls: number;
+  /** Items re-run on another instance because theirs died before running them. */
+  retriedItems: number;
   /** Versions with live instances: more than one only while a swap drains the old version. */
   liveVersions: number[];
   /** How many engine calls carried N rows, keyed by N. */
@@ -103,7 +106,10 @@ interface PendingItem<D> extends QueueEntry {
   enqueuedAt: number;
   deadline: number;
   deadlineTimer?: unknown;
+  signal?: AbortSignal;
   detachAbort?: () => void;
+  /** Set once the item went back to the queue after its instance died before running it. */
+  retriedAwayFrom?: InstanceSlot;
   settled: boolean;
   resolve(result: ItemResult): void;
   reject(error: ApiError): void;
@@ -132,7 +138,7 @@ export class ModelRuntime<D = undefined> {
   private flushAt = 0;
   private draining = false;
   private drainWaiters: Array<() => void> = [];
-  private readonly stats = { batches: 0, executedItems: 0, expiredItems: 0, cancelledItems: 0, hungCalls: 0, histogram: {} as Record<number, number> };
+  private readonly stats = { batches: 0, executedItems: 0, expiredItems: 0, cancelledItems: 0, hungCalls: 0, retriedItems: 0, histogram: {} as Record<number, number> };
   private readonly observer: RuntimeObserver;
   private readonly timers: RuntimeTimers;
   private readonly engineGraceMs: number;
@@ -211,6 +217,7 @@ export class ModelRuntime<D = undefined> {
         rows: options.rows,
         enqueuedAt: this.timers.now(),
         deadline: options.deadline,
+        signal: options.signal,
         settled: false,
         resolve,
         reject,
@@ -220,16 +227,40 @@ export class ModelRuntime<D = undefined> {
       served.queuedRows += item.rows;
       // Only now, with the item queued, may the place go back: a retired version must never look idle in between.
       if (placeHeld) options.admission!.usePlace();
-      item.deadlineTimer = this.timers.setTimeout(() => this.dropQueued(item, 'expired'), Math.max(0, options.deadline - this.timers.now()));
-      if (options.signal) {
-        const onAbort = () => this.dropQueued(item, 'cancelled');
-        options.signal.addEventListener('abort', onAbort, { once: true });
-        item.detachAbort = () => options.signal?.removeEventListener('abort', onAbort);
-      }
+      this.watchQueued(item);
       this.observer.queueDepthChanged(this.queue.size);
       this.observer.itemQueued?.(served.version, served.pool.size);
       this.pump();
     });
+  }
+
+  /** Arms the deadline and the client's abort for an item waiting in the queue. */
+  private watchQueued(item: PendingItem<D>): void {
+    item.deadlineTimer = this.timers.setTimeout(() => this.dropQueued(item, 'expired'), Math.max(0, item.deadline - this.timers.now()));
+    const signal = item.signal;
+    if (signal) {
+      const onAbort = () => this.dropQueued(item, 'cancelled');
+      signal.addEventListener('abort', onAbort, { once: true });
+      item.detachAbort = () => signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * Puts an item whose instance died before its engine call began back in the queue, once, to run
+   * on another instance of its version; false when it was retried already, the version has no
+   * other instance, or it can no longer run (answered, expired, client gone).
+   */
+  private retryElsewhere(item: PendingItem<D>, slot: InstanceSlot): boolean {
+    const served = item.served;
+    if (item.settled || item.retriedAwayFrom || served.pool.size < 2 || item.signal?.aborted) return false;
+    if (this.timers.now() >= item.deadline) return false;
+    item.retriedAwayFrom = slot;
+    this.queue.requeue(item);
+    served.queued.add(item);
+    served.queuedRows += item.rows;
+    this.watchQueued(item);
+    this.stats.retriedItems++;
+    return true;
   }
 
   /** Instances loaded for `version` (default: the current one). */
@@ -347,6 +378,7 @@ export class ModelRuntime<D = undefined> {
       reservedItems: this.ledger.reserved,
       admittedItems: this.ledger.admitted,
       hungCalls: this.stats.hungCalls,
+      retriedItems: this.stats.retriedItems,
       liveVersions: this.versions.map((served) => served.version),
       batchRowHistogram: { ...this.stats.histogram },
     };
@@ -421,8 +453,8 @@ export class ModelRuntime<D = undefined> {
     for (;;) {
       const next = this.nextDispatch();
       if (!next) break;
-      const { served, slot } = next;
-      const oldest = served.queued.values().next().value as PendingItem<D>;
+      const { served, slot, first } = next;
+      const oldest = first;
       const rows = rowsToDispatch(this.batching, {
         waitingRows: served.queuedRows,
         oldestWaitMs: this.timers.now() - oldest.enqueuedAt,
@@ -433,20 +465,20 @@ export class ModelRuntime<D = undefined> {
         this.scheduleFlush(oldest.enqueuedAt + this.batching.maxQueueDelayMs);
         break;
       }
-      const batch = this.takeBatch(served, rows);
+      const batch = this.takeBatch(served, rows, slot);
       if (batch.length > 0) void this.run(served, slot, batch);
     }
     this.observer.queueDepthChanged(this.queue.size);
     for (const served of [...this.versions]) this.checkIdle(served);
   }
 
-  /** The first queued item (in dispatch order) whose version has an idle instance, and that instance. */
-  private nextDispatch(): { served: ServedVersion<D>; slot: InstanceSlot } | undefined {
+  /** The first queued item (in dispatch order) whose version has an idle instance it may run on, and that instance. */
+  private nextDispatch(): { served: ServedVersion<D>; slot: InstanceSlot; first: PendingItem<D> } | undefined {
     const blocked = new Set<ServedVersion<D>>();
     for (const item of this.queue.inOrder()) {
       if (blocked.has(item.served)) continue;
-      const slot = item.served.pool.freeSlot();
-      if (slot) return { served: item.served, slot };
+      const slot = item.served.pool.freeSlot(item.retriedAwayFrom);
+      if (slot) return { served: item.served, slot, first: item };
       blocked.add(item.served);
       if (blocked.size === this.versions.length) return undefined;
     }
@@ -473,13 +505,13 @@ export class ModelRuntime<D = undefined> {
    * of running them. Always takes at least one runnable item, so the dispatcher makes progress
    * even when the next item is larger than a preferred batch size.
    */
-  private takeBatch(served: ServedVersion<D>, rows: number): PendingItem<D>[] {
+  private takeBatch(served: ServedVersion<D>, rows: number, slot: InstanceSlot): PendingItem<D>[] {
     const batch: PendingItem<D>[] = [];
     const finished: Array<[PendingItem<D>, ApiError]> = [];
     let taken = 0;
     const now = this.timers.now();
     for (const item of this.queue.inOrder()) {
-      if (item.served !== served) continue;
+      if (item.served !== served || item.retriedAwayFrom === slot) continue;
       if (batch.length > 0 && taken + item.rows > rows) break;
       if (now >= item.deadline) {
         finished.push([item, inferenceTimeout()]);
@@ -531,6 +563,7 @@ export class ModelRuntime<D = undefined> {
     batch.forEach((item, index) => {
       const result = results[index];
       if (item.settled) return;
+      if (!result?.ok && result?.error.code === ENGINE_CRASHED_BEFORE_START && this.retryElsewhere(item, slot)) return;
       if (result?.ok) {
         item.settled = true;
         item.resolve({ outputs: result.outputs, version: served.version, queueMs: started - item.enqueuedAt, inferenceMs, batchRows });
@@ -586,6 +619,6 @@ function engineHung(): ApiError {
 function engineFailure(error: { code: string; message: string } | undefined): ApiError {
   if (error?.code === 'INVALID_INPUT') return ApiError.badRequest('INVALID_INPUT', error.message);
   // The instance died under this batch (its process or worker); it is being restarted.
-  if (error?.code === 'ENGINE_CRASHED') return new ApiError(503, 'ENGINE_CRASHED', 'The engine crashed while running this request; its instance is restarting', undefined, { 'Retry-After': '1' });
+  if (error?.code === 'ENGINE_CRASHED' || error?.code === ENGINE_CRASHED_BEFORE_START) return new ApiError(503, 'ENGINE_CRASHED', 'The engine crashed while running this request; its instance is restarting', undefined, { 'Retry-After': '1' });
   return new ApiError(500, 'INFERENCE_FAILED', 'The engine could not run this request', error ? { engineCode: error.code } : undefined);
 }

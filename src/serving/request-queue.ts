@@ -47,6 +47,16 @@ export class RequestQueue<T extends QueueEntry> {
     return true;
   }
 
+  /**
+   * Puts back an entry taken from this queue, at the place its priority and original sequence give
+   * it; the bound does not apply, because the entry was admitted already.
+   */
+  requeue(entry: T): void {
+    this.entries.splice(this.insertionIndex(entry), 0, entry);
+    this.arrivals.add(entry);
+    this.rows += entry.rows;
+  }
+
   /** The entry that would be dispatched next, without removing it. */
   peek(): T | undefined {
     return this.entries[0];

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnnxAdd, expectedAddOutput } from '../fixtures/models/index.js';
-import { KILL_VALUE } from '../fixtures/crash-engines/sigkill/index.js';
+import { DIE_ON_NEXT_MESSAGE_VALUE, KILL_VALUE } from '../fixtures/crash-engines/sigkill/index.js';
+import { DeploymentManager } from '../../src/serving/deployment-manager.js';
 import { loginAs } from '../helpers/auth.js';
 import { request, startTestApp, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
 import { infer, issueAccessToken } from '../serving/serving-helpers.js';
@@ -89,5 +90,50 @@ describe('process isolation: an engine that kills its own process (e2e, real SIG
     // Fixed (here: redeployed), it serves again with a clean crash record.
     expect((await modelAction(t.url, admin, `/${crasherId}/deploy`, { isolation: 'process' })).body.status).toBe('deployed');
     expect((await infer(t.url, token, 'crasher', pair(8))).body.results[0].outputs.y.data).toEqual([8, 1]);
+  });
+
+  async function deployCrasher(name: string, instances: number): Promise<string> {
+    const uploaded = await uploadModel(t.url, admin, { file: join(work, 'add.onnx'), name, config: { engine: 'sigkill', task: 'raw' } });
+    const deployed = await modelAction(t.url, admin, `/${uploaded.body.id}/deploy`, { isolation: 'process', instances, batching: { maxBatchSize: 1 } });
+    expect(deployed.status).toBe(200);
+    expect(deployed.body.deployment).toMatchObject({ isolation: 'process', instances });
+    return uploaded.body.id;
+  }
+
+  it('retries once on the other instance a request whose child died before its engine call began (instances: 2)', async () => {
+    const id = await deployCrasher('twin', 2);
+    // Both instances idle: the first one takes the call and is armed to die on its next message.
+    const armed = await infer(t.url, token, 'twin', pair(DIE_ON_NEXT_MESSAGE_VALUE));
+    expect(armed.status).toBe(200);
+    expect(armed.body.results[0].outputs.y.data).toEqual([DIE_ON_NEXT_MESSAGE_VALUE, 1]);
+    // The next call goes to that instance again; its child dies on receipt, and the request is served by the other one.
+    const retried = await infer(t.url, token, 'twin', pair(5));
+    expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+    expect(retried.body.results[0].outputs.y.data).toEqual([5, 1]);
+    expect(await metric('modelport_engine_crashes_total', `model="${id}"`)).toBe(1);
+    expect(t.app.get(DeploymentManager).get(id)!.runtime.snapshot().retriedItems).toBe(1);
+    // While the dead instance respawns, requests go to the live one; afterwards both serve.
+    for (const value of [6, 7, 8]) expect((await infer(t.url, token, 'twin', pair(value))).body.results[0].outputs.y.data).toEqual([value, 1]);
+    await healthy(9);
+  });
+
+  it('answers 503 ENGINE_CRASHED when no other instance exists to retry on (instances: 1), then serves after the respawn', async () => {
+    const id = await deployCrasher('single', 1);
+    expect((await infer(t.url, token, 'single', pair(DIE_ON_NEXT_MESSAGE_VALUE))).status).toBe(200);
+    const crashed = await infer(t.url, token, 'single', pair(5));
+    expect(crashed.status).toBe(503);
+    expect(crashed.body.error.code).toBe('ENGINE_CRASHED');
+    expect(crashed.headers.get('retry-after')).toBe('1');
+    expect(t.app.get(DeploymentManager).get(id)!.runtime.snapshot().retriedItems).toBe(0);
+    expect((await infer(t.url, token, 'single', pair(6))).body.results[0].outputs.y.data).toEqual([6, 1]);
+  });
+
+  it('never retries a request whose own engine call killed the child, even with another instance', async () => {
+    const id = await deployCrasher('twin-kill', 2);
+    const crashed = await infer(t.url, token, 'twin-kill', pair(KILL_VALUE));
+    expect(crashed.status).toBe(503);
+    expect(crashed.body.error.code).toBe('ENGINE_CRASHED');
+    expect(t.app.get(DeploymentManager).get(id)!.runtime.snapshot().retriedItems).toBe(0);
+    expect((await infer(t.url, token, 'twin-kill', pair(2))).body.results[0].outputs.y.data).toEqual([2, 1]);
   });
 });

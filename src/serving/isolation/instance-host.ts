@@ -16,7 +16,12 @@ export interface HostLoadPayload {
 
 export type HostRequest = { id: number; method: 'load'; payload: HostLoadPayload } | { id: number; method: 'execute'; payload: NamedTensors[] } | { id: number; method: 'dispose' };
 
-export type HostMessage = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { code: string; message: string } } | { type: 'rss'; bytes: number };
+export type HostMessage =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { code: string; message: string } }
+  | { type: 'rss'; bytes: number }
+  /** The engine call of request `id` is about to start: from here a crash is the batch's own. */
+  | { type: 'started'; id: number };
 
 const RSS_REPORT_MS = 250;
 
@@ -38,6 +43,7 @@ async function handle(request: HostRequest): Promise<unknown> {
   }
   if (request.method === 'execute') {
     if (!model) throw Object.assign(new Error('no model loaded'), { code: 'MODEL_NOT_LOADED' });
+    send({ type: 'started', id: request.id });
     const results: ExecuteResult[] = await model.execute(request.payload);
     return results;
   }

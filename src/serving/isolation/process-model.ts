@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ExecuteResult, LoadedModel, LoadOptions, ModelArtifact, ModelSignature, NamedTensors } from '../../../engines/sdk/index.js';
 import { EngineError } from '../../../engines/sdk/index.js';
+import { ENGINE_CRASHED_BEFORE_START } from './crash-codes.js';
 import type { HostLoadPayload, HostMessage, HostRequest } from './instance-host.js';
 
 export interface ProcessModelOptions {
@@ -23,7 +24,10 @@ export interface ProcessModelOptions {
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
+  /** The child said the engine call began (execute calls only). */
+  started: boolean;
 }
+
 
 /** The child's script beside this module: compiled .js, or .ts run through tsx (tests from source). */
 function hostScript(): { path: string; execArgv: string[] } {
@@ -37,8 +41,9 @@ const DEFAULT_LOAD_TIMEOUT_MS = 120_000;
 /**
  * A LoadedModel whose engine runs in a child process of its own (isolation "process"). Tensors
  * cross over IPC with the structured-clone serialisation (typed arrays are copied, not turned
- * into JSON). If the child dies, every request of the batch it was running gets ENGINE_CRASHED,
- * the crash is reported, and the child is respawned after an exponential backoff; requests that
+ * into JSON). If the child dies, every request of the batch it was running gets ENGINE_CRASHED
+ * (ENGINE_CRASHED_BEFORE_START when the child had not yet said the engine call started, which the
+ * runtime may retry on another instance), the crash is reported, and the child is respawned after an exponential backoff; requests that
  * arrive meanwhile wait for it. The host watches the child's reported RSS against maxMemoryMb.
  */
 export class ProcessModel implements LoadedModel {
@@ -67,6 +72,11 @@ export class ProcessModel implements LoadedModel {
     return this.rss;
   }
 
+  /** False while the child is dead and being respawned: a batch given to it now waits for the respawn. */
+  get available(): boolean {
+    return this.child !== undefined && this.respawning === undefined && !this.disposed;
+  }
+
   /** The child's process id (undefined while it is being respawned). */
   get pid(): number | undefined {
     return this.child?.pid;
@@ -80,7 +90,8 @@ export class ProcessModel implements LoadedModel {
       this.consecutiveCrashes = 0;
       return results;
     } catch (error) {
-      const code = error instanceof EngineError ? error.code : 'ENGINE_CRASHED';
+      const notStarted = error instanceof NotStarted;
+      const code = notStarted ? ENGINE_CRASHED_BEFORE_START : error instanceof EngineError ? error.code : 'ENGINE_CRASHED';
       const message = error instanceof Error ? error.message : String(error);
       return requests.map(() => ({ ok: false, error: { code, message } }));
     }
@@ -143,17 +154,22 @@ export class ProcessModel implements LoadedModel {
 
   private call<T>(request: HostRequest): Promise<T> {
     const child = this.child;
-    if (!child) return Promise.reject(new EngineError('ENGINE_CRASHED', 'the instance process is not running'));
+    if (!child) return Promise.reject(new NotStarted('the instance process is not running'));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, started: false });
       child.send({ ...request, id }, (error) => {
-        if (error && this.pending.delete(id)) reject(new EngineError('ENGINE_CRASHED', `the instance process is gone: ${error.message}`));
+        if (error && this.pending.delete(id)) reject(new NotStarted(`the instance process is gone: ${error.message}`));
       });
     });
   }
 
   private onMessage(message: HostMessage): void {
+    if ('type' in message && message.type === 'started') {
+      const entry = this.pending.get(message.id);
+      if (entry) entry.started = true;
+      return;
+    }
     if ('type' in message) {
       this.rss = message.bytes;
       const limit = this.options.maxMemoryBytes;
@@ -180,7 +196,7 @@ export class ProcessModel implements LoadedModel {
     this.child = undefined;
     const reason = this.crashReason ?? (signal ? `the instance process was killed by ${signal}` : `the instance process exited with code ${code}`);
     this.crashReason = undefined;
-    this.failAll(new EngineError('ENGINE_CRASHED', reason));
+    this.failAll(new EngineError('ENGINE_CRASHED', reason), new NotStarted(reason));
     if (this.disposed || this.loading) return;
     this.options.onCrash(reason);
     this.scheduleRespawn();
@@ -210,9 +226,17 @@ export class ProcessModel implements LoadedModel {
     });
   }
 
-  private failAll(error: Error): void {
+  /** Rejects every call in flight: with `beforeStart` (when given) those whose engine call had not begun. */
+  private failAll(error: Error, beforeStart: Error = error): void {
     const entries = [...this.pending.values()];
     this.pending.clear();
-    for (const entry of entries) entry.reject(error);
+    for (const entry of entries) entry.reject(entry.started ? error : beforeStart);
+  }
+}
+
+/** The child died, or was not running, before the engine call of a batch began. */
+class NotStarted extends EngineError {
+  constructor(reason: string) {
+    super('ENGINE_CRASHED', reason);
   }
 }
