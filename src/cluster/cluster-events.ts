@@ -22,6 +22,29 @@ export abstract class ClusterEvents {
   abstract subscribe(listener: ClusterEventListener): void;
 }
 
+/**
+ * A bus that receives announcements from other replicas: keeps the listeners and hands each
+ * received event to all of them, so that one failing listener never stops the others.
+ */
+export abstract class ReceivingClusterEvents extends ClusterEvents {
+  protected abstract readonly logger: { error(message: unknown): void };
+  private readonly listeners: ClusterEventListener[] = [];
+
+  subscribe(listener: ClusterEventListener): void {
+    this.listeners.push(listener);
+  }
+
+  protected deliver(event: ClusterEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.error({ msg: 'Cluster event listener failed', event: event.type, error: String(error) });
+      }
+    }
+  }
+}
+
 /** One process: the replica that made a change has applied it itself, so there is nobody to tell. */
 export class LocalClusterEvents extends ClusterEvents {
   async publish(): Promise<void> {}

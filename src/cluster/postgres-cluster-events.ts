@@ -1,6 +1,6 @@
 import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import pg from 'pg';
-import { ClusterEvent, ClusterEventListener, ClusterEvents, parseClusterEvent } from './cluster-events.js';
+import { ClusterEvent, ReceivingClusterEvents, parseClusterEvent } from './cluster-events.js';
 
 /** The NOTIFY channel every replica on one database listens to (a database is one deployment). */
 export const POSTGRES_EVENTS_CHANNEL = 'modelport_events';
@@ -12,9 +12,8 @@ const RECONNECT_MAX_MS = 5_000;
  * second publishes with pg_notify. After a lost connection listeners are told to resync, since
  * notifications sent meanwhile are gone.
  */
-export class PostgresClusterEvents extends ClusterEvents implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger('ClusterEvents');
-  private readonly listeners: ClusterEventListener[] = [];
+export class PostgresClusterEvents extends ReceivingClusterEvents implements OnModuleInit, OnApplicationShutdown {
+  protected readonly logger = new Logger('ClusterEvents');
   private listener: pg.Client | null = null;
   private publisher: pg.Client | null = null;
   private publisherConnecting: Promise<pg.Client> | null = null;
@@ -46,10 +45,6 @@ export class PostgresClusterEvents extends ClusterEvents implements OnModuleInit
       // The change is in the database already; the periodic reconcile brings the others along.
       this.logger.warn({ msg: 'Could not announce a change; other replicas catch up on their next reconcile', event: event.type, error: (error as Error).message });
     }
-  }
-
-  subscribe(listener: ClusterEventListener): void {
-    this.listeners.push(listener);
   }
 
   private publishingClient(): Promise<pg.Client> {
@@ -113,15 +108,5 @@ export class PostgresClusterEvents extends ClusterEvents implements OnModuleInit
     this.reconnectTimer = setTimeout(() => void this.listen(), this.reconnectDelayMs);
     this.reconnectTimer.unref();
     this.reconnectDelayMs = Math.min(RECONNECT_MAX_MS, this.reconnectDelayMs * 2);
-  }
-
-  private deliver(event: ClusterEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.logger.error({ msg: 'Cluster event listener failed', event: event.type, error: String(error) });
-      }
-    }
   }
 }

@@ -1,11 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { ClusterEvent, ClusterEventListener, ClusterEvents, parseClusterEvent } from './cluster-events.js';
+import { ClusterEvent, ReceivingClusterEvents, parseClusterEvent } from './cluster-events.js';
 import type { RedisConnection } from './redis-connection.js';
 
 /** Announcements over Redis pub/sub on `<REDIS_PREFIX>:events`. A reconnect tells listeners to resync, since pub/sub keeps nothing for absent subscribers. */
-export class RedisClusterEvents extends ClusterEvents {
-  private readonly logger = new Logger('ClusterEvents');
-  private readonly listeners: ClusterEventListener[] = [];
+export class RedisClusterEvents extends ReceivingClusterEvents {
+  protected readonly logger = new Logger('ClusterEvents');
   private readonly channel: string;
   private subscribedOnce = false;
 
@@ -33,20 +32,6 @@ export class RedisClusterEvents extends ClusterEvents {
     } catch (error) {
       // The change is in the database already; the periodic reconcile brings the others along.
       this.logger.warn({ msg: 'Could not announce a change; other replicas catch up on their next reconcile', event: event.type, error: (error as Error).message });
-    }
-  }
-
-  subscribe(listener: ClusterEventListener): void {
-    this.listeners.push(listener);
-  }
-
-  private deliver(event: ClusterEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.logger.error({ msg: 'Cluster event listener failed', event: event.type, error: String(error) });
-      }
     }
   }
 }
