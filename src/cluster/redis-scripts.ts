@@ -51,10 +51,26 @@ if tonumber(used) <= 0 then return -2 end
 return redis.call('DECR', KEYS[1])
 `;
 
+/**
+ * The part of a usage counter no replica has written to the database yet: KEYS[1] the counter,
+ * KEYS[2] how much of it the database holds. Moves the cursor to the counter and returns the
+ * difference (negative after refunds), or nil when there is no counter. Any replica can take it,
+ * so what a replica counted and never wrote (it was killed) reaches the database through another.
+ */
+const USAGE_TAKE_UNSAVED = `
+local used = redis.call('GET', KEYS[1])
+if not used then return nil end
+local saved = redis.call('GET', KEYS[2])
+if not saved then saved = used end
+redis.call('SET', KEYS[2], used, 'EX', tonumber(ARGV[1]))
+return tonumber(used) - tonumber(saved)
+`;
+
 export interface ModelportScripts {
   modelportGcra(key: string, nowMs: number, limit: number, intervalMs: number, burstMs: number): Promise<number>;
   modelportQuotaConsume(key: string, quota: number): Promise<number>;
   modelportQuotaRefund(key: string): Promise<number>;
+  modelportUsageTakeUnsaved(counterKey: string, savedKey: string, ttlSeconds: number): Promise<number | null>;
 }
 
 const registered = new WeakSet<Redis>();
@@ -65,6 +81,7 @@ export function withScripts(client: Redis): Redis & ModelportScripts {
     client.defineCommand('modelportGcra', { numberOfKeys: 1, lua: GCRA });
     client.defineCommand('modelportQuotaConsume', { numberOfKeys: 1, lua: QUOTA_CONSUME });
     client.defineCommand('modelportQuotaRefund', { numberOfKeys: 1, lua: QUOTA_REFUND });
+    client.defineCommand('modelportUsageTakeUnsaved', { numberOfKeys: 2, lua: USAGE_TAKE_UNSAVED });
     registered.add(client);
   }
   return client as Redis & ModelportScripts;

@@ -38,6 +38,12 @@ class UnreachableCounter extends SharedUsageCounter {
   async read(): Promise<Map<string, number>> {
     throw new Error('Connection is closed.');
   }
+  async takeUnsaved(): Promise<number> {
+    throw new Error('Connection is closed.');
+  }
+  async returnUnsaved(): Promise<void> {
+    throw new Error('Connection is closed.');
+  }
 }
 
 const rows = () => {

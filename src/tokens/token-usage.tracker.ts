@@ -17,9 +17,11 @@ interface Counter {
  * reach SQLite in batches every couple of seconds and at shutdown.
  *
  * Among several replicas (a SharedUsageCounter, i.e. Redis) the check-and-count is one atomic step
- * in the shared counter instead, seeded from the database the first time in a month; each replica
- * still writes the increments it counted to the database, which stays the durable record. While
- * the shared counter is unreachable a replica counts in memory as above.
+ * in the shared counter instead, seeded from the database the first time in a month. The database
+ * stays the durable record: at each flush a replica takes, for every token it counted for, the part
+ * of the shared counter that no replica has saved yet (one atomic step) and writes that, so what a
+ * replica counted and never saved (it was killed) still reaches the database. While the shared
+ * counter is unreachable a replica counts in memory as above.
  */
 @Injectable()
 export class TokenUsageTracker implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -28,6 +30,8 @@ export class TokenUsageTracker implements OnModuleInit, OnModuleDestroy, BeforeA
   private readonly loading = new Map<string, Promise<Counter>>();
   private pendingCounts = new Map<string, UsageIncrement>();
   private pendingLastUsed = new Map<string, string>();
+  /** Tokens this replica counted or refunded for in the shared counter since its last flush. */
+  private sharedTouched = new Map<string, { tokenId: string; month: string }>();
   private readonly lastUsed = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -69,7 +73,7 @@ export class TokenUsageTracker implements OnModuleInit, OnModuleDestroy, BeforeA
     if (this.shared) {
       const counted = await this.consumeShared(this.shared, tokenId, month, monthlyQuota);
       if (counted !== undefined) {
-        if (counted) this.addPending(tokenId, month, 1);
+        if (counted) this.touchShared(tokenId, month);
         return counted;
       }
     }
@@ -103,6 +107,10 @@ export class TokenUsageTracker implements OnModuleInit, OnModuleDestroy, BeforeA
     this.sharedDown = true;
   }
 
+  private touchShared(tokenId: string, month: string): void {
+    this.sharedTouched.set(`${tokenId}|${month}`, { tokenId, month });
+  }
+
   private addPending(tokenId: string, month: string, count: number): void {
     const key = `${tokenId}|${month}`;
     const pending = this.pendingCounts.get(key);
@@ -121,7 +129,7 @@ export class TokenUsageTracker implements OnModuleInit, OnModuleDestroy, BeforeA
     if (this.shared) {
       // Settled asynchronously: the response has already gone out.
       this.shared.refund(tokenId, month).then(
-        (given) => given && this.addPending(tokenId, month, -1),
+        (given) => given && this.touchShared(tokenId, month),
         (error: unknown) => {
           this.sharedUnreachable(error);
           this.refundLocally(tokenId, month);
@@ -187,16 +195,18 @@ export class TokenUsageTracker implements OnModuleInit, OnModuleDestroy, BeforeA
   }
 
   private async writePending(): Promise<void> {
-    if (this.pendingCounts.size === 0 && this.pendingLastUsed.size === 0) return;
+    if (this.pendingCounts.size === 0 && this.pendingLastUsed.size === 0 && this.sharedTouched.size === 0) return;
     const counts = this.pendingCounts;
     const lastUsed = this.pendingLastUsed;
     this.pendingCounts = new Map();
     this.pendingLastUsed = new Map();
+    const unsaved = await this.takeSharedUnsaved();
     try {
-      await this.repository.recordUsage([...counts.values()], lastUsed);
+      await this.repository.recordUsage([...counts.values(), ...unsaved], lastUsed);
       this.forgetSavedLastUses(lastUsed);
       this.forgetOldMonths();
     } catch (error) {
+      await this.returnSharedUnsaved(unsaved);
       for (const [key, increment] of counts) {
         const newer = this.pendingCounts.get(key);
         if (newer) newer.count += increment.count;
@@ -204,6 +214,33 @@ export class TokenUsageTracker implements OnModuleInit, OnModuleDestroy, BeforeA
       }
       for (const [id, at] of lastUsed) if (!this.pendingLastUsed.has(id)) this.pendingLastUsed.set(id, at);
       this.logger.warn({ msg: 'Could not save token usage; will retry', error: (error as Error).message });
+    }
+  }
+
+  /** The shared counters' unsaved parts for the tokens touched since the last flush; a token whose counter cannot be read now stays touched. */
+  private async takeSharedUnsaved(): Promise<UsageIncrement[]> {
+    const shared = this.shared;
+    if (!shared || this.sharedTouched.size === 0) return [];
+    const touched = this.sharedTouched;
+    this.sharedTouched = new Map();
+    const taken: UsageIncrement[] = [];
+    for (const [key, { tokenId, month }] of touched) {
+      try {
+        const count = await shared.takeUnsaved(tokenId, month);
+        if (count !== 0) taken.push({ tokenId, month, count });
+      } catch (error) {
+        this.sharedUnreachable(error);
+        this.sharedTouched.set(key, { tokenId, month });
+      }
+    }
+    return taken;
+  }
+
+  // The database write failed: give the parts back to the shared counter's unsaved share, and retry next flush.
+  private async returnSharedUnsaved(unsaved: readonly UsageIncrement[]): Promise<void> {
+    for (const { tokenId, month, count } of unsaved) {
+      await this.shared?.returnUnsaved(tokenId, month, count).catch((error: unknown) => this.sharedUnreachable(error));
+      this.touchShared(tokenId, month);
     }
   }
 

@@ -92,6 +92,46 @@ describe.skipIf(!redisUrl)('rate limits and quotas shared through Redis (medium)
     expect(rows.rows.get(`tok-quota|${month}`)).toBe(30);
     expect((await trackers[2].usedThisMonth(['tok-quota', 'tok-unused'])).get('tok-unused')).toBe(0);
   });
+
+  it('what a replica counted and never saved (killed before its flush) reaches the database through the next replica that counts', async () => {
+    const rows = new SharedUsageRows();
+    const month = '2026-05';
+    const [killed, survivor] = connections.map((connection) => new TokenUsageTracker(rows as unknown as AccessTokenRepository, new FixedClock(), new RedisUsageCounter(connection)));
+    const counted = await Promise.all(Array.from({ length: 5 }, () => killed.tryConsume('tok-killed', null)));
+    expect(counted.every(Boolean)).toBe(true);
+    // `killed` is dropped here without a flush, as kill -9 would; its 5 uses exist only in Redis.
+    expect(rows.rows.get(`tok-killed|${month}`)).toBeUndefined();
+    expect(await survivor.tryConsume('tok-killed', null)).toBe(true);
+    await survivor.flush();
+    expect(rows.rows.get(`tok-killed|${month}`)).toBe(6);
+    // Taken once: a second flush, from either, adds nothing.
+    await survivor.flush();
+    await killed.flush();
+    expect(rows.rows.get(`tok-killed|${month}`)).toBe(6);
+  });
+
+  it('a failed database write gives the unsaved part back, and the next flush saves it exactly once', async () => {
+    const month = '2026-05';
+    let failNext = true;
+    const rows = new SharedUsageRows();
+    const flaky = {
+      usageCounts: rows.usageCounts.bind(rows),
+      isAvailable: () => true,
+      async recordUsage(increments: readonly UsageIncrement[]) {
+        if (failNext) {
+          failNext = false;
+          throw new Error('database unavailable');
+        }
+        await rows.recordUsage(increments);
+      },
+    };
+    const tracker = new TokenUsageTracker(flaky as unknown as AccessTokenRepository, new FixedClock(), new RedisUsageCounter(connections[0]));
+    for (let use = 0; use < 3; use++) expect(await tracker.tryConsume('tok-retry', null)).toBe(true);
+    await tracker.flush();
+    expect(rows.rows.get(`tok-retry|${month}`)).toBeUndefined();
+    await tracker.flush();
+    expect(rows.rows.get(`tok-retry|${month}`)).toBe(3);
+  });
 });
 
 /** Refunds settle asynchronously; wait for a condition by polling Redis, not the wall clock. */
