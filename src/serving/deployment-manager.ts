@@ -156,7 +156,7 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
         this.logger.warn({ msg: 'The drain did not finish in time; stopping every instance', modelId });
         await runtime.forceStop();
       }
-      this.residency.forget(modelId);
+      await this.residency.forget(modelId);
       this.metrics.setQueueDepth(modelId, 0);
       this.changeLoaded(-instances);
       this.logger.log({ msg: 'Model undeployed', modelId });

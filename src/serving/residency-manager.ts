@@ -97,12 +97,17 @@ export class ResidencyManager {
     this.residents.set(modelId, { modelId, runtime, load, changed, lastUsedAt: null, lastColdStartMs: null, lastColdStartAt: null });
   }
 
-  /** The model was undeployed (its instances are disposed by the drain, which refunds them). */
-  forget(modelId: string): void {
+  /**
+   * The model was undeployed (its instances are disposed by the drain, which refunds them). An
+   * on-demand load still in flight is awaited: it finds the runtime gone and disposes what it
+   * loaded, so no instance outlives the undeploy.
+   */
+  async forget(modelId: string): Promise<void> {
     const resident = this.residents.get(modelId);
     if (resident?.idleTimer !== undefined) this.timers.clearTimeout(resident.idleTimer);
     this.residents.delete(modelId);
     this.metrics.forget(modelId);
+    await resident?.loading;
   }
 
   /**

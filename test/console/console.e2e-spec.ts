@@ -135,14 +135,14 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: the journey of a new
     await axe('models-empty');
     await shoot('models-empty');
     await page.getByRole('button', { name: 'Add a sample model' }).click();
-    await page.getByRole('heading', { name: /sample-object-detector/ }).waitFor({ timeout: 60_000 });
+    await page.getByRole('heading', { name: /sample-object-detector/ }).waitFor({ timeout: 120_000 });
     await page.getByRole('button', { name: 'Deploy' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Deploy' }).click();
-    await page.locator('h1 .chip-deployed').waitFor({ timeout: 60_000 });
+    await page.locator('h1 .chip-deployed').waitFor({ timeout: 120_000 });
     await page.getByRole('tab', { name: 'Try it' }).click();
     await page.getByTestId('dropzone').setInputFiles(join(IMAGES_DIR, 'chelsea.png'));
     const detections = page.getByRole('table', { name: 'Detections' });
-    await detections.waitFor({ timeout: 60_000 });
+    await detections.waitFor({ timeout: 120_000 });
     expect(await detections.locator('tbody tr').first().locator('td').first().textContent()).toBe('cat');
     expect(await page.locator('svg.overlay rect').count()).toBeGreaterThan(0);
     // The slider filters the boxes live.
@@ -167,7 +167,7 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: the journey of a new
     await page.getByText('The config is valid.').waitFor();
     await axe('upload');
     await page.getByRole('button', { name: 'Upload and validate' }).click();
-    await page.getByRole('heading', { name: 'Validation report' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('heading', { name: 'Validation report' }).waitFor({ timeout: 120_000 });
     const progress = page.getByRole('progressbar', { name: 'Upload progress' });
     expect(await progress.getAttribute('aria-valuenow')).toBe('100');
     expect(await progress.textContent()).toMatch(/KB of .*KB sent \(100%\)/);
@@ -178,14 +178,14 @@ describe.skipIf(!chromiumAvailable())('console in Chromium: the journey of a new
     await page.getByRole('link', { name: 'Open the model' }).click();
     await page.getByRole('button', { name: 'Deploy' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Deploy' }).click();
-    await page.locator('h1 .chip-deployed').waitFor({ timeout: 60_000 });
+    await page.locator('h1 .chip-deployed').waitFor({ timeout: 120_000 });
     await page.getByRole('button', { name: 'Python' }).click();
     expect(await page.locator('pre.code').first().textContent()).toContain('/api/v1/inference/');
     await axe('model-overview');
     await shoot('model-overview');
     await page.getByRole('tab', { name: 'Try it' }).click();
     await page.getByTestId('dropzone').setInputFiles(join(IMAGES_DIR, 'coffee.png'));
-    await page.getByRole('list', { name: 'Top predictions' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('list', { name: 'Top predictions' }).waitFor({ timeout: 120_000 });
     expect(await page.getByRole('list', { name: 'Top predictions' }).getByRole('listitem').count()).toBe(4);
     for (const tab of ['Versions', 'Config', 'Statistics']) {
       await page.getByRole('tab', { name: tab }).click();

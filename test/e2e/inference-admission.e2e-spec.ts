@@ -163,5 +163,5 @@ describe('admission before decoding (e2e)', () => {
     expect(after.rejectedItems - before.rejectedItems).toBe(refused.length);
     expect(after.executedItems - before.executedItems).toBe(ok);
     expect(after.reservedItems).toBe(0);
-  }, 120_000);
+  }, 300_000);
 });

@@ -111,5 +111,5 @@ describe('overload into a model whose postprocessing is held (e2e)', () => {
     }
     expect(order).toEqual([...new Array(16).fill('503'), '200', '200']);
     expect(runtime.snapshot().reservedItems).toBe(0);
-  }, 120_000);
+  }, 300_000);
 });

@@ -150,7 +150,7 @@ describe('queueing and batching over HTTP with real ONNX models', () => {
     expect(stats(id).rejectedItems).toBe(rejected.length);
     expect((await request(`${t.url}/health`)).status).toBe(200);
     expect((await infer(t.url, token, id, { body: imageForm([photo]) })).status).toBe(200);
-  }, 120_000);
+  }, 300_000);
 
   describe('behind a busy instance', () => {
     let id: string;

@@ -72,11 +72,12 @@ describe('ten heavy on-demand models under a budget that fits three (e2e, real O
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       rmSync(file);
       ids.set(name, created.body.id);
-      const deployed = await modelAction(t.url, admin, `/${created.body.id}/deploy`, { residency: { mode: 'on-demand', idleUnloadSeconds: 0 }, isolation: 'process' });
+      // A cold start is a process spawn plus an ONNX load: seconds on a loaded machine, so requests may wait long for it.
+      const deployed = await modelAction(t.url, admin, `/${created.body.id}/deploy`, { residency: { mode: 'on-demand', idleUnloadSeconds: 0 }, isolation: 'process', queue: { timeoutMs: 180_000 } });
       expect(deployed.status, JSON.stringify(deployed.body)).toBe(200);
       expect(deployed.body).toMatchObject({ status: 'deployed', loaded: false });
     }
-  }, 120_000);
+  }, 600_000);
   afterAll(async () => {
     await t?.close();
     rmSync(work, { recursive: true, force: true });
@@ -123,7 +124,7 @@ describe('ten heavy on-demand models under a budget that fits three (e2e, real O
     expect((await request(`${t.url}/ready`)).status).toBe(200);
   });
 
-  it('leaves no instance process behind once every model is undeployed', { timeout: 60_000 }, async () => {
+  it('leaves no instance process behind once every model is undeployed', { timeout: 300_000 }, async () => {
     for (const id of ids.values()) expect((await modelAction(t.url, admin, `/${id}/undeploy`)).status).toBe(200);
     expect(instanceChildren()).toEqual([]);
     expect(await metricValue(t.url, 'modelport_memory_loaded_bytes')).toBe(0);
