@@ -34,8 +34,12 @@ describe.skipIf(!postgresAdminUrl)('PostgreSQL LISTEN/NOTIFY announcements (medi
     await a.publish({ type: 'token', tokenId: 'tok-1', newSecretHash: 'h' });
     expect(await received).toEqual({ type: 'token', tokenId: 'tok-1', newSecretHash: 'h' });
     const model = nextEvent(a, (event) => event.type === 'model');
+    // b listens on the channel too, so it hears its own announcement: wait for that as well, so it
+    // cannot arrive during the next test.
+    const echo = nextEvent(b, (event) => event.type === 'model');
     await b.publish({ type: 'model', modelId: 'm-1' });
     expect(await model).toEqual({ type: 'model', modelId: 'm-1' });
+    expect(await echo).toEqual({ type: 'model', modelId: 'm-1' });
   });
 
   it('a malformed notification on the channel is dropped; the next good one still arrives', async () => {
