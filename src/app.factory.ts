@@ -15,6 +15,8 @@ import { ALL_ROLES } from './auth/auth.types.js';
 import { INTERNAL_AUTH_HEADER } from './auth/auth.decorator.js';
 import { clientErrorHandler, frameworkErrorHandler, registerRequestLimits } from './common/request-limits.js';
 import { registerRefusedBodyDrain } from './inference/refused-body-drain.js';
+import { registerJsonBodies } from './common/deferred-body.js';
+import { DEFERRED_BODY_ROUTES } from './inference/inference-routes.js';
 import { registerConsole } from './console/console-static.js';
 import type { ServingOverrides } from './serving/serving-overrides.js';
 
@@ -110,6 +112,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   await registerConsole(fastify, options.consoleDir);
 
   await app.init();
+  // After init, which registers Nest's JSON parser (Fastify's, reading the whole body first): ours
+  // parses the same way, except that inference bodies are read by the service once the request
+  // holds a queue place (admission first).
+  registerJsonBodies(fastify, { bodyLimit: config.server.bodyLimitBytes, deferredRoutes: DEFERRED_BODY_ROUTES });
   await fastify.ready();
   return app;
 }

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from '../common/api-error.js';
 import { describeIssues } from '../common/validation.js';
+import { resolveBody } from '../common/deferred-body.js';
 import type { InferenceOptions } from '../serving/inference-pipeline.js';
 import type { JsonTensor } from '../serving/tensor-input.js';
 
@@ -77,7 +78,8 @@ export async function readInferenceBody(request: FastifyRequest, limits: ReaderL
   if (contentType !== 'application/json' && !contentType.endsWith('+json')) {
     throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with image files, or application/json');
   }
-  const body = request.body;
+  // Read only now, after admission (see inference-routes.ts).
+  const body = await resolveBody(request.body);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw ApiError.badRequest('INVALID_INPUT', 'The JSON body must be an object with "image", "images" or "inputs"');
   }

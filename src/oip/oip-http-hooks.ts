@@ -3,15 +3,16 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { AppConfig } from '../config/app-config.js';
 import { ERROR_CODE_HEADER } from './v2-error.filter.js';
+import { deferrableParser } from '../common/deferred-body.js';
+import { V2_INFER_ROUTES } from '../inference/inference-routes.js';
 
-/** Only the v2 inference routes take raw bytes; every other route keeps refusing them (415). */
-const V2_INFER_ROUTE = /^\/v2\/models\/[^/?]+(?:\/versions\/[^/?]+)?\/infer(?:\?|$)/;
 const V2_PREFIX = /^\/v2(?:[/?]|$)/;
 
 /**
  * Fastify-level pieces of the v2 protocol, registered before Fastify is ready:
- * - application/octet-stream bodies (the binary tensor data extension) are read as a Buffer on
- *   the inference routes, under the same size limit as JSON bodies;
+ * - application/octet-stream bodies (the binary tensor data extension) are taken on the inference
+ *   routes only, under the same size limit as JSON bodies, and read as a Buffer by the service
+ *   after admission, like JSON bodies there (common/deferred-body.ts); other routes answer 415;
  * - errors raised before a v2 handler runs (unreadable JSON, an oversized body, an unknown
  *   route) get the protocol's `{"error"}` body too, not the admin API's envelope.
  */
@@ -24,11 +25,11 @@ export class OipHttpHooks implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: this.config.server.bodyLimitBytes }, (request, body, done) => {
-      if (V2_INFER_ROUTE.test(request.url)) return done(null, body);
-      const error = Object.assign(new Error('Unsupported Content-Type'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
-      done(error, undefined);
-    });
+    const unsupported = () => Object.assign(new Error('Unsupported Content-Type'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
+    fastify.addContentTypeParser(
+      'application/octet-stream',
+      deferrableParser({ bodyLimit: this.config.server.bodyLimitBytes, deferredRoutes: V2_INFER_ROUTES }, (bytes) => Promise.resolve(bytes), unsupported),
+    );
     fastify.addHook('onSend', (request, reply, payload, done) => {
       if (reply.statusCode < 400 || !V2_PREFIX.test(request.url) || typeof payload !== 'string') return done(null, payload);
       const rewritten = protocolErrorBody(payload);

@@ -3,6 +3,7 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ExternalAccess } from '../auth/auth.decorator.js';
 import { openApiSchema } from '../common/validation.js';
+import { resolveBody } from '../common/deferred-body.js';
 import { clientAbortSignal } from '../inference/client-abort.js';
 import { OIP_SCHEMAS, OipResponses } from './oip-openapi.js';
 import { formatRestInferResponse, INFERENCE_HEADER_LENGTH, parseRestInferRequest, v2InferRequestSchema } from './oip-rest.codec.js';
@@ -108,7 +109,7 @@ export class OipController {
   }
 
   private async runInfer(name: string, version: string | undefined, body: unknown, request: FastifyRequest, reply: FastifyReply) {
-    const result = await this.oip.infer(name, version, () => parseRestInferRequest(body, request.headers), {
+    const result = await this.oip.infer(name, version, async () => parseRestInferRequest(await resolveBody(body), request.headers), {
       signal: clientAbortSignal(reply),
       onModel: (id) => (request.modelId = id),
     });

@@ -77,12 +77,12 @@ export class OipService {
    * an unknown model is a 404 and a full queue refuses before any tensor is decoded. Inputs take
    * the same checks (names, datatypes, shapes, element counts, ranges) as the REST tensor route.
    */
-  async infer(name: string, version: string | undefined, read: () => OipInferRequest, context: OipCallContext = {}): Promise<OipInferResult> {
+  async infer(name: string, version: string | undefined, read: () => OipInferRequest | Promise<OipInferRequest>, context: OipCallContext = {}): Promise<OipInferResult> {
     const deployment = await this.resolve(name, version);
     context.onModel?.(deployment.spec.modelId);
     const admission = this.pipeline.admit(deployment);
     try {
-      const request = read();
+      const request = await read();
       const wanted = this.requestedOutputs(deployment, request);
       const tensors = request.inputs.map((input) => {
         const dtype = fromV2Datatype(input.datatype);

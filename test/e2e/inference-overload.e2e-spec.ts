@@ -62,7 +62,7 @@ describe('overload into a model whose postprocessing is held (e2e)', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('every request of a flood is refused 503 QUEUE_FULL while the admitted ones wait in postprocessing; they finish after', async () => {
+  it('every request of a flood, of every body kind, is refused 503 QUEUE_FULL while the admitted ones wait in postprocessing; they finish after', async () => {
     const id = await uploadAndDeploy(t.url, admin, {
       file: join(work, 'dense.onnx'),
       name: 'dense-held',
@@ -84,23 +84,37 @@ describe('overload into a model whose postprocessing is held (e2e)', () => {
     const before = runtime.snapshot();
     expect(before.reservedItems).toBe(2);
 
-    // The flood: tensor bodies and multi-megabyte image bodies alike.
+    // The flood: tensor bodies, multi-megabyte image bodies, and bodies that would fail to parse
+    // (REST and v2, JSON and binary): the queue refuses each before its body is read, let alone parsed.
     const photo = await sharp(chelseaPng()).resize(1600, 1200).png({ compressionLevel: 0 }).toBuffer();
-    const flood = Array.from({ length: 16 }, (_, index) =>
-      (index % 2 === 0 ? infer(t.url, token, id, { json: input(3) }) : infer(t.url, token, id, { body: imageForm([photo]) })).then((res) => {
+    const unparsable = '{"inputs": {"x": {"shape": [1, 3], "data": [1, 2,';
+    const v2 = (body: string, contentType: string) =>
+      fetch(`${t.url}/v2/models/dense-held/infer`, { method: 'POST', headers: { 'X-Access-Token': token, 'Content-Type': contentType, 'Inference-Header-Content-Length': '4' }, body }).then(
+        async (res) => ({ status: res.status, code: res.headers.get('x-error-code'), retryAfter: res.headers.get('retry-after'), body: await res.text() }),
+      );
+    const kinds = [
+      () => infer(t.url, token, id, { json: input(3) }),
+      () => infer(t.url, token, id, { body: imageForm([photo]) }),
+      () => infer(t.url, token, id, { body: unparsable, headers: { 'Content-Type': 'application/json' } }),
+      () => v2(unparsable, 'application/json'),
+      () => v2('not a v2 header, not tensors', 'application/octet-stream'),
+    ];
+    const flood = Array.from({ length: 20 }, (_, index) =>
+      kinds[index % kinds.length]().then((res) => {
         order.push(`${res.status}`);
         return res;
       }),
     );
     const refused = await Promise.all(flood);
     for (const res of refused) {
-      expect([res.status, res.body.error.code]).toEqual([503, 'QUEUE_FULL']);
-      expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      const code = 'code' in res ? res.code : (res.body as { error: { code: string } }).error.code;
+      expect([res.status, code]).toEqual([503, 'QUEUE_FULL']);
+      expect(Number('retryAfter' in res ? res.retryAfter : res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     }
     // Every refusal came while both admitted requests were still held: none of them had answered.
-    expect(order).toEqual(new Array(16).fill('503'));
+    expect(order).toEqual(new Array(20).fill('503'));
     const during = runtime.snapshot();
-    expect(during.rejectedItems - before.rejectedItems).toBe(16);
+    expect(during.rejectedItems - before.rejectedItems).toBe(20);
     expect(during.admittedItems).toBe(before.admittedItems);
     expect(during.reservedItems).toBe(2);
 
@@ -109,7 +123,7 @@ describe('overload into a model whose postprocessing is held (e2e)', () => {
       expect(res.status).toBe(200);
       expect(res.body.results[0].outputs.y.data).toEqual(Array.from(expectedAddOutput(new Array(WIDTH).fill(value))));
     }
-    expect(order).toEqual([...new Array(16).fill('503'), '200', '200']);
+    expect(order).toEqual([...new Array(20).fill('503'), '200', '200']);
     expect(runtime.snapshot().reservedItems).toBe(0);
   }, 300_000);
 });

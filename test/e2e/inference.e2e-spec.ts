@@ -137,6 +137,17 @@ describe('inference over HTTP: body kinds, options, results and errors', () => {
     expect([notDeployed.status, notDeployed.body.error.code]).toEqual([409, 'MODEL_NOT_DEPLOYED']);
     const anonymous = await request(`${t.url}/api/v1/inference/${classifierId}`, { method: 'POST', body: imageForm([chelseaPng()]) });
     expect(anonymous.status).toBe(401);
+    // JSON bodies are read only once the request is admitted: these refusals come before parsing.
+    const unparsable = { body: '{"image": "iVBOR', headers: { 'content-type': 'application/json' } };
+    const missingJson = await infer(t.url, token, 'no-such-model', unparsable);
+    expect([missingJson.status, missingJson.body.error.code]).toEqual([404, 'MODEL_NOT_FOUND']);
+    const notDeployedJson = await infer(t.url, token, 'stored-only', unparsable);
+    expect([notDeployedJson.status, notDeployedJson.body.error.code]).toEqual([409, 'MODEL_NOT_DEPLOYED']);
+    const anonymousJson = await request(`${t.url}/api/v1/inference/${classifierId}`, { method: 'POST', ...unparsable });
+    expect(anonymousJson.status).toBe(401);
+    // Once admitted, the same body is parsed and refused as not JSON.
+    const admittedJson = await infer(t.url, token, classifierId, unparsable);
+    expect([admittedJson.status, admittedJson.body.error.code]).toEqual([400, 'INVALID_JSON']);
   });
 
   it('documents the inference and v2 routes with the access-token scheme', async () => {
