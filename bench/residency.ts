@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { loadBenchImages, multipartBody, type BenchImage } from './images.js';
 import { expectedHeavyOutput, writeHeavyModel } from './models/heavy-model.js';
 import { buildMobileNetV2 } from './models/mobilenetv2.js';
+import { seededRandom } from './models/onnx-writer.js';
 import { PlatformClient } from './platform-client.js';
 import { IMAGENET_MEAN, IMAGENET_STD } from './preprocess.js';
 import { freePort, readRss, startNodeServer, type ServerProcess } from './processes.js';
@@ -82,18 +83,6 @@ function treeRss(pid: number): { serverBytes: number; childrenBytes: number; chi
   let childrenBytes = 0;
   for (const child of below) childrenBytes += readRss(child).rssBytes;
   return { serverBytes: readRss(pid).rssBytes, childrenBytes, children: below.size };
-}
-
-/** A seeded generator (mulberry32), so every run sends the same mix. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Model indices drawn with probability ∝ 1/(rank+1) (Zipf, s = 1): a few hot models, a long tail. */
@@ -196,7 +185,7 @@ async function residencyPart(root: string, work: string, plan: Plan): Promise<Re
       await platform.client.deploy(id, { residency: { mode: 'on-demand', idleUnloadSeconds: 0 }, isolation: 'process', queue: { timeoutMs: 120_000 } });
       ids.push(id);
     }
-    const mix = zipfMix(plan.models, plan.requests, seeded(13));
+    const mix = zipfMix(plan.models, plan.requests, seededRandom(13));
     const rss = sampleRss(pid, 500);
     const cold: number[] = [];
     const hot: number[] = [];
