@@ -50,8 +50,17 @@ function hasBody(request: FastifyRequest): boolean {
 }
 
 /**
+ * Answers an error in the standard shape before any of the body was read; the refused-body drain
+ * (inference/refused-body-drain.ts) closes the connection once the rest of the body is discarded.
+ */
+function refuseUnread(request: FastifyRequest, reply: FastifyReply, error: ApiError): void {
+  const normalized = normalizeError(error, String(request.id));
+  void reply.code(normalized.status).headers(normalized.headers).header('Connection', 'close').send(normalized.body);
+}
+
+/**
  * Answers an error in the standard shape, then ends the request and its connection once the
- * answer is out. Destroying the request (not just the socket) is what makes a handler still
+ * answer is out: for a body that overstayed its timeout or overran its limit while being read. Destroying the request (not just the socket) is what makes a handler still
  * reading its body fail: Node stops tracking a request once its response has finished.
  */
 function refuseAndClose(request: FastifyRequest, reply: FastifyReply, error: ApiError): void {
@@ -120,12 +129,12 @@ export function registerRequestLimits(fastify: FastifyInstance, options: Request
     if (!hasBody(request) || /^multipart\//i.test(String(request.headers['content-type'] ?? '')) || (await options.recognizes(request))) return;
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > limit) {
-      refuseAndClose(request, reply, tooLarge());
+      refuseUnread(request, reply, tooLarge());
       return reply;
     }
     const release = gate.tryReserve(declared > 0 ? declared : limit);
     if (!release) {
-      refuseAndClose(request, reply, busy());
+      refuseUnread(request, reply, busy());
       return reply;
     }
     reply.raw.once('close', release);

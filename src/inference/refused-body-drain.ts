@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { markDrainingRefusal } from '../common/request-limits.js';
 
@@ -47,18 +48,38 @@ export function discardBody(raw: IncomingMessage, limits: RefusedBodyLimits): Pr
 }
 
 /**
+ * Lingering close, as mature servers do it: the refusal goes out at once with `Connection: close`;
+ * after it only the write side of the socket is closed (FIN), while the rest of the body is read
+ * and thrown away within the bounds; then the socket is destroyed. Node would end such a response
+ * with `socket.destroySoon()`, which destroys the socket as soon as the answer is written: with
+ * body bytes still arriving, the kernel then resets the connection, and a client still writing its
+ * body (Node's fetch among them) gets EPIPE or ECONNRESET and may never read the answer.
+ */
+export function lingerAfterRefusal(raw: IncomingMessage, limits: RefusedBodyLimits): void {
+  const socket = raw.socket as Socket | null;
+  if (!socket || socket.destroyed) return;
+  // Only this socket, only for this response: the FIN without the destroy.
+  Object.defineProperty(socket, 'destroySoon', { configurable: true, value: () => socket.end() });
+  const drained = discardBody(raw, limits);
+  const written = new Promise<void>((resolve) => {
+    socket.once('finish', resolve);
+    socket.once('close', resolve);
+  });
+  void Promise.all([drained, written]).then(() => socket.destroy());
+}
+
+/**
  * A request refused before its body was read (401, 403, 404, 409, 429, 503, an oversized upload)
- * is answered only after the rest of its body has been read and discarded, within bounds, and
- * the connection is then closed. Closing while the client is still sending would reset the
- * connection, and clients that write the whole body before reading (Node's fetch among them)
- * would see EPIPE instead of the answer. A body beyond the bounds is cut off: the answer is sent
- * anyway and the connection closed.
+ * is answered at once, and its connection closed only after the rest of its body has been read
+ * and discarded, within bounds (lingerAfterRefusal). Clients that write the whole body before
+ * reading (Node's fetch among them) can read the answer; a client that stalls mid-body gets it
+ * without waiting for anything. A body beyond the bounds is cut off: the connection is destroyed.
  */
 export function registerRefusedBodyDrain(fastify: FastifyInstance, limits: RefusedBodyLimits): void {
   fastify.addHook('onSend', async (request, reply, payload) => {
     if (reply.statusCode < 400 || request.raw.complete) return payload;
     void reply.header('Connection', 'close');
-    await discardBody(request.raw, limits);
+    lingerAfterRefusal(request.raw, limits);
     return payload;
   });
 }

@@ -1,3 +1,4 @@
+import type { Server, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNAUTHENTICATED_BODY_GATE } from '../../src/common/request-limits.js';
 import type { UnauthenticatedBodyGate } from '../../src/common/unauthenticated-body-gate.js';
@@ -60,5 +61,36 @@ describe('how many unauthenticated bodies may be in flight at once (e2e)', () =>
     expect(gate.usage).toEqual({ active: 1, reservedBytes: 60_000 });
     await hangUp([first]);
     expect((await request(`${t.url}${LOGIN}`, { method: 'POST', json: TEST_ADMIN })).status).toBe(200);
+  });
+
+  it('a refused stranger still sending its body gets the answer at once; the connection closes once the rest is read', async () => {
+    const declared = 200_000;
+    const head = `POST ${LOGIN} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n`;
+    // The server's end of each new connection, by the client's port.
+    const server = t.app.getHttpServer() as Server;
+    const accepted = new Map<number, Socket>();
+    const track = (socket: Socket) => accepted.set(socket.remotePort ?? 0, socket);
+    server.on('connection', track);
+    const exchange = await stall(t.url, `${head}{"username":"`, { halfOpen: true });
+    // Answered and half-closed (FIN) while the body is far from complete: nothing waits for it.
+    const answer = await exchange.answered;
+    expect(answer).toMatch(/^HTTP\/1\.1 413/);
+    expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+    expect(answer).toContain('"code":"PAYLOAD_TOO_LARGE"');
+    await exchange.ended;
+    expect(exchange.socket.destroyed).toBe(false);
+    // The rest of the body is still read (no reset), and then the server closes.
+    const rest = Buffer.alloc(declared - '{"username":"'.length, 0x61);
+    await until(() => accepted.has(exchange.socket.localPort ?? -1));
+    const serverSide = accepted.get(exchange.socket.localPort ?? -1)!;
+    server.off('connection', track);
+    expect(serverSide.destroyed).toBe(false);
+    const released = new Promise((done) => serverSide.once('close', done));
+    await new Promise<void>((done, fail) => exchange.socket.write(rest, (error) => (error ? fail(error) : done())));
+    // The server lets go of the connection once the whole body is in.
+    await released;
+    exchange.socket.end();
+    expect(await exchange.closed).toBe(answer);
+    expect(gate.usage).toEqual({ active: 0, reservedBytes: 0 });
   });
 });

@@ -5,18 +5,40 @@ export interface RawExchange {
   socket: Socket;
   /** Everything the server sent, once it closed the connection. */
   closed: Promise<string>;
+  /** The response (head and Content-Length body), as soon as it is complete, closed or not. */
+  answered: Promise<string>;
+  /** Resolves when the server half-closed (sent FIN); the socket may still be written to. */
+  ended: Promise<void>;
 }
 
-/** Opens a raw connection and sends `head` (request line, headers, part of a body; one byte per character), then nothing more. */
-export function stall(url: string, head: string): Promise<RawExchange> {
+function completeResponse(received: string): string | undefined {
+  const headEnd = received.indexOf('\r\n\r\n');
+  if (headEnd < 0) return undefined;
+  const length = Number(/\r\ncontent-length: *(\d+)/i.exec(received.slice(0, headEnd))?.[1] ?? 0);
+  return received.length >= headEnd + 4 + length ? received.slice(0, headEnd + 4 + length) : undefined;
+}
+
+/**
+ * Opens a raw connection and sends `head` (request line, headers, part of a body; one byte per
+ * character), then nothing more. With `halfOpen`, the server's FIN does not end the client's side:
+ * the test may go on writing, as a client still uploading would.
+ */
+export function stall(url: string, head: string, options: { halfOpen?: boolean } = {}): Promise<RawExchange> {
   const { port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), '127.0.0.1', () => {
+    const socket = connect({ port: Number(port), host: '127.0.0.1', allowHalfOpen: options.halfOpen ?? false }, () => {
       socket.write(Buffer.from(head, 'latin1'));
-      resolve({ socket, closed });
+      resolve({ socket, closed, answered, ended });
     });
     let received = '';
-    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+    let answer: (response: string) => void = () => undefined;
+    const answered = new Promise<string>((done) => (answer = done));
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+      const response = completeResponse(received);
+      if (response) answer(response);
+    });
+    const ended = new Promise<void>((done) => socket.once('end', () => done()));
     const closed = new Promise<string>((done) => socket.on('close', () => done(received)));
     socket.on('error', () => undefined);
     socket.once('error', reject);
