@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * What one replica tells the others so their local state follows the shared database:
  * - `token`: a token changed (patched, disabled, enabled, rotated, revoked); drop its cached lookup;
@@ -29,9 +30,26 @@ export abstract class ClusterEvents {
 export abstract class ReceivingClusterEvents extends ClusterEvents {
   protected abstract readonly logger: { error(message: unknown): void };
   private readonly listeners: ClusterEventListener[] = [];
+  /**
+   * Tags this replica's own announcements. Pub/sub and NOTIFY deliver them back to the sender,
+   * which applied the change already: an echo arriving later would invalidate again what was
+   * cached since (a token lookup made after the change would be thrown away).
+   */
+  private readonly origin = randomUUID();
 
   subscribe(listener: ClusterEventListener): void {
     this.listeners.push(listener);
+  }
+
+  /** The wire form of an announcement of this replica's. */
+  protected encode(event: ClusterEvent): string {
+    return JSON.stringify({ ...event, origin: this.origin });
+  }
+
+  /** Hands a received message to the listeners, unless it is malformed or this replica's own. */
+  protected receive(text: string): void {
+    const message = parseClusterMessage(text);
+    if (message && message.origin !== this.origin) this.deliver(message.event);
   }
 
   protected deliver(event: ClusterEvent): void {
@@ -53,13 +71,24 @@ export class LocalClusterEvents extends ClusterEvents {
 
 /** Parses an event received from another replica; anything malformed is dropped. */
 export function parseClusterEvent(text: string): ClusterEvent | null {
+  return parseClusterMessage(text)?.event ?? null;
+}
+
+/** An event and the replica that sent it (absent for senders that do not say). */
+function parseClusterMessage(text: string): { event: ClusterEvent; origin?: string } | null {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return null;
   }
-  const event = value as Record<string, unknown>;
+  const event = toClusterEvent(value as Record<string, unknown>);
+  if (!event) return null;
+  const origin = (value as Record<string, unknown>).origin;
+  return typeof origin === 'string' ? { event, origin } : { event };
+}
+
+function toClusterEvent(event: Record<string, unknown> | null): ClusterEvent | null {
   if (event?.type === 'token' && typeof event.tokenId === 'string') {
     return { type: 'token', tokenId: event.tokenId, ...(typeof event.newSecretHash === 'string' ? { newSecretHash: event.newSecretHash } : {}) };
   }

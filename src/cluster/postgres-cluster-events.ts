@@ -1,6 +1,6 @@
 import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import pg from 'pg';
-import { ClusterEvent, ReceivingClusterEvents, parseClusterEvent } from './cluster-events.js';
+import { ClusterEvent, ReceivingClusterEvents } from './cluster-events.js';
 
 /** The NOTIFY channel every replica on one database listens to (a database is one deployment). */
 export const POSTGRES_EVENTS_CHANNEL = 'modelport_events';
@@ -39,7 +39,7 @@ export class PostgresClusterEvents extends ReceivingClusterEvents implements OnM
   async publish(event: ClusterEvent): Promise<void> {
     try {
       const client = await this.publishingClient();
-      await client.query('SELECT pg_notify($1, $2)', [POSTGRES_EVENTS_CHANNEL, JSON.stringify(event)]);
+      await client.query('SELECT pg_notify($1, $2)', [POSTGRES_EVENTS_CHANNEL, this.encode(event)]);
     } catch (error) {
       this.publisher = null;
       // The change is in the database already; the periodic reconcile brings the others along.
@@ -78,8 +78,7 @@ export class PostgresClusterEvents extends ReceivingClusterEvents implements OnM
       client = await this.connect();
       client.on('notification', (message) => {
         if (message.channel !== POSTGRES_EVENTS_CHANNEL || !message.payload) return;
-        const event = parseClusterEvent(message.payload);
-        if (event) this.deliver(event);
+        this.receive(message.payload);
       });
       const lost = (error?: Error) => {
         if (this.listener !== client) return;

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ClusterEvent, ReceivingClusterEvents, parseClusterEvent } from './cluster-events.js';
+import { ClusterEvent, ReceivingClusterEvents } from './cluster-events.js';
 import type { RedisConnection } from './redis-connection.js';
 
 /** Announcements over Redis pub/sub on `<REDIS_PREFIX>:events`. A reconnect tells listeners to resync, since pub/sub keeps nothing for absent subscribers. */
@@ -13,8 +13,7 @@ export class RedisClusterEvents extends ReceivingClusterEvents {
     this.channel = redis.key('events');
     redis.subscriber.on('message', (channel: string, message: string) => {
       if (channel !== this.channel) return;
-      const event = parseClusterEvent(message);
-      if (event) this.deliver(event);
+      this.receive(message);
     });
     redis.subscriber.on('ready', () => {
       // ioredis re-subscribes by itself after a reconnect; what was published meanwhile is lost.
@@ -28,7 +27,7 @@ export class RedisClusterEvents extends ReceivingClusterEvents {
 
   async publish(event: ClusterEvent): Promise<void> {
     try {
-      await this.redis.commands.publish(this.channel, JSON.stringify(event));
+      await this.redis.commands.publish(this.channel, this.encode(event));
     } catch (error) {
       // The change is in the database already; the periodic reconcile brings the others along.
       this.logger.warn({ msg: 'Could not announce a change; other replicas catch up on their next reconcile', event: event.type, error: (error as Error).message });

@@ -14,6 +14,7 @@ import { TokenGuardState } from './token-guard-state.js';
 import { Clock } from '../common/clock.js';
 import { TokenSecrets } from './token-secrets.js';
 import { TokenUsageTracker } from './token-usage.tracker.js';
+import { isDatabaseUnavailable } from '../database/database-unavailable.js';
 
 type ExternalRequirement = Extract<AuthRequirement, { kind: 'external' }>;
 
@@ -113,7 +114,14 @@ export class AccessTokenAuthenticator extends ExternalAuthenticator {
     const nowMs = Date.now();
     const cached = this.state.lookups.get(secretHash, nowMs);
     if (cached.hit) return cached.record;
-    const record = await this.repository.findBySecretHash(secretHash);
+    let record: AccessTokenRecord | null;
+    try {
+      record = await this.repository.findBySecretHash(secretHash);
+    } catch (error) {
+      // Stale-if-error: a database outage does not stop tokens this replica already knew.
+      if (cached.stale && isDatabaseUnavailable(error)) return cached.stale;
+      throw error;
+    }
     this.state.lookups.store(secretHash, record, Date.now(), cached.generation);
     return record;
   }

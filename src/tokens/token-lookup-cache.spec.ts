@@ -21,7 +21,7 @@ const record = (id: string): AccessTokenRecord => ({
   updatedAt: '2026-01-01T00:00:00.000Z',
 });
 
-const options = { positiveTtlMs: 1000, negativeTtlMs: 100, maxPositive: 2, maxNegative: 2 };
+const options = { positiveTtlMs: 1000, negativeTtlMs: 100, staleIfErrorMs: 5000, maxPositive: 2, maxNegative: 2 };
 
 function storeFresh(cache: TokenLookupCache, hash: string, value: AccessTokenRecord | null, now: number): void {
   const miss = cache.get(hash, now);
@@ -72,5 +72,22 @@ describe('TokenLookupCache', () => {
     cache.invalidate('a');
     cache.store('h1', record('a'), 0, miss.generation);
     expect(cache.get('h1', 1).hit).toBe(false);
+  });
+
+  it('keeps an expired record as a stand-in for database outages, within its grace, and never after a change', () => {
+    const cache = new TokenLookupCache(options);
+    storeFresh(cache, 'h1', record('a'), 0);
+    // Expired: a miss (the database is asked), carrying the record for stale-if-error.
+    expect(cache.get('h1', 1000)).toEqual({ hit: false, generation: expect.any(Number), stale: expect.objectContaining({ id: 'a' }) });
+    expect(cache.get('h1', 5999)).toMatchObject({ hit: false, stale: { id: 'a' } });
+    expect(cache.get('h1', 6000)).not.toHaveProperty('stale');
+    expect(cache.get('h1', 1500)).not.toHaveProperty('stale');
+
+    storeFresh(cache, 'h2', record('b'), 0);
+    cache.invalidate('b');
+    expect(cache.get('h2', 2000)).not.toHaveProperty('stale');
+    storeFresh(cache, 'h3', record('c'), 0);
+    cache.clear();
+    expect(cache.get('h3', 2000)).not.toHaveProperty('stale');
   });
 });

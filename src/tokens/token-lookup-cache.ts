@@ -3,6 +3,8 @@ import type { AccessTokenRecord } from './access-token.types.js';
 export interface TokenLookupCacheOptions {
   positiveTtlMs: number;
   negativeTtlMs: number;
+  /** How long past its TTL a record may still stand in when the database cannot be reached. */
+  staleIfErrorMs: number;
   maxPositive: number;
   maxNegative: number;
 }
@@ -10,17 +12,22 @@ export interface TokenLookupCacheOptions {
 export const DEFAULT_LOOKUP_CACHE_OPTIONS: TokenLookupCacheOptions = {
   positiveTtlMs: 60_000,
   negativeTtlMs: 10_000,
+  staleIfErrorMs: 10 * 60_000,
   maxPositive: 10_000,
   maxNegative: 10_000,
 };
 
-export type CacheLookup = { hit: true; record: AccessTokenRecord | null } | { hit: false; generation: number };
+/** A miss may carry the expired record, usable only if the database cannot be asked (`stale`). */
+export type CacheLookup = { hit: true; record: AccessTokenRecord | null } | { hit: false; generation: number; stale?: AccessTokenRecord };
 
 /**
  * Token records by secret hash, so a valid token costs no database round trip per request, and
  * short-lived "no such token" entries so random tokens cannot hammer the database. Both maps are
  * bounded (oldest entry evicted first). Any change to a token invalidates it at once; the
  * generation counter stops a lookup that raced with an invalidation from re-caching stale data.
+ * A record past its TTL is kept a while longer (`staleIfErrorMs`) for one use only: standing in
+ * while the database is unreachable, so inference keeps being served through a database outage.
+ * Invalidations and resyncs drop it like a fresh one, so a changed token is never served stale.
  */
 export class TokenLookupCache {
   private readonly positive = new Map<string, { record: AccessTokenRecord; expiresAtMs: number }>();
@@ -32,16 +39,18 @@ export class TokenLookupCache {
 
   get(secretHash: string, nowMs: number): CacheLookup {
     const positive = this.positive.get(secretHash);
+    let stale: AccessTokenRecord | undefined;
     if (positive) {
       if (positive.expiresAtMs > nowMs) return { hit: true, record: positive.record };
-      this.deletePositive(secretHash, positive.record.id);
+      if (positive.expiresAtMs + this.options.staleIfErrorMs > nowMs) stale = positive.record;
+      else this.deletePositive(secretHash, positive.record.id);
     }
     const negativeUntil = this.negative.get(secretHash);
     if (negativeUntil !== undefined) {
       if (negativeUntil > nowMs) return { hit: true, record: null };
       this.negative.delete(secretHash);
     }
-    return { hit: false, generation: this.generation };
+    return { hit: false, generation: this.generation, ...(stale ? { stale } : {}) };
   }
 
   /** Stores a database answer unless an invalidation happened since the lookup began. */
