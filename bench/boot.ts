@@ -2,12 +2,12 @@
  * Boot to /ready, measured alone: uploads and deploys the benchmark models once (as the platform
  * scenario's last round does), then restarts the production build `--runs` times on that data dir
  * and reports each spawn-to-/ready time and the median; `--empty` first times boots of an empty
- * data dir. Much cheaper than the platform scenario when only the boot row matters.
+ * data dir. `--dist` times another build (e.g. a copy of dist/ made before a change). Much cheaper than the platform scenario when only the boot row matters.
  *
- *   node dist/bench/boot.js [--runs 5] [--models tiny32,mobilenetv2,ppocr-det] [--empty 3] [--cpu-prof-dir dir]
+ *   node dist/bench/boot.js [--runs 5] [--models tiny32,mobilenetv2,ppocr-det] [--empty 3] [--cpu-prof-dir dir] [--dist dir]
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { ADMIN, BATCHED, log, MODEL_NAMES, ModelName, modelConfig, projectRoot } from './bench-context.js';
@@ -20,6 +20,16 @@ import { freePort, startNodeServer } from './processes.js';
 function value(argv: string[], flag: string): string | undefined {
   const index = argv.indexOf(flag);
   return index >= 0 ? argv[index + 1] : undefined;
+}
+
+/** CPU time (user + system) a process has used so far, from /proc (Linux; 0 elsewhere): unlike wall time, barely moved by other load on the machine. */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Math.round(((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+  } catch {
+    return 0;
+  }
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
@@ -42,18 +52,20 @@ async function main(): Promise<void> {
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: 'warn',
   };
-  const script = join(root, 'dist', 'src', 'main.js');
+  const script = join(resolve(root, value(argv, '--dist') ?? 'dist'), 'src', 'main.js');
   const boot = async (args: string[] = []) => {
     const port = await freePort();
     const started = performance.now();
     const server = await startNodeServer(script, args, env, port, '/ready');
-    return { server, ms: Math.round(performance.now() - started) };
+    return { server, ms: Math.round(performance.now() - started), cpuMs: cpuMsOf(server.child.pid) };
   };
   try {
     const empty: number[] = [];
+    const emptyCpu: number[] = [];
     for (let run = 0; run < emptyRuns; run += 1) {
-      const { server, ms } = await boot();
+      const { server, ms, cpuMs } = await boot();
       empty.push(ms);
+      emptyCpu.push(cpuMs);
       await server.stop();
       rmSync(env.DATA_DIR, { recursive: true, force: true });
     }
@@ -70,16 +82,31 @@ async function main(): Promise<void> {
     await server.stop();
     log(`deployed ${names.join(', ')}; restarting ${runs} times`);
 
+    const cacheDir = join(env.DATA_DIR, 'cache', 'batch-profiles');
+    log(`batch profiles kept: ${existsSync(cacheDir) ? readdirSync(cacheDir).length : 0}`);
     const deployed: number[] = [];
+    const deployedCpu: number[] = [];
     if (profileDir) mkdirSync(resolve(profileDir), { recursive: true });
     for (let run = 0; run < runs; run += 1) {
       const args = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [];
-      const { server: restarted, ms } = await boot(args);
+      const { server: restarted, ms, cpuMs } = await boot(args);
       deployed.push(ms);
+      deployedCpu.push(cpuMs);
       await restarted.stop();
     }
-    log(`with ${names.length} deployed models: ${deployed.join(', ')} ms; median ${median(deployed)} ms`);
-    process.stdout.write(`${JSON.stringify({ emptyMs: empty, emptyMedianMs: median(empty), deployedModels: names, deployedMs: deployed, deployedMedianMs: median(deployed), load: os.loadavg() })}\n`);
+    log(`with ${names.length} deployed models: ${deployed.join(', ')} ms; median ${median(deployed)} ms (CPU ${median(deployedCpu)} ms)`);
+    const result = {
+      emptyMs: empty,
+      emptyMedianMs: median(empty),
+      emptyCpuMs: emptyCpu,
+      deployedModels: names,
+      deployedMs: deployed,
+      deployedMedianMs: median(deployed),
+      deployedCpuMs: deployedCpu,
+      deployedCpuMedianMs: median(deployedCpu),
+      load: os.loadavg().map((value) => Math.round(value * 100) / 100),
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
