@@ -4,7 +4,7 @@
  * and reports each spawn-to-/ready time and the median; `--empty` first times boots of an empty
  * data dir. `--dist` times another build (e.g. a copy of dist/ made before a change). Much cheaper than the platform scenario when only the boot row matters.
  *
- *   node dist/bench/boot.js [--runs 5] [--models tiny32,mobilenetv2,ppocr-det] [--empty 3] [--cpu-prof-dir dir] [--dist dir]
+ *   node dist/bench/boot.js [--runs 5] [--models tiny32,mobilenetv2,ppocr-det] [--empty 3] [--cpu-prof-dir dir] [--dist dir] [--intra N] [--inter N]
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -51,6 +51,9 @@ async function main(): Promise<void> {
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: 'warn',
+    // The platform scenario's thread settings (bench/run.ts defaults), so both time the same boot.
+    ORT_INTRA_OP_THREADS: value(argv, '--intra') ?? String(os.availableParallelism()),
+    ORT_INTER_OP_THREADS: value(argv, '--inter') ?? '1',
   };
   const script = join(resolve(root, value(argv, '--dist') ?? 'dist'), 'src', 'main.js');
   const boot = async (args: string[] = []) => {
