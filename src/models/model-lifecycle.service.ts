@@ -443,6 +443,8 @@ export class ModelLifecycleService {
       version: version.version,
       engine: version.engine,
       artifact: { format: version.format, path: this.storage.fromStoredPath(version.artifactPath) },
+      // The upload's sha256 for versions stored before artifact digests existed: it names the same content.
+      artifactSha256: version.artifactSha256 ?? version.sha256,
       signature: version.signature,
       config,
     };

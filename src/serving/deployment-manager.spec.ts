@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecuteResult, LoadedModel, ModelSignature, NamedTensors } from '../../engines/sdk/index.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import type { BatchProfile } from './batch-profile.js';
+import { BatchProfileKey, batchProfileKeyDigest, BatchProfileStore } from './batch-profile-store.js';
 import { DeploymentManager } from './deployment-manager.js';
 import { InstanceLoader } from './instance-loader.js';
 import { ManualTimers, ServingRuntimeOptions, settle } from './runtime-timers.js';
@@ -40,6 +42,23 @@ class FakeLoader extends InstanceLoader {
     const instance = new FakeInstance(spec.version, this.failWarmupFor.has(spec.version));
     this.loaded.push(instance);
     return instance;
+  }
+}
+
+/** Profiles in memory, with every key asked for and kept. */
+class MemoryProfileStore extends BatchProfileStore {
+  readonly kept = new Map<string, BatchProfile>();
+  readonly asked: BatchProfileKey[] = [];
+  readonly keptKeys: BatchProfileKey[] = [];
+  failPuts = false;
+  async get(key: BatchProfileKey): Promise<BatchProfile | undefined> {
+    this.asked.push(key);
+    return this.kept.get(batchProfileKeyDigest(key));
+  }
+  async put(key: BatchProfileKey, profile: BatchProfile): Promise<void> {
+    this.keptKeys.push(key);
+    if (this.failPuts) throw new Error('disk full');
+    this.kept.set(batchProfileKeyDigest(key), profile);
   }
 }
 
@@ -206,5 +225,67 @@ describe('DeploymentManager', () => {
     };
     await manager.deploy({ ...spec(1, { task: 'raw' }), signature: tensorSignature, config: { task: 'raw' } });
     expect(manager.deployedVersion('m1')).toBe(1);
+  });
+
+  describe('with a batch profile store', () => {
+    // Every engine call takes 2.5 ms whatever its size (see the test above).
+    function profiled(store: MemoryProfileStore) {
+      const loader = new FakeLoader();
+      let now = 0;
+      const manager = new DeploymentManager(loader, new RecordingMetrics(), new ServingRuntimeOptions(new ManualTimers(), 1_000, true, () => (now += 2.5)), undefined, undefined, store);
+      return { loader, manager };
+    }
+    const withDigest = (version: number, config: DeploymentSpec['config'] = {}, artifactSha256 = 'c'.repeat(64)): DeploymentSpec => ({ ...spec(version, config), artifactSha256 });
+
+    it('measures once, then a redeploy or a restart of the same artifact reuses the profile without profiling calls', async () => {
+      const store = new MemoryProfileStore();
+      const first = profiled(store);
+      await first.manager.deploy(withDigest(1));
+      expect(first.loader.loaded[0].calls.map((call) => call.length)).toEqual([1, 1, 2, 4]);
+      const measured = first.manager.stats('m1')?.batchProfile;
+      expect(store.keptKeys).toHaveLength(1);
+      expect(store.keptKeys[0]).toMatchObject({ artifactSha256: 'c'.repeat(64), engine: 'fake', limit: 4, inputShapes: { images: [1, 3, 6, 8] } });
+
+      // A hot swap to a version with the same artifact: warm-up only.
+      await first.manager.deploy(withDigest(2));
+      expect(first.loader.loaded[1].calls.map((call) => call.length)).toEqual([1]);
+      expect(first.manager.stats('m1')?.batchProfile).toEqual(measured);
+      expect(first.manager.get('m1')!.config.batching).toMatchObject({ batchTarget: 4, preferredBatchSizes: [2, 4] });
+
+      // A new process (a restart) with the same store.
+      const restarted = profiled(store);
+      await restarted.manager.deploy(withDigest(2));
+      expect(restarted.loader.loaded[0].calls.map((call) => call.length)).toEqual([1]);
+      expect(restarted.manager.stats('m1')?.batchProfile).toEqual(measured);
+      expect(store.keptKeys).toHaveLength(1);
+    });
+
+    it('measures again when the artifact or the batching limit differs', async () => {
+      const store = new MemoryProfileStore();
+      const { loader, manager } = profiled(store);
+      await manager.deploy(withDigest(1));
+      await manager.deploy(withDigest(2, {}, 'd'.repeat(64)));
+      expect(loader.loaded[1].calls.map((call) => call.length)).toEqual([1, 1, 2, 4]);
+      await manager.deploy(withDigest(3, { batching: { maxBatchSize: 2 } }, 'd'.repeat(64)));
+      expect(loader.loaded[2].calls.map((call) => call.length)).toEqual([1, 1, 2]);
+      expect(store.keptKeys.map((key) => [key.artifactSha256[0], key.limit])).toEqual([
+        ['c', 4],
+        ['d', 4],
+        ['d', 2],
+      ]);
+    });
+
+    it('does not use the store for an artifact of unknown digest, and a store that cannot write does not fail the deploy', async () => {
+      const store = new MemoryProfileStore();
+      const { loader, manager } = profiled(store);
+      await manager.deploy(spec(1));
+      expect(store.asked).toHaveLength(0);
+      expect(store.keptKeys).toHaveLength(0);
+      store.failPuts = true;
+      await manager.deploy(withDigest(2));
+      expect(manager.deployedVersion('m1')).toBe(2);
+      expect(loader.loaded[1].calls.map((call) => call.length)).toEqual([1, 1, 2, 4]);
+      expect(manager.stats('m1')?.batchProfile?.preferredBatchSizes).toEqual([2, 4]);
+    });
   });
 });

@@ -7,6 +7,7 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { ModelConfig, ResolvedModelConfig, resolveModelConfig } from '../models/model-config.js';
 import type { ResidencyState } from '../models/model-view.js';
 import { BatchProfile, profileBatchSizes } from './batch-profile.js';
+import { BatchProfileKey, BatchProfileStore, NoBatchProfileStore } from './batch-profile-store.js';
 import { InstanceLoader } from './instance-loader.js';
 import { MemoryMeter, ProcessMemoryMeter } from './memory-meter.js';
 import { LoadedInstances, ResidencyManager } from './residency-manager.js';
@@ -98,6 +99,7 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
     private readonly options: ServingRuntimeOptions = new ServingRuntimeOptions(),
     private readonly residency: ResidencyManager = new ResidencyManager(metrics),
     private readonly meter: MemoryMeter = new ProcessMemoryMeter(),
+    private readonly profiles: BatchProfileStore = new NoBatchProfileStore(),
   ) {
     super();
   }
@@ -239,7 +241,7 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
           models.push(model);
           const makeRow = await warmUp(model, spec, config);
           const limit = Math.min(config.batching.maxBatchSize, model.maxBatchSize);
-          if (profile && index === 0 && this.options.profileBatches && limit > 1) batchProfile = await profileBatchSizes(model, makeRow, limit, this.options.profileClock);
+          if (profile && index === 0 && this.options.profileBatches && limit > 1) batchProfile = await this.batchProfile(spec, model, makeRow, limit);
           return model;
         });
         bytes.push(measured.bytes);
@@ -249,6 +251,29 @@ export class DeploymentManager extends ModelDeployer implements BeforeApplicatio
       await Promise.all(models.map((model) => model.dispose().catch(() => undefined)));
       throw error;
     }
+  }
+
+  /**
+   * The profile kept from an earlier measurement with the same key (a restart, a redeploy of the
+   * same artifact), else a new measurement, kept for next time. Keeping it is best effort: a
+   * store that cannot write costs the next deploy a measurement, never this one.
+   */
+  private async batchProfile(spec: DeploymentSpec, model: LoadedModel, makeRow: () => NamedTensors, limit: number): Promise<BatchProfile> {
+    const key = this.profileKey(spec, makeRow(), limit);
+    const kept = key ? await this.profiles.get(key).catch(() => undefined) : undefined;
+    if (kept) return kept;
+    const measured = await profileBatchSizes(model, makeRow, limit, this.options.profileClock);
+    if (key) {
+      await this.profiles.put(key, measured).catch((error: unknown) => this.logger.warn({ msg: 'Could not keep the batch profile', modelId: spec.modelId, error: String(error) }));
+    }
+    return measured;
+  }
+
+  /** Undefined when the artifact's digest is unknown: without it nothing says two artifacts are the same. */
+  private profileKey(spec: DeploymentSpec, row: NamedTensors, limit: number): BatchProfileKey | undefined {
+    if (!spec.artifactSha256) return undefined;
+    const inputShapes = Object.fromEntries(Object.entries(row).map(([name, tensor]) => [name, [...tensor.shape]]));
+    return { artifactSha256: spec.artifactSha256, ...this.loader.executionContext(spec), limit, inputShapes };
   }
 
   private changeLoaded(delta: number): void {

@@ -1,13 +1,35 @@
 import { Injectable } from '@nestjs/common';
+import { availableParallelism, cpus } from 'node:os';
 import type { LoadedModel } from '../../engines/sdk/index.js';
 import { EngineRegistry } from '../engines/engine-registry.js';
 import { CrashMonitor } from './isolation/crash-monitor.js';
 import { ProcessModel } from './isolation/process-model.js';
 import type { DeploymentSpec } from './model-deployer.js';
 
+/** How and where an instance of a spec runs: what its latency depends on besides the artifact (part of the batch profile's cache key). */
+export interface ExecutionContext {
+  engine: string;
+  engineVersion: string;
+  backend: string;
+  isolation: string;
+  cpuModel: string;
+  cores: number;
+  intraOpThreads: number;
+  interOpThreads: number;
+}
+
+function hostOf(): { cpuModel: string; cores: number } {
+  return { cpuModel: cpus()[0]?.model?.trim() || 'unknown', cores: availableParallelism() };
+}
+
 /** Loads one instance of a model. A port so the deployment manager can be tested with fake engines. */
 export abstract class InstanceLoader {
   abstract load(spec: DeploymentSpec, options: { maxBatchSize: number; instances: number }): Promise<LoadedModel>;
+
+  /** What the instances of `spec` run on; a fake loader keeps this default (unknown engine version, no threads). */
+  executionContext(spec: DeploymentSpec): ExecutionContext {
+    return { engine: spec.engine, engineVersion: 'unknown', backend: 'unknown', isolation: spec.config.isolation ?? 'thread', ...hostOf(), intraOpThreads: 0, interOpThreads: 0 };
+  }
 }
 
 /**
@@ -22,6 +44,18 @@ export class EngineInstanceLoader extends InstanceLoader {
     private readonly crashes: CrashMonitor,
   ) {
     super();
+  }
+
+  override executionContext(spec: DeploymentSpec): ExecutionContext {
+    const status = this.registry.list().find((engine) => engine.name === spec.engine);
+    const threads = this.registry.threadsPerInstance();
+    return {
+      ...super.executionContext(spec),
+      engineVersion: status?.version ?? 'unknown',
+      backend: status?.backend ?? 'unknown',
+      intraOpThreads: threads.intraOp,
+      interOpThreads: threads.interOp,
+    };
   }
 
   async load(spec: DeploymentSpec, options: { maxBatchSize: number; instances: number }): Promise<LoadedModel> {

@@ -9,6 +9,8 @@ export interface DeploymentSpec {
   version: number;
   engine: string;
   artifact: ModelArtifact;
+  /** sha256 of the stored artifact, when the store knows it: keys measurements kept across deploys (the batch profile). */
+  artifactSha256?: string;
   signature: ModelSignature;
   /** The stored config with deploy-time overrides already merged in. */
   config: ModelConfig;

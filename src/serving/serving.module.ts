@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
+import { join } from 'node:path';
 import { AppConfig } from '../config/app-config.js';
 import { InferenceModule } from '../inference/inference.module.js';
+import { BatchProfileStore, FileBatchProfileStore } from './batch-profile-store.js';
 import { DeploymentManager } from './deployment-manager.js';
 import { InferencePipeline } from './inference-pipeline.js';
 import { EngineInstanceLoader, InstanceLoader } from './instance-loader.js';
@@ -37,6 +39,8 @@ import { ServingRuntimeOptions, systemTimers } from './runtime-timers.js';
       useFactory: (config: AppConfig, overrides: ServingOverrides) => new ResidencyOptions(config.serving.memoryBudgetMb * 1024 * 1024, overrides.residencyTimers ?? systemTimers),
       inject: [AppConfig, ServingOverrides],
     },
+    // Derived data of this host, beside the database: deleting the directory makes every deploy measure again.
+    { provide: BatchProfileStore, useFactory: (config: AppConfig) => new FileBatchProfileStore(join(config.storage.dataDir, 'cache', 'batch-profiles')), inject: [AppConfig] },
     { provide: ServingRuntimeOptions, useFactory: (config: AppConfig) => new ServingRuntimeOptions(systemTimers, config.serving.engineGraceMs), inject: [AppConfig] },
   ],
   exports: [ModelDeployer, DeploymentManager, InferencePipeline, CrashMonitor],

@@ -182,8 +182,9 @@ describe('model residency: memory budget, on-demand loading, eviction and idle u
     await t.close({ keepData: true });
     t = await boot();
     admin = await loginAs(t.url, TEST_ADMIN.username, TEST_ADMIN.password);
-    // Restoring runs after boot; the pinned model loads, the on-demand ones only come back routable.
-    await until(async () => (await view('p1')).status === 'deployed', 'the restore of the pinned model');
+    // Restoring runs after boot; the pinned model loads, the on-demand ones only come back routable. /ready
+    // answers 200 once the whole restore settled (waiting for p1 alone raced with the restore of the others).
+    await until(async () => (await request(`${t.url}/ready`)).status === 200, 'the restore of every model');
     const a = await view('a');
     expect(a).toMatchObject({ status: 'deployed', loaded: false, deploymentOverrides: { residency: { mode: 'on-demand', idleUnloadSeconds: 0 } }, deployment: { residency: { mode: 'on-demand' } } });
     expect(await view('idle')).toMatchObject({ loaded: false, deployment: { residency: { mode: 'on-demand', idleUnloadSeconds: 60 } } });

@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs } from '../helpers/auth.js';
 import { makeDataDir, request, startTestApp, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
 import { buildOnnxAdd, buildOnnxClassifier, writeTfjsLayersModel, zipDirectory } from '../fixtures/models/index.js';
+import { DeploymentManager } from '../../src/serving/deployment-manager.js';
 import { ModelDeployer } from '../../src/serving/model-deployer.js';
 import { MODELS, modelAction, uploadModel, uploadVersion } from './models-helpers.js';
 
@@ -104,6 +105,12 @@ describe('model store: failed swaps, config changes and restarts (e2e)', () => {
     const models = (await request(`${first.url}${MODELS}?status=deployed`, { headers: { 'X-Auth-Token': token } })).body.items as Array<{ id: string }>;
     const deployedBefore = models.map((model) => model.id);
     expect(deployedBefore).toEqual(expect.arrayContaining(ids));
+    // The deploys measured batch profiles and kept them (one file per key) for the restart.
+    const profileDir = join(dataDir, 'cache', 'batch-profiles');
+    const profileBefore = first.app.get(DeploymentManager).stats(ids[1])?.batchProfile;
+    expect(profileBefore?.points.length).toBeGreaterThan(0);
+    const keptBefore = new Map(readdirSync(profileDir).map((file) => [file, statSync(join(profileDir, file)).ino]));
+    expect(keptBefore.size).toBeGreaterThan(0);
     await first.close({ keepData: true });
     t = undefined;
 
@@ -131,6 +138,9 @@ describe('model store: failed swaps, config changes and restarts (e2e)', () => {
     expect(ready.status).toBe(200);
     // Restoring three models (one of them TF.js) takes far longer than one loopback request.
     expect(readyStates[0]).toBe(503);
+    // The restore reused the kept profile: the same numbers, and no file measured and written anew (a write renames a new file in).
+    expect(t.app.get(DeploymentManager).stats(ids[1])?.batchProfile).toEqual(profileBefore);
+    expect(new Map(readdirSync(profileDir).map((file) => [file, statSync(join(profileDir, file)).ino]))).toEqual(keptBefore);
     const deployer = t.app.get(ModelDeployer);
     const token2 = await loginAs(t.url, TEST_ADMIN.username, TEST_ADMIN.password);
     for (const id of deployedBefore.filter((id) => id !== ids[2])) {
