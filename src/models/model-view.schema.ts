@@ -47,6 +47,14 @@ export const modelResponseSchema = z.object({
   sizeBytes: z.number().int(),
   deploymentOverrides: z.record(z.string(), z.unknown()),
   deployment: deploymentSettingsSchema.nullable(),
+  batchProfile: z
+    .object({
+      points: z.array(z.object({ batchSize: z.number().int(), ms: z.number(), msPerItem: z.number() })),
+      maxBatchSize: z.number().int(),
+      preferredBatchSizes: z.array(z.number().int()),
+    })
+    .nullable()
+    .describe('Engine latency per batch size measured on this host when the serving version was loaded (kept across restarts), and the batch sizes chosen from it; null when none was taken'),
   createdAt: z.string(),
   updatedAt: z.string(),
   versions: z.array(versionResponseSchema).optional().describe('On GET /models/{id} only'),

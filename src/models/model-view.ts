@@ -1,4 +1,5 @@
 import type { ModelSignature } from '../../engines/sdk/index.js';
+import type { BatchProfile } from '../serving/batch-profile.js';
 import type { DeploymentOverrides, ModelConfig } from './model-config.js';
 import { resolveModelConfig } from './model-config.js';
 import type { ModelEntity, ModelStatus, ModelVersionEntity, ValidationReport, VersionStatus } from './model.entity.js';
@@ -37,9 +38,11 @@ export interface ResidencyState {
   /** Duration of the last load that a request waited for, or null. */
   lastColdStartMs: number | null;
   lastColdStartAt: string | null;
+  /** Latency per batch size measured on this host when the serving version was loaded, and the sizes chosen from it; null when none was taken. */
+  batchProfile: BatchProfile | null;
 }
 
-export const NOT_LOADED: ResidencyState = { loaded: false, memoryBytes: 0, lastUsedAt: null, lastColdStartMs: null, lastColdStartAt: null };
+export const NOT_LOADED: ResidencyState = { loaded: false, memoryBytes: 0, lastUsedAt: null, lastColdStartMs: null, lastColdStartAt: null, batchProfile: null };
 
 export interface ModelView extends ResidencyState {
   id: string;

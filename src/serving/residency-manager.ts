@@ -173,6 +173,7 @@ export class ResidencyManager {
       lastUsedAt: iso(resident.lastUsedAt),
       lastColdStartMs: resident.lastColdStartMs,
       lastColdStartAt: iso(resident.lastColdStartAt),
+      batchProfile: resident.runtime.current?.batchProfile ?? null,
     };
   }
 
