@@ -23,7 +23,7 @@ export interface LoadResult {
   connections: number;
   durationSeconds: number;
   requests: number;
-  /** Responses with a 2xx status. */
+  /** Responses with a 2xx status (open loop: those completed inside the window, see `open`). */
   success: number;
   requestsPerSecond: number;
   /** 2xx responses per second: what the server actually served. */
@@ -35,7 +35,7 @@ export interface LoadResult {
   /** CPU the load generator itself used (user + system, ms): it shares the cores with the server. */
   clientCpuMs: number;
   /** Open loop only: the target rate, the rate of requests actually started, starts skipped because every connection was busy, and the most in flight at once. */
-  open?: { targetRps: number; startedPerSecond: number; notStarted: number; peakInFlight: number };
+  open?: { targetRps: number; startedPerSecond: number; notStarted: number; peakInFlight: number; answeredAfterWindow: number };
 }
 
 function summaryByStatus(byStatus: Map<number, number[]>): LoadResult['latencyByStatusMs'] {
@@ -48,7 +48,8 @@ async function openLoop(job: LoadJob & { overallRate: number }, bodies: Buffer[]
   const cpu = process.cpuUsage(cpuBefore);
   const answered = new Map([...outcome.byStatus.entries()].filter(([status]) => status !== 0));
   const all = [...answered.values()].flat();
-  const success = [...answered.entries()].filter(([status]) => status >= 200 && status < 300).reduce((sum, [, list]) => sum + list.length, 0);
+  // Goodput: 2xx answers completed inside the window, not the queue's drain after it.
+  const success = outcome.successInWindow;
   const seconds = outcome.durationSeconds;
   return {
     connections: job.connections,
@@ -62,7 +63,7 @@ async function openLoop(job: LoadJob & { overallRate: number }, bodies: Buffer[]
     errors: outcome.errors,
     timeouts: outcome.timeouts,
     clientCpuMs: Math.round((cpu.user + cpu.system) / 1000),
-    open: { targetRps: job.overallRate, startedPerSecond: Math.round((outcome.started / seconds) * 10) / 10, notStarted: outcome.notStarted, peakInFlight: outcome.peakInFlight },
+    open: { targetRps: job.overallRate, startedPerSecond: Math.round((outcome.started / seconds) * 10) / 10, notStarted: outcome.notStarted, peakInFlight: outcome.peakInFlight, answeredAfterWindow: outcome.answeredAfterWindow },
   };
 }
 

@@ -21,8 +21,12 @@ export interface OpenLoopJob {
 }
 
 export interface OpenLoopOutcome {
-  /** Latency (ms, from the scheduled start) per status code; 0 = no answer (error or timeout). */
+  /** Latency (ms, from the request's start) per status code; 0 = no answer (error or timeout). */
   byStatus: Map<number, number[]>;
+  /** 2xx answers that completed within the schedule's window (goodput counts only these). */
+  successInWindow: number;
+  /** Answers that completed after the schedule ended (the queue draining). */
+  answeredAfterWindow: number;
   started: number;
   /** Scheduled starts skipped because all `connections` were busy. */
   notStarted: number;
@@ -38,10 +42,14 @@ const TICK_MS = 2;
 export function runOpenLoop(job: OpenLoopJob): Promise<OpenLoopOutcome> {
   const target = new URL(job.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: job.connections });
-  const outcome: OpenLoopOutcome = { byStatus: new Map(), started: 0, notStarted: 0, errors: 0, timeouts: 0, durationSeconds: job.durationSeconds, peakInFlight: 0 };
+  const outcome: OpenLoopOutcome = { byStatus: new Map(), successInWindow: 0, answeredAfterWindow: 0, started: 0, notStarted: 0, errors: 0, timeouts: 0, durationSeconds: job.durationSeconds, peakInFlight: 0 };
   let inFlight = 0;
   let scheduled = 0;
+  const windowEnd = () => began + job.durationSeconds * 1000;
+  let began = 0;
   const record = (status: number, ms: number) => {
+    if (status !== 0 && performance.now() > windowEnd()) outcome.answeredAfterWindow += 1;
+    else if (status >= 200 && status < 300) outcome.successInWindow += 1;
     let list = outcome.byStatus.get(status);
     if (!list) outcome.byStatus.set(status, (list = []));
     list.push(ms);
@@ -94,7 +102,7 @@ export function runOpenLoop(job: OpenLoopJob): Promise<OpenLoopOutcome> {
       request.end(body);
     };
 
-    const began = performance.now();
+    began = performance.now();
     const timer = setInterval(() => {
       const elapsed = performance.now() - began;
       const due = Math.min(Math.floor((elapsed / 1000) * job.rate), Math.floor(job.durationSeconds * job.rate));

@@ -140,7 +140,8 @@ export function renderMarkdown(results: BenchResults): string {
       const rejected = o.load.latencyByStatusMs['503'];
       const ok = o.load.latencyByStatusMs['200'];
       const started = o.load.open ? ` / ${o.load.open.startedPerSecond} (${o.load.open.notStarted})` : '';
-      lines.push(`| ${o.model} | ${o.capacityRps} | ${o.offeredRps}${started} | ${o.connections} (${o.load.open?.peakInFlight ?? 'n/a'}) | ${o.load.successPerSecond} | ${ratio(o.load.successPerSecond, o.capacityRps)} | ${rejected?.count ?? 0} | ${rejected ? `${rejected.p50} / ${rejected.p95} / ${rejected.p99}` : 'n/a'} | ${ok ? `${ok.p50} / ${ok.p95} / ${ok.p99}` : 'n/a'} | ${o.load.errors + o.load.timeouts} | ${mib(o.rssBeforeBytes)} → ${mib(o.peakRssBytes)} |`);
+      const drained = o.load.open?.answeredAfterWindow ? ` (+${o.load.open.answeredAfterWindow} answered after the window)` : '';
+      lines.push(`| ${o.model} | ${o.capacityRps} | ${o.offeredRps}${started} | ${o.connections} (${o.load.open?.peakInFlight ?? 'n/a'}) | ${o.load.successPerSecond}${drained} | ${ratio(o.load.successPerSecond, o.capacityRps)} | ${rejected?.count ?? 0} | ${rejected ? `${rejected.p50} / ${rejected.p95} / ${rejected.p99}` : 'n/a'} | ${ok ? `${ok.p50} / ${ok.p95} / ${ok.p99}` : 'n/a'} | ${o.load.errors + o.load.timeouts} | ${mib(o.rssBeforeBytes)} → ${mib(o.peakRssBytes)} |`);
     }
     lines.push('');
   }

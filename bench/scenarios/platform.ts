@@ -134,7 +134,8 @@ export async function runPlatform(context: Context, models: BuiltModel[], result
       const capacity = Math.max(...(results.get(model.name)?.platform?.batched.map((run) => run.successPerSecond) ?? [0]));
       if (capacity <= 0) continue;
       await client.deploy(id, BATCHED);
-      // /health while idle, then under closed-loop load.
+      // /health while idle (after a second for the deploy's own follow-up work to settle), then under closed-loop load.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
       const idle = sampleHealth(server.url);
       await new Promise((resolve) => setTimeout(resolve, Math.max(1500, context.plan.loadSeconds * 1000)));
       const idleSamples = await idle.stop();
