@@ -111,7 +111,7 @@ async function main(): Promise<void> {
             .sort((a, b) => b[1] - a[1])
             .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
             .join(', ');
-          const row = `| ${round} | ${kind} | ${os.loadavg()[0].toFixed(1)} | ${result.successPerSecond} | ${(serverCpu / Math.max(1, result.success)).toFixed(2)} | ${(result.clientCpuMs / Math.max(1, result.requests)).toFixed(2)} | ${result.requests - result.success} | ${perThread} |`;
+          const row = `| ${round} | ${kind} | ${os.loadavg()[0].toFixed(1)} | ${result.successPerSecond} | ${(serverCpu / Math.max(1, result.success)).toFixed(2)} | ${(result.clientCpuMs / Math.max(1, result.requests)).toFixed(2)} (kernel ${(result.clientSystemCpuMs / Math.max(1, result.requests)).toFixed(2)}) | ${result.requests - result.success} | ${perThread} |`;
           log(row);
           rows.push(row);
         } finally {

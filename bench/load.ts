@@ -34,6 +34,8 @@ export interface LoadResult {
   timeouts: number;
   /** CPU the load generator itself used (user + system, ms): it shares the cores with the server. */
   clientCpuMs: number;
+  /** The kernel's part of it (sending the bodies over loopback TCP). */
+  clientSystemCpuMs: number;
   /** Open loop only: the target rate, the rate of requests actually started, starts skipped because every connection was busy, and the most in flight at once. */
   open?: { targetRps: number; startedPerSecond: number; notStarted: number; peakInFlight: number; answeredAfterWindow: number };
 }
@@ -63,6 +65,7 @@ async function openLoop(job: LoadJob & { overallRate: number }, bodies: Buffer[]
     errors: outcome.errors,
     timeouts: outcome.timeouts,
     clientCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    clientSystemCpuMs: Math.round(cpu.system / 1000),
     open: { targetRps: job.overallRate, startedPerSecond: Math.round((outcome.started / seconds) * 10) / 10, notStarted: outcome.notStarted, peakInFlight: outcome.peakInFlight, answeredAfterWindow: outcome.answeredAfterWindow },
   };
 }
@@ -110,6 +113,7 @@ async function main(): Promise<void> {
     errors: result.errors,
     timeouts: result.timeouts,
     clientCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    clientSystemCpuMs: Math.round(cpu.system / 1000),
   };
   process.stdout.write(`${JSON.stringify(output)}\n`);
 }
