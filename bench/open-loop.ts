@@ -18,6 +18,8 @@ export interface OpenLoopJob {
   connections: number;
   durationSeconds: number;
   timeoutSeconds: number;
+  /** Called once when the schedule has ended (tests release held answers here). */
+  onScheduleEnd?: () => void;
 }
 
 export interface OpenLoopOutcome {
@@ -113,6 +115,7 @@ export function runOpenLoop(job: OpenLoopJob): Promise<OpenLoopOutcome> {
       if (elapsed >= job.durationSeconds * 1000) {
         clearInterval(timer);
         stopped = true;
+        job.onScheduleEnd?.();
         finishIfDone();
       }
     }, TICK_MS);
