@@ -112,8 +112,9 @@ export async function preprocessImage(buffer: Buffer, pre: ResolvedPreprocess, m
  * This runs on the event loop for every image (≈150 k elements at 224², 1.2 M at 640²), so each
  * output channel is one strided pass through a small monomorphic function, and float outputs read a
  * 256-entry table of `v * scale / std - mean / std` per channel instead of computing it per element:
- * the same float32 values bit for bit (the table holds the same expression rounded the same way),
- * at about half the event-loop time of the multiply-add loop (docs/performance.md).
+ * the same float32 values bit for bit (the table holds the same expression rounded the same way).
+ * A third of the time in a micro-benchmark, no measurable change inside the server, where the fresh
+ * output array's page faults dominate (docs/performance.md): the real remedy is doing this off-thread.
  */
 export function pixelsToTensor(pixels: Uint8Array, channels: number, pre: ResolvedPreprocess, outputChannels: 1 | 3 = 3): Tensor {
   const plane = pre.width * pre.height;
