@@ -26,7 +26,7 @@ export interface Plan {
   limitBatchSizes: number[];
   limitLoops: number[];
   overloadSeconds: number;
-  /** Upper bound; autocannon gives each connection at least 1 req/s, so the offered rate sets the count. */
+  /** Upper bound on the open-loop generator's sockets (bench/open-loop.ts); the scenario sizes them by Little's law below this. */
   overloadConnections: number;
   /** Models run at 3× capacity (the last round only). */
   overloadModels: ModelName[];

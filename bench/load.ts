@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { runOpenLoop } from './open-loop.js';
 import { summarize } from './stats.js';
 
 export interface LoadJob {
@@ -13,7 +14,7 @@ export interface LoadJob {
   bodyFiles: string[];
   connections: number;
   durationSeconds: number;
-  /** Open-loop total request rate (overload tests); closed loop when absent. */
+  /** Open-loop total request rate (overload tests, bench/open-loop.ts); closed loop (autocannon) when absent. */
   overallRate?: number;
   timeoutSeconds?: number;
 }
@@ -22,7 +23,7 @@ export interface LoadResult {
   connections: number;
   durationSeconds: number;
   requests: number;
-  /** Responses with a 2xx status. */
+  /** Responses with a 2xx status (open loop: those completed inside the window, see `open`). */
   success: number;
   requestsPerSecond: number;
   /** 2xx responses per second: what the server actually served. */
@@ -31,11 +32,52 @@ export interface LoadResult {
   latencyByStatusMs: Record<string, ReturnType<typeof summarize> & { count: number }>;
   errors: number;
   timeouts: number;
+  /** CPU the load generator itself used (user + system, ms): it shares the cores with the server. */
+  clientCpuMs: number;
+  /** The kernel's part of it (sending the bodies over loopback TCP). */
+  clientSystemCpuMs: number;
+  /** Open loop only: the target rate, the rate of requests actually started, starts skipped because every connection was busy, and the most in flight at once. */
+  open?: { targetRps: number; startedPerSecond: number; notStarted: number; peakInFlight: number; answeredAfterWindow: number };
+}
+
+function summaryByStatus(byStatus: Map<number, number[]>): LoadResult['latencyByStatusMs'] {
+  return Object.fromEntries([...byStatus.entries()].map(([status, list]) => [String(status), { count: list.length, ...summarize(list) }]));
+}
+
+async function openLoop(job: LoadJob & { overallRate: number }, bodies: Buffer[]): Promise<LoadResult> {
+  const cpuBefore = process.cpuUsage();
+  const outcome = await runOpenLoop({ url: job.url, headers: job.headers, bodies, rate: job.overallRate, connections: job.connections, durationSeconds: job.durationSeconds, timeoutSeconds: job.timeoutSeconds ?? 30 });
+  const cpu = process.cpuUsage(cpuBefore);
+  const answered = new Map([...outcome.byStatus.entries()].filter(([status]) => status !== 0));
+  const all = [...answered.values()].flat();
+  // Goodput: 2xx answers completed inside the window, not the queue's drain after it.
+  const success = outcome.successInWindow;
+  const seconds = outcome.durationSeconds;
+  return {
+    connections: job.connections,
+    durationSeconds: seconds,
+    requests: all.length,
+    success,
+    requestsPerSecond: Math.round((all.length / seconds) * 10) / 10,
+    successPerSecond: Math.round((success / seconds) * 10) / 10,
+    latencyMs: summarize(all),
+    latencyByStatusMs: summaryByStatus(answered),
+    errors: outcome.errors,
+    timeouts: outcome.timeouts,
+    clientCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    clientSystemCpuMs: Math.round(cpu.system / 1000),
+    open: { targetRps: job.overallRate, startedPerSecond: Math.round((outcome.started / seconds) * 10) / 10, notStarted: outcome.notStarted, peakInFlight: outcome.peakInFlight, answeredAfterWindow: outcome.answeredAfterWindow },
+  };
 }
 
 async function main(): Promise<void> {
   const job = JSON.parse(readFileSync(process.argv[2], 'utf8')) as LoadJob;
   const bodies = job.bodyFiles.map((file) => readFileSync(file));
+  if (job.overallRate) {
+    process.stdout.write(`${JSON.stringify(await openLoop({ ...job, overallRate: job.overallRate }, bodies))}\n`);
+    return;
+  }
+  const cpuBefore = process.cpuUsage();
   let next = 0;
   const latencies: number[] = [];
   const byStatus = new Map<number, number[]>();
@@ -47,7 +89,6 @@ async function main(): Promise<void> {
     connections: job.connections,
     duration: job.durationSeconds,
     timeout: job.timeoutSeconds ?? 30,
-    overallRate: job.overallRate,
   });
   instance.on('response', (client: { setBody(body: Buffer): void }, statusCode: number, _bytes: number, responseTime: number) => {
     latencies.push(responseTime);
@@ -58,6 +99,7 @@ async function main(): Promise<void> {
     client.setBody(bodies[next]);
   });
   const result = await instance;
+  const cpu = process.cpuUsage(cpuBefore);
   const success = [...byStatus.entries()].filter(([status]) => status >= 200 && status < 300).reduce((sum, [, list]) => sum + list.length, 0);
   const output: LoadResult = {
     connections: job.connections,
@@ -67,9 +109,11 @@ async function main(): Promise<void> {
     requestsPerSecond: Math.round((latencies.length / result.duration) * 10) / 10,
     successPerSecond: Math.round((success / result.duration) * 10) / 10,
     latencyMs: summarize(latencies),
-    latencyByStatusMs: Object.fromEntries([...byStatus.entries()].map(([status, list]) => [String(status), { count: list.length, ...summarize(list) }])),
+    latencyByStatusMs: summaryByStatus(byStatus),
     errors: result.errors,
     timeouts: result.timeouts,
+    clientCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    clientSystemCpuMs: Math.round(cpu.system / 1000),
   };
   process.stdout.write(`${JSON.stringify(output)}\n`);
 }

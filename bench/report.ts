@@ -99,7 +99,8 @@ export function renderMarkdown(results: BenchResults): string {
   lines.push('');
 
   lines.push('#### HTTP throughput and latency (one image per request)', '');
-  lines.push('| model | server | concurrency | req/s (2xx) | p50 ms | p95 ms | p99 ms | non-2xx / errors |', '|---|---|---:|---:|---:|---:|---:|---:|');
+  lines.push('Load generator CPU: what the autocannon child itself used per answered request; it runs on the same cores as the server, so each millisecond there is one the server did not get.', '');
+  lines.push('| model | server | concurrency | req/s (2xx) | p50 ms | p95 ms | p99 ms | non-2xx / errors | load generator CPU ms/request |', '|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const model of results.models) {
     const series: Array<[string, LoadResult[] | undefined]> = [
       ['naive Fastify', model.naive],
@@ -108,7 +109,7 @@ export function renderMarkdown(results: BenchResults): string {
     ];
     for (const [label, list] of series) {
       for (const run of list ?? []) {
-        lines.push(`| ${model.name} | ${label} | ${run.connections} | ${run.successPerSecond} | ${run.latencyMs.p50} | ${run.latencyMs.p95} | ${run.latencyMs.p99} | ${run.requests - run.success} / ${run.errors + run.timeouts} |`);
+        lines.push(`| ${model.name} | ${label} | ${run.connections} | ${run.successPerSecond} | ${run.latencyMs.p50} | ${run.latencyMs.p95} | ${run.latencyMs.p99} | ${run.requests - run.success} / ${run.errors + run.timeouts} | ${run.clientCpuMs === undefined ? 'n/a' : (run.clientCpuMs / Math.max(1, run.requests)).toFixed(2)} |`);
       }
     }
   }
@@ -133,11 +134,14 @@ export function renderMarkdown(results: BenchResults): string {
   const overloads = results.overloads ?? (results.overload ? [results.overload] : []);
   if (overloads.length) {
     lines.push('#### Overload (3× capacity, batching on, open loop)', '');
-    lines.push('| model | capacity req/s | offered req/s | served 2xx/s | goodput ÷ capacity | 503 count | 503 latency p50 / p95 / p99 ms | 200 latency p50 / p95 / p99 ms | other errors | server RSS before → peak |', '|---|---:|---:|---:|---:|---:|---|---|---:|---|');
+    lines.push('Offered: the target rate, then the rate of requests the open-loop generator actually started (bench/open-loop.ts; a start finding all connections busy is skipped and counted), so a reader can see the overload happened.', '');
+    lines.push('| model | capacity req/s | offered req/s: target / started (not started) | connections (peak in flight) | served 2xx/s | goodput ÷ capacity | 503 count | 503 latency p50 / p95 / p99 ms | 200 latency p50 / p95 / p99 ms | other errors | server RSS before → peak |', '|---|---:|---|---|---:|---:|---:|---|---|---:|---|');
     for (const o of overloads) {
       const rejected = o.load.latencyByStatusMs['503'];
       const ok = o.load.latencyByStatusMs['200'];
-      lines.push(`| ${o.model} | ${o.capacityRps} | ${o.offeredRps} | ${o.load.successPerSecond} | ${ratio(o.load.successPerSecond, o.capacityRps)} | ${rejected?.count ?? 0} | ${rejected ? `${rejected.p50} / ${rejected.p95} / ${rejected.p99}` : 'n/a'} | ${ok ? `${ok.p50} / ${ok.p95} / ${ok.p99}` : 'n/a'} | ${o.load.errors + o.load.timeouts} | ${mib(o.rssBeforeBytes)} → ${mib(o.peakRssBytes)} |`);
+      const started = o.load.open ? ` / ${o.load.open.startedPerSecond} (${o.load.open.notStarted})` : '';
+      const drained = o.load.open?.answeredAfterWindow ? ` (+${o.load.open.answeredAfterWindow} answered after the window)` : '';
+      lines.push(`| ${o.model} | ${o.capacityRps} | ${o.offeredRps}${started} | ${o.connections} (${o.load.open?.peakInFlight ?? 'n/a'}) | ${o.load.successPerSecond}${drained} | ${ratio(o.load.successPerSecond, o.capacityRps)} | ${rejected?.count ?? 0} | ${rejected ? `${rejected.p50} / ${rejected.p95} / ${rejected.p99}` : 'n/a'} | ${ok ? `${ok.p50} / ${ok.p95} / ${ok.p99}` : 'n/a'} | ${o.load.errors + o.load.timeouts} | ${mib(o.rssBeforeBytes)} → ${mib(o.peakRssBytes)} |`);
     }
     lines.push('');
   }

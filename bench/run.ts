@@ -190,7 +190,9 @@ async function main(): Promise<void> {
       }
     }
     if (profileDir) {
-      const profiles = readdirSync(profileDir).filter((file) => file.endsWith('.cpuprofile')).map((file) => join(profileDir, file));
+      // CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile: thread 0 is the main thread; the rest are worker
+      // threads (engine, encoder, one per deploy), whose profiles are newer and used to be summarised instead.
+      const profiles = readdirSync(profileDir).filter((file) => /\.\d+\.0\.\d+\.cpuprofile$/.test(file)).map((file) => join(profileDir, file));
       const newest = profiles.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
       if (newest) out.profile = { file: newest, ...summarizeProfile(JSON.parse(readFileSync(newest, 'utf8'))) };
     }

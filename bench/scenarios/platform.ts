@@ -53,11 +53,16 @@ async function startPlatform(context: Context, setup: PlatformSetup, profileDir?
   return { server, client, accessToken, bootMs };
 }
 
-/** GET /health latencies, one request every `everyMs` until stopped. */
-function sampleHealth(url: string, everyMs = 20): { stop(): Promise<number[]> } {
+/**
+ * GET /health latencies, one request every `everyMs` until stopped. The first `warmup` answers are
+ * not recorded: they include the sampler's own TCP connect and first-call compilation, and with ~75
+ * idle samples the p99 is the slowest single one, so one cold request used to become "idle p99".
+ */
+function sampleHealth(url: string, everyMs = 20, warmup = 5): { stop(): Promise<number[]> } {
   const samples: number[] = [];
   let running = true;
   const loop = (async () => {
+    for (let index = 0; index < warmup; index += 1) await (await fetch(`${url}/health`)).arrayBuffer();
     while (running) {
       const started = performance.now();
       try {
@@ -76,6 +81,18 @@ function sampleHealth(url: string, everyMs = 20): { stop(): Promise<number[]> } 
       return samples;
     },
   };
+}
+
+/**
+ * Sockets for the open-loop overload run. By Little's law the requests in flight are the offered rate
+ * times their latency; an admitted request can wait for the whole queue ahead of it to drain
+ * ((queue.maxSize + a batch) / capacity seconds), and a refusal holds its socket while the refused
+ * body is still going out (allow 1 s). Twice that bound, so the schedule is never held back by busy
+ * sockets and the queue really fills; capped by the plan.
+ */
+export function overloadConnections(offeredRps: number, capacityRps: number, cap: number): number {
+  const worstAdmittedSeconds = (BATCHED.queue.maxSize + 8) / capacityRps;
+  return Math.min(cap, Math.ceil(offeredRps * (worstAdmittedSeconds + 1) * 2));
 }
 
 export async function runPlatform(context: Context, models: BuiltModel[], results: Map<string, ModelResults>, profileDir: string | undefined, out: BenchResults, lastRound: boolean): Promise<void> {
@@ -117,9 +134,10 @@ export async function runPlatform(context: Context, models: BuiltModel[], result
       const capacity = Math.max(...(results.get(model.name)?.platform?.batched.map((run) => run.successPerSecond) ?? [0]));
       if (capacity <= 0) continue;
       await client.deploy(id, BATCHED);
-      // /health while idle, then under closed-loop load.
+      // /health while idle (after a second for the deploy's own follow-up work to settle), then under closed-loop load.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
       const idle = sampleHealth(server.url);
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1500, context.plan.loadSeconds * 1000)));
       const idleSamples = await idle.stop();
       const busy = sampleHealth(server.url);
       await runLoad(context.loadScript, { ...job(id), connections: context.plan.healthConnections, durationSeconds: context.plan.loadSeconds });
@@ -128,9 +146,8 @@ export async function runPlatform(context: Context, models: BuiltModel[], result
       log(`  /health p99 idle ${summarize(idleSamples).p99} ms, under load ${summarize(busySamples).p99} ms (${model.name})`);
 
       const offered = Math.ceil(capacity * 3);
-      // More waiting requests than the queue holds (100) plus a batch, so the excess must be refused.
-      const connections = Math.min(context.plan.overloadConnections, Math.max(offered, 150));
-      log(`overload: ${model.name} at ${offered} req/s offered (capacity ${capacity})`);
+      const connections = overloadConnections(offered, capacity, context.plan.overloadConnections);
+      log(`overload: ${model.name} at ${offered} req/s offered (capacity ${capacity}), up to ${connections} connections`);
       const rssBefore = readRss(pid).rssBytes;
       const watcher = watchRss(pid);
       const load = await runLoad(context.loadScript, { ...job(id), connections, durationSeconds: context.plan.overloadSeconds, overallRate: offered, timeoutSeconds: 30 });
@@ -138,7 +155,7 @@ export async function runPlatform(context: Context, models: BuiltModel[], result
       const overload = { model: model.name, capacityRps: capacity, offeredRps: offered, connections, load, peakRssBytes: peak, rssBeforeBytes: rssBefore };
       out.overloads.push(overload);
       if (model.name === context.plan.overloadModel) out.overload = overload;
-      log(`  served ${load.successPerSecond}/s, 503s: ${load.latencyByStatusMs['503']?.count ?? 0}, p50 ${load.latencyByStatusMs['503']?.p50 ?? 'n/a'} ms, peak RSS ${(peak / 1048576).toFixed(0)} MiB`);
+      log(`  started ${load.open?.startedPerSecond ?? '?'}/s of ${offered}/s (${load.open?.notStarted ?? 0} not started, peak ${load.open?.peakInFlight ?? '?'} in flight); served ${load.successPerSecond}/s, 503s: ${load.latencyByStatusMs['503']?.count ?? 0}, p50 ${load.latencyByStatusMs['503']?.p50 ?? 'n/a'} ms, peak RSS ${(peak / 1048576).toFixed(0)} MiB`);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       await client.undeploy(id);
     }

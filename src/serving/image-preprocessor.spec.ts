@@ -172,4 +172,13 @@ describe('pixelsToTensor', () => {
       }
     }
   });
+
+  it('maps every byte value 0…255 exactly (the float path reads a per-channel table)', () => {
+    const shape = { width: 16, height: 16 };
+    const pixels = Uint8Array.from({ length: 256 * 3 }, (_, index) => (index % 3 === 0 ? Math.floor(index / 3) : (index * 101) % 256));
+    for (const std of [[0.229, 0.224, 0.225], [1, 1, 1]] as [number, number, number][]) {
+      const p = pre({ ...shape, layout: 'NCHW', colorOrder: 'RGB', dtype: 'float32', scale: 1 / 255, mean: [0.485, 0.456, 0.406], std });
+      expect(Array.from(pixelsToTensor(pixels, 3, p, 3).data as Float32Array)).toEqual(reference(pixels, 3, p, 3));
+    }
+  });
 });
