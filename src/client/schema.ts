@@ -1295,6 +1295,16 @@ export interface operations {
                     "application/json": {
                         items: {
                             activeVersion: number;
+                            /** @description Engine latency per batch size measured on this host when the serving version was loaded (kept across restarts), and the batch sizes chosen from it; null when none was taken */
+                            batchProfile: {
+                                maxBatchSize: number;
+                                points: {
+                                    batchSize: number;
+                                    ms: number;
+                                    msPerItem: number;
+                                }[];
+                                preferredBatchSizes: number[];
+                            } | null;
                             config: {
                                 batching?: {
                                     maxBatchSize?: number;
@@ -1531,6 +1541,16 @@ export interface operations {
                 content: {
                     "application/json": {
                         activeVersion: number;
+                        /** @description Engine latency per batch size measured on this host when the serving version was loaded (kept across restarts), and the batch sizes chosen from it; null when none was taken */
+                        batchProfile: {
+                            maxBatchSize: number;
+                            points: {
+                                batchSize: number;
+                                ms: number;
+                                msPerItem: number;
+                            }[];
+                            preferredBatchSizes: number[];
+                        } | null;
                         config: {
                             batching?: {
                                 maxBatchSize?: number;
@@ -1752,6 +1772,16 @@ export interface operations {
                 content: {
                     "application/json": {
                         activeVersion: number;
+                        /** @description Engine latency per batch size measured on this host when the serving version was loaded (kept across restarts), and the batch sizes chosen from it; null when none was taken */
+                        batchProfile: {
+                            maxBatchSize: number;
+                            points: {
+                                batchSize: number;
+                                ms: number;
+                                msPerItem: number;
+                            }[];
+                            preferredBatchSizes: number[];
+                        } | null;
                         config: {
                             batching?: {
                                 maxBatchSize?: number;
@@ -2018,6 +2048,16 @@ export interface operations {
                 content: {
                     "application/json": {
                         activeVersion: number;
+                        /** @description Engine latency per batch size measured on this host when the serving version was loaded (kept across restarts), and the batch sizes chosen from it; null when none was taken */
+                        batchProfile: {
+                            maxBatchSize: number;
+                            points: {
+                                batchSize: number;
+                                ms: number;
+                                msPerItem: number;
+                            }[];
+                            preferredBatchSizes: number[];
+                        } | null;
                         config: {
                             batching?: {
                                 maxBatchSize?: number;
@@ -2261,6 +2301,16 @@ export interface operations {
                 content: {
                     "application/json": {
                         activeVersion: number;
+                        /** @description Engine latency per batch size measured on this host when the serving version was loaded (kept across restarts), and the batch sizes chosen from it; null when none was taken */
+                        batchProfile: {
+                            maxBatchSize: number;
+                            points: {
+                                batchSize: number;
+                                ms: number;
+                                msPerItem: number;
+                            }[];
+                            preferredBatchSizes: number[];
+                        } | null;
                         config: {
                             batching?: {
                                 maxBatchSize?: number;
@@ -2680,6 +2730,16 @@ export interface operations {
                 content: {
                     "application/json": {
                         activeVersion: number;
+                        /** @description Engine latency per batch size measured on this host when the serving version was loaded (kept across restarts), and the batch sizes chosen from it; null when none was taken */
+                        batchProfile: {
+                            maxBatchSize: number;
+                            points: {
+                                batchSize: number;
+                                ms: number;
+                                msPerItem: number;
+                            }[];
+                            preferredBatchSizes: number[];
+                        } | null;
                         config: {
                             batching?: {
                                 maxBatchSize?: number;
@@ -2927,6 +2987,16 @@ export interface operations {
                 content: {
                     "application/json": {
                         activeVersion: number;
+                        /** @description Engine latency per batch size measured on this host when the serving version was loaded (kept across restarts), and the batch sizes chosen from it; null when none was taken */
+                        batchProfile: {
+                            maxBatchSize: number;
+                            points: {
+                                batchSize: number;
+                                ms: number;
+                                msPerItem: number;
+                            }[];
+                            preferredBatchSizes: number[];
+                        } | null;
                         config: {
                             batching?: {
                                 maxBatchSize?: number;
@@ -3280,6 +3350,16 @@ export interface operations {
                 content: {
                     "application/json": {
                         activeVersion: number;
+                        /** @description Engine latency per batch size measured on this host when the serving version was loaded (kept across restarts), and the batch sizes chosen from it; null when none was taken */
+                        batchProfile: {
+                            maxBatchSize: number;
+                            points: {
+                                batchSize: number;
+                                ms: number;
+                                msPerItem: number;
+                            }[];
+                            preferredBatchSizes: number[];
+                        } | null;
                         config: {
                             batching?: {
                                 maxBatchSize?: number;
@@ -3498,6 +3578,16 @@ export interface operations {
                 content: {
                     "application/json": {
                         activeVersion: number;
+                        /** @description Engine latency per batch size measured on this host when the serving version was loaded (kept across restarts), and the batch sizes chosen from it; null when none was taken */
+                        batchProfile: {
+                            maxBatchSize: number;
+                            points: {
+                                batchSize: number;
+                                ms: number;
+                                msPerItem: number;
+                            }[];
+                            preferredBatchSizes: number[];
+                        } | null;
                         config: {
                             batching?: {
                                 maxBatchSize?: number;

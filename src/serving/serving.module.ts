@@ -13,6 +13,7 @@ import { ResidencyManager, ResidencyOptions } from './residency-manager.js';
 import { ResponseEncoder, ResponseEncoderOptions } from './response-encoder.js';
 import { ServingOverrides } from './serving-overrides.js';
 import { ServingRuntimeOptions, systemTimers } from './runtime-timers.js';
+import { ThreadPriorities, ThreadTable } from './thread-priorities.js';
 
 /**
  * The serving runtime (deployed models, their queues and batchers) and the external inference
@@ -33,6 +34,7 @@ import { ServingRuntimeOptions, systemTimers } from './runtime-timers.js';
     { provide: ModelDeployer, useExisting: DeploymentManager },
     ResidencyManager,
     CrashMonitor,
+    { provide: ThreadPriorities, useFactory: (config: AppConfig) => new ThreadPriorities(config, new ThreadTable()), inject: [AppConfig] },
     { provide: MemoryMeter, useFactory: (overrides: ServingOverrides) => overrides.memoryMeter ?? new ProcessMemoryMeter(), inject: [ServingOverrides] },
     {
       provide: ResidencyOptions,
