@@ -3,25 +3,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BatchProfile, BatchProfilePoint, choose } from './batch-profile.js';
+import type { ExecutionContext } from './instance-loader.js';
 
 /**
  * Everything a batch profile's numbers depend on. Two deployments with equal keys would measure
  * the same thing, so the second may reuse the first's measurement instead of spending engine
  * calls on it (seconds for a 640×640 model, on every boot).
  */
-export interface BatchProfileKey {
+export interface BatchProfileKey extends ExecutionContext {
   /** sha256 of the artifact as stored: a new upload, even under the same name, is measured anew. */
   artifactSha256: string;
-  engine: string;
-  engineVersion: string;
-  /** The backend the engine reported (cpu, cuda, wasm…): the same engine on another backend is another profile. */
-  backend: string;
-  /** thread or process: a child process adds a copy per call. */
-  isolation: string;
-  cpuModel: string;
-  cores: number;
-  intraOpThreads: number;
-  interOpThreads: number;
   /** The largest batch size the profile was allowed to try. */
   limit: number;
   /** The shape of every input of the dummy row the profile ran (image sides, dynamic dims). */

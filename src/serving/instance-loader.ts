@@ -10,7 +10,9 @@ import type { DeploymentSpec } from './model-deployer.js';
 export interface ExecutionContext {
   engine: string;
   engineVersion: string;
+  /** The backend the engine reported (cpu, cuda, wasm…): the same engine on another backend is another profile. */
   backend: string;
+  /** thread or process: a child process adds a copy per call. */
   isolation: string;
   cpuModel: string;
   cores: number;
