@@ -44,6 +44,32 @@ function summaryByStatus(byStatus: Map<number, number[]>): LoadResult['latencyBy
   return Object.fromEntries([...byStatus.entries()].map(([status, list]) => [String(status), { count: list.length, ...summarize(list) }]));
 }
 
+/** The fields both generators report, from their latencies (all, and per status) and counts. */
+function loadResult(
+  connections: number,
+  seconds: number,
+  latencies: number[],
+  byStatus: Map<number, number[]>,
+  success: number,
+  failures: { errors: number; timeouts: number },
+  cpu: NodeJS.CpuUsage,
+): LoadResult {
+  return {
+    connections,
+    durationSeconds: seconds,
+    requests: latencies.length,
+    success,
+    requestsPerSecond: Math.round((latencies.length / seconds) * 10) / 10,
+    successPerSecond: Math.round((success / seconds) * 10) / 10,
+    latencyMs: summarize(latencies),
+    latencyByStatusMs: summaryByStatus(byStatus),
+    errors: failures.errors,
+    timeouts: failures.timeouts,
+    clientCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    clientSystemCpuMs: Math.round(cpu.system / 1000),
+  };
+}
+
 async function openLoop(job: LoadJob & { overallRate: number }, bodies: Buffer[]): Promise<LoadResult> {
   const cpuBefore = process.cpuUsage();
   const outcome = await runOpenLoop({ url: job.url, headers: job.headers, bodies, rate: job.overallRate, connections: job.connections, durationSeconds: job.durationSeconds, timeoutSeconds: job.timeoutSeconds ?? 30 });
@@ -54,18 +80,7 @@ async function openLoop(job: LoadJob & { overallRate: number }, bodies: Buffer[]
   const success = outcome.successInWindow;
   const seconds = outcome.durationSeconds;
   return {
-    connections: job.connections,
-    durationSeconds: seconds,
-    requests: all.length,
-    success,
-    requestsPerSecond: Math.round((all.length / seconds) * 10) / 10,
-    successPerSecond: Math.round((success / seconds) * 10) / 10,
-    latencyMs: summarize(all),
-    latencyByStatusMs: summaryByStatus(answered),
-    errors: outcome.errors,
-    timeouts: outcome.timeouts,
-    clientCpuMs: Math.round((cpu.user + cpu.system) / 1000),
-    clientSystemCpuMs: Math.round(cpu.system / 1000),
+    ...loadResult(job.connections, seconds, all, answered, success, outcome, cpu),
     open: { targetRps: job.overallRate, startedPerSecond: Math.round((outcome.started / seconds) * 10) / 10, notStarted: outcome.notStarted, peakInFlight: outcome.peakInFlight, answeredAfterWindow: outcome.answeredAfterWindow },
   };
 }
@@ -101,20 +116,7 @@ async function main(): Promise<void> {
   const result = await instance;
   const cpu = process.cpuUsage(cpuBefore);
   const success = [...byStatus.entries()].filter(([status]) => status >= 200 && status < 300).reduce((sum, [, list]) => sum + list.length, 0);
-  const output: LoadResult = {
-    connections: job.connections,
-    durationSeconds: result.duration,
-    requests: latencies.length,
-    success,
-    requestsPerSecond: Math.round((latencies.length / result.duration) * 10) / 10,
-    successPerSecond: Math.round((success / result.duration) * 10) / 10,
-    latencyMs: summarize(latencies),
-    latencyByStatusMs: summaryByStatus(byStatus),
-    errors: result.errors,
-    timeouts: result.timeouts,
-    clientCpuMs: Math.round((cpu.user + cpu.system) / 1000),
-    clientSystemCpuMs: Math.round(cpu.system / 1000),
-  };
+  const output = loadResult(job.connections, result.duration, latencies, byStatus, success, result, cpu);
   process.stdout.write(`${JSON.stringify(output)}\n`);
 }
 
