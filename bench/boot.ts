@@ -2,9 +2,10 @@
  * Boot to /ready, measured alone: uploads and deploys the benchmark models once (as the platform
  * scenario's last round does), then restarts the production build `--runs` times on that data dir
  * and reports each spawn-to-/ready time and the median; `--empty` first times boots of an empty
- * data dir. `--dist` times another build (e.g. a copy of dist/ made before a change). Much cheaper than the platform scenario when only the boot row matters.
+ * data dir. `--dist` times another build (e.g. a copy of dist/ made before a change); `--unbundled` times
+ * `<dist>/src/main.js` instead of the bundle `npm start` runs (`<dist>/server.mjs`). Much cheaper than the platform scenario when only the boot row matters.
  *
- *   node dist/bench/boot.js [--runs 5] [--models tiny32,mobilenetv2,ppocr-det] [--empty 3] [--cpu-prof-dir dir] [--dist dir] [--intra N] [--inter N]
+ *   node dist/bench/boot.js [--runs 5] [--models tiny32,mobilenetv2,ppocr-det] [--empty 3] [--cpu-prof-dir dir] [--dist dir] [--unbundled] [--intra N] [--inter N]
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { buildMobileNetV2 } from './models/mobilenetv2.js';
 import { pretrainedTextDetector } from './models/pretrained.js';
 import { buildTinyClassifier } from './models/tiny-classifier.js';
 import { PlatformClient } from './platform-client.js';
-import { freePort, startNodeServer } from './processes.js';
+import { freePort, serverEntry, startNodeServer } from './processes.js';
 
 function value(argv: string[], flag: string): string | undefined {
   const index = argv.indexOf(flag);
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
     ORT_INTRA_OP_THREADS: value(argv, '--intra') ?? String(os.availableParallelism()),
     ORT_INTER_OP_THREADS: value(argv, '--inter') ?? '1',
   };
-  const script = join(resolve(root, value(argv, '--dist') ?? 'dist'), 'src', 'main.js');
+  const script = serverEntry(resolve(root, value(argv, '--dist') ?? 'dist'), argv.includes('--unbundled'));
   const boot = async (args: string[] = []) => {
     const port = await freePort();
     const started = performance.now();

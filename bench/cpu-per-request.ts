@@ -16,7 +16,7 @@ import { buildMobileNetV2, BuiltModel } from './models/mobilenetv2.js';
 import { pretrainedTextDetector } from './models/pretrained.js';
 import { buildTinyClassifier } from './models/tiny-classifier.js';
 import { PlatformClient } from './platform-client.js';
-import { freePort, runLoad, ServerProcess, startNodeServer } from './processes.js';
+import { freePort, runLoad, serverEntry, ServerProcess, startNodeServer } from './processes.js';
 import { renderProfileMarkdown, summarizeProfile } from './profile-summary.js';
 
 const CLOCK_TICKS = 100;
@@ -62,7 +62,7 @@ async function startServer(kind: 'naive' | 'platform', root: string, model: Buil
     return { server, url: `${server.url}/predict`, headers: {} };
   }
   const env = { ...threads, NODE_ENV: 'production', HOST: '127.0.0.1', GRPC_PORT: '0', DATA_DIR: dataDir, JWT_SECRET: randomBytes(32).toString('hex'), ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'info' };
-  const server = await startNodeServer(join(root, 'dist', 'src', 'main.js'), args, env, port, '/ready');
+  const server = await startNodeServer(serverEntry(join(root, 'dist')), args, env, port, '/ready');
   const client = new PlatformClient(server.url);
   await client.login(ADMIN.username, ADMIN.password);
   const token = await client.issueToken('cpu-per-request');

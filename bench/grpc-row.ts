@@ -12,7 +12,7 @@ import { credentials, loadPackageDefinition, Metadata, type GrpcObject, type Ser
 import { loadSync } from '@grpc/proto-loader';
 import type { BuiltModel } from './models/mobilenetv2.js';
 import { PlatformClient } from './platform-client.js';
-import { freePort, startNodeServer } from './processes.js';
+import { freePort, serverEntry, startNodeServer } from './processes.js';
 import { summarize } from './stats.js';
 
 export interface GrpcRowOptions {
@@ -71,7 +71,7 @@ export async function runGrpcRow(options: GrpcRowOptions): Promise<GrpcRow> {
   const dataDir = mkdtempSync(join(os.tmpdir(), 'modelport-bench-grpc-'));
   const admin = { username: 'bench-admin', password: `bench-${randomBytes(12).toString('hex')}` };
   const grpcPort = await freePort();
-  const server = await startNodeServer(join(options.root, 'dist', 'src', 'main.js'), [], {
+  const server = await startNodeServer(serverEntry(join(options.root, 'dist')), [], {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     GRPC_PORT: String(grpcPort),

@@ -110,3 +110,8 @@ export async function runLoad(loadScript: string, job: LoadJob): Promise<LoadRes
     rmSync(directory, { recursive: true, force: true });
   }
 }
+
+/** What `npm start` runs: the bundled server in `<dist>/server.mjs`; `unbundled` picks the module tree it was made from (`<dist>/src/main.js`). */
+export function serverEntry(distDir: string, unbundled = false): string {
+  return unbundled ? join(distDir, 'src', 'main.js') : join(distDir, 'server.mjs');
+}

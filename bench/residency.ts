@@ -25,7 +25,7 @@ import { buildMobileNetV2 } from './models/mobilenetv2.js';
 import { seededRandom } from './models/onnx-writer.js';
 import { PlatformClient } from './platform-client.js';
 import { IMAGENET_MEAN, IMAGENET_STD } from './preprocess.js';
-import { freePort, readRss, startNodeServer, type ServerProcess } from './processes.js';
+import { freePort, readRss, serverEntry, startNodeServer, type ServerProcess } from './processes.js';
 import { summarize } from './stats.js';
 
 const MB = 1024 * 1024;
@@ -109,7 +109,7 @@ interface Platform {
 async function startPlatform(root: string, env: Record<string, string>): Promise<Platform> {
   const dataDir = mkdtempSync(join(os.tmpdir(), 'modelport-bench-residency-'));
   const server = await startNodeServer(
-    join(root, 'dist', 'src', 'main.js'),
+    serverEntry(join(root, 'dist')),
     [],
     { NODE_ENV: 'production', HOST: '127.0.0.1', GRPC_PORT: '0', DATA_DIR: dataDir, JWT_SECRET: randomBytes(32).toString('hex'), ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn', ...env },
     await freePort(),

@@ -10,7 +10,7 @@ import { multipartBody } from '../images.js';
 import { BuiltModel } from '../models/mobilenetv2.js';
 import { PlatformClient } from '../platform-client.js';
 import { summarize } from '../stats.js';
-import { freePort, readRss, runLoad, ServerProcess, startNodeServer, watchRss } from '../processes.js';
+import { freePort, readRss, runLoad, serverEntry, ServerProcess, startNodeServer, watchRss } from '../processes.js';
 import { BenchResults, ModelResults } from '../report.js';
 
 import { ADMIN, BATCHED, Context, log, ModelName, modelConfig, UNBATCHED } from '../bench-context.js';
@@ -45,7 +45,7 @@ async function startPlatform(context: Context, setup: PlatformSetup, profileDir?
   const port = await freePort();
   const args = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const started = performance.now();
-  const server = await startNodeServer(join(context.root, 'dist', 'src', 'main.js'), args, setup.env, port, '/ready');
+  const server = await startNodeServer(serverEntry(join(context.root, 'dist')), args, setup.env, port, '/ready');
   const bootMs = Math.round(performance.now() - started);
   const client = new PlatformClient(server.url);
   await client.login(ADMIN.username, ADMIN.password);

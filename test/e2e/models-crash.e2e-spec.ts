@@ -7,9 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { makeDataDir, request, TEST_ADMIN, TEST_JWT_SECRET } from '../helpers/test-app.js';
 import { loginAs } from '../helpers/auth.js';
 import { MODELS } from './models-helpers.js';
-import { freePort, waitFor } from '../helpers/child-server.js';
+import { freePort, SERVER_BUNDLE, waitFor } from '../helpers/child-server.js';
 
-const MAIN = resolve('dist/src/main.js');
+const MAIN = SERVER_BUNDLE;
 
 /** Files (recursively) under a directory, with their sizes. */
 function filesUnder(dir: string): Array<{ path: string; size: number }> {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { createServer } from 'node:net';
 
 /** A loopback port free right now, for a server started as a child process. */
@@ -22,3 +23,6 @@ export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undef
     await new Promise((resolveWait) => setTimeout(resolveWait, 25));
   }
 }
+
+/** The production entry point `npm start` runs: the bundled server (src/tools/bundle-server.ts). */
+export const SERVER_BUNDLE = resolve('dist/server.mjs');

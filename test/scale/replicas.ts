@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
-import { freePort, waitFor } from '../helpers/child-server.js';
+import { freePort, SERVER_BUNDLE, waitFor } from '../helpers/child-server.js';
 import { request, TEST_ADMIN, TEST_JWT_SECRET } from '../helpers/test-app.js';
 
-const MAIN = resolve('dist/src/main.js');
+const MAIN = SERVER_BUNDLE;
 
 export { freePort, waitFor };
 
