@@ -14,7 +14,7 @@ import { ExternalAuthenticator, InternalAuthenticator } from './auth/authenticat
 import { ALL_ROLES } from './auth/auth.types.js';
 import { INTERNAL_AUTH_HEADER } from './auth/auth.decorator.js';
 import { clientErrorHandler, frameworkErrorHandler, registerRequestLimits } from './common/request-limits.js';
-import { registerRefusedBodyDrain } from './inference/refused-body-drain.js';
+import { registerRefusedBodyDrain } from './common/refused-body-drain.js';
 import { registerJsonBodies } from './common/deferred-body.js';
 import { DEFERRED_BODY_ROUTES } from './inference/inference-routes.js';
 import { registerConsole } from './console/console-static.js';

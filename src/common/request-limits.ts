@@ -32,7 +32,7 @@ export interface RequestLimitsOptions {
 
 /**
  * Requests whose refusal is already decided and waits only for the rest of the body to be read
- * and discarded (see inference/refused-body-drain.ts). Their body timeouts end that wait, so the
+ * and discarded (see refused-body-drain.ts). Their body timeouts end that wait, so the
  * refusal itself goes out, instead of replacing it with a 408.
  */
 const drainingRefusals = new WeakSet<IncomingMessage>();
@@ -49,14 +49,17 @@ function hasBody(request: FastifyRequest): boolean {
   return length > 0 || request.headers['transfer-encoding'] !== undefined;
 }
 
-/**
- * Answers an error in the standard shape before any of the body was read; the refused-body drain
- * (inference/refused-body-drain.ts) closes the connection once the rest of the body is discarded.
- */
-function refuseUnread(request: FastifyRequest, reply: FastifyReply, error: ApiError): void {
+/** Sends an error in the standard shape with `Connection: close`: the connection ends after this answer. */
+function sendClosing(request: FastifyRequest, reply: FastifyReply, error: ApiError): void {
   const normalized = normalizeError(error, String(request.id));
   void reply.code(normalized.status).headers(normalized.headers).header('Connection', 'close').send(normalized.body);
 }
+
+/**
+ * Answers an error before any of the body was read; the refused-body drain (refused-body-drain.ts)
+ * closes the connection once the rest of the body is discarded.
+ */
+const refuseUnread = sendClosing;
 
 /**
  * Answers an error in the standard shape, then ends the request and its connection once the
@@ -73,9 +76,8 @@ function refuseAndClose(request: FastifyRequest, reply: FastifyReply, error: Api
     end();
     return;
   }
-  const normalized = normalizeError(error, String(request.id));
   reply.raw.once('finish', end);
-  void reply.code(normalized.status).headers(normalized.headers).header('Connection', 'close').send(normalized.body);
+  sendClosing(request, reply, error);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { markDrainingRefusal } from '../common/request-limits.js';
+import { markDrainingRefusal } from './request-limits.js';
 
 export interface RefusedBodyLimits {
   /** Bytes of a refused request's body read and thrown away before giving up on it. */
