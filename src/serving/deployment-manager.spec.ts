@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecuteResult, LoadedModel, ModelSignature, NamedTensors } from '../../engines/sdk/index.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import type { BatchProfile } from './batch-profile.js';
+import { CALLS_PER_SIZE, type BatchProfile } from './batch-profile.js';
 import { BatchProfileKey, batchProfileKeyDigest, BatchProfileStore } from './batch-profile-store.js';
 import { DeploymentManager } from './deployment-manager.js';
 import { InstanceLoader } from './instance-loader.js';
 import { ManualTimers, ServingRuntimeOptions, settle } from './runtime-timers.js';
 import type { DeploymentSpec } from './model-deployer.js';
+
+/** The engine calls of a deploy: one warm-up call, then CALLS_PER_SIZE profiling calls at each size. */
+const warmUpAndProfile = (sizes: number[]) => [1, ...sizes.flatMap((size) => Array<number>(CALLS_PER_SIZE).fill(size))];
 
 const signature: ModelSignature = {
   inputs: [{ name: 'images', dtype: 'float32', shape: ['batch', 3, 'h', 'w'] }],
@@ -201,7 +204,7 @@ describe('DeploymentManager', () => {
     // Every engine call takes 2.5 ms whatever its size: per-item time halves with each doubling.
     const manager = new DeploymentManager(loader, new RecordingMetrics(), new ServingRuntimeOptions(new ManualTimers(), 1_000, true, () => (now += 2.5)));
     await manager.deploy(spec(1));
-    expect(loader.loaded[0].calls.map((call) => call.length)).toEqual([1, 1, 2, 4]);
+    expect(loader.loaded[0].calls.map((call) => call.length)).toEqual(warmUpAndProfile([1, 2, 4]));
     expect(manager.get('m1')!.config.batching).toMatchObject({ maxBatchSize: 8, batchTarget: 4, preferredBatchSizes: [2, 4] });
     expect(manager.stats('m1')?.batchProfile?.points.map((point) => [point.batchSize, point.msPerItem])).toEqual([
       [1, 2.5],
@@ -241,7 +244,7 @@ describe('DeploymentManager', () => {
       const store = new MemoryProfileStore();
       const first = profiled(store);
       await first.manager.deploy(withDigest(1));
-      expect(first.loader.loaded[0].calls.map((call) => call.length)).toEqual([1, 1, 2, 4]);
+      expect(first.loader.loaded[0].calls.map((call) => call.length)).toEqual(warmUpAndProfile([1, 2, 4]));
       const measured = first.manager.stats('m1')?.batchProfile;
       expect(store.keptKeys).toHaveLength(1);
       expect(store.keptKeys[0]).toMatchObject({ artifactSha256: 'c'.repeat(64), engine: 'fake', limit: 4, inputShapes: { images: [1, 3, 6, 8] } });
@@ -265,9 +268,9 @@ describe('DeploymentManager', () => {
       const { loader, manager } = profiled(store);
       await manager.deploy(withDigest(1));
       await manager.deploy(withDigest(2, {}, 'd'.repeat(64)));
-      expect(loader.loaded[1].calls.map((call) => call.length)).toEqual([1, 1, 2, 4]);
+      expect(loader.loaded[1].calls.map((call) => call.length)).toEqual(warmUpAndProfile([1, 2, 4]));
       await manager.deploy(withDigest(3, { batching: { maxBatchSize: 2 } }, 'd'.repeat(64)));
-      expect(loader.loaded[2].calls.map((call) => call.length)).toEqual([1, 1, 2]);
+      expect(loader.loaded[2].calls.map((call) => call.length)).toEqual(warmUpAndProfile([1, 2]));
       expect(store.keptKeys.map((key) => [key.artifactSha256[0], key.limit])).toEqual([
         ['c', 4],
         ['d', 4],
@@ -284,7 +287,7 @@ describe('DeploymentManager', () => {
       store.failPuts = true;
       await manager.deploy(withDigest(2));
       expect(manager.deployedVersion('m1')).toBe(2);
-      expect(loader.loaded[1].calls.map((call) => call.length)).toEqual([1, 1, 2, 4]);
+      expect(loader.loaded[1].calls.map((call) => call.length)).toEqual(warmUpAndProfile([1, 2, 4]));
       expect(manager.stats('m1')?.batchProfile?.preferredBatchSizes).toEqual([2, 4]);
     });
   });
