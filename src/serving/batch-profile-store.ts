@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BatchProfile, BatchProfilePoint, choose } from './batch-profile.js';
+import { BatchProfile, BatchProfilePoint, CALLS_PER_SIZE, choose } from './batch-profile.js';
 import type { ExecutionContext } from './instance-loader.js';
 
 /**
@@ -19,9 +19,12 @@ export interface BatchProfileKey extends ExecutionContext {
   inputShapes: Record<string, number[]>;
 }
 
-/** A stable digest of a key: field order and the order of inputShapes' names do not matter. */
+/**
+ * A stable digest of a key: field order and the order of inputShapes' names do not matter. The
+ * measuring method (calls per size) is part of it, so a profile measured another way is a miss.
+ */
 export function batchProfileKeyDigest(key: BatchProfileKey): string {
-  return createHash('sha256').update(canonicalKey(key)).digest('hex');
+  return createHash('sha256').update(`calls-per-size=${CALLS_PER_SIZE}\n`).update(canonicalKey(key)).digest('hex');
 }
 
 function canonicalKey(key: BatchProfileKey): string {
