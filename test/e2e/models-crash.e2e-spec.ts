@@ -1,13 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeDataDir, request, TEST_ADMIN, TEST_JWT_SECRET } from '../helpers/test-app.js';
+import { makeDataDir, request, TEST_ADMIN } from '../helpers/test-app.js';
 import { loginAs } from '../helpers/auth.js';
 import { MODELS } from './models-helpers.js';
-import { freePort, SERVER_BUNDLE, waitFor } from '../helpers/child-server.js';
+import { freePort, SERVER_BUNDLE, startBundledServer, waitFor, type ChildServer } from '../helpers/child-server.js';
 
 const MAIN = SERVER_BUNDLE;
 
@@ -48,32 +48,10 @@ describe('uploads against the real built server (e2e)', () => {
     return dir;
   }
 
-  async function startServer(port: number, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-    const child = spawn(process.execPath, [MAIN], {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        GRPC_PORT: '0',
-        DATA_DIR: dataDir,
-        JWT_SECRET: TEST_JWT_SECRET,
-        ADMIN_USERNAME: TEST_ADMIN.username,
-        ADMIN_PASSWORD: TEST_ADMIN.password,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let output = '';
-    child.stdout?.on('data', (chunk) => (output += chunk));
-    child.stderr?.on('data', (chunk) => (output += chunk));
-    const url = `http://127.0.0.1:${port}`;
-    await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error(`server exited early: ${output.slice(-2000)}`);
-      return (await request(`${url}/ready`)).status === 200 ? true : undefined;
-    }, 'the server to be ready');
-    return { child, url };
+  async function startServer(port: number, dataDir: string): Promise<ChildServer> {
+    const server = await startBundledServer(port, dataDir);
+    children.push(server.child);
+    return server;
   }
 
   it('streams a 256 MB upload to disk with flat memory and the right sha256', async () => {

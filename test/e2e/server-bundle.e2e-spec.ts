@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnnxClassifier, writeTfjsLayersModel, zipDirectory } from '../fixtures/models/index.js';
 import { loginAs } from '../helpers/auth.js';
-import { freePort, SERVER_BUNDLE, waitFor } from '../helpers/child-server.js';
-import { makeDataDir, request, startTestApp, TEST_ADMIN, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app.js';
+import { freePort, SERVER_BUNDLE, startBundledServer, type ChildServer } from '../helpers/child-server.js';
+import { makeDataDir, request, startTestApp, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
 import { chelseaPng, coffeePng, imageForm, infer, issueAccessToken, uploadAndDeploy } from '../serving/serving-helpers.js';
 
 /**
@@ -16,7 +15,7 @@ import { chelseaPng, coffeePng, imageForm, infer, issueAccessToken, uploadAndDep
  */
 describe('the bundled production server (dist/server.mjs) answers as the sources do', () => {
   let source: TestApp;
-  let bundle: { child: ChildProcess; url: string; output: () => string };
+  let bundle: ChildServer;
   let work: string;
   let dataDir: string;
   const tokens: Record<'source' | 'bundle', { admin: string; access: string }> = {} as never;
@@ -27,31 +26,8 @@ describe('the bundled production server (dist/server.mjs) answers as the sources
     expect(existsSync(SERVER_BUNDLE), 'run `npm run build` first (npm test does)').toBe(true);
     work = mkdtempSync(join(tmpdir(), 'bundle-e2e-'));
     dataDir = makeDataDir();
-    const port = await freePort();
-    let output = '';
-    const child = spawn(process.execPath, [SERVER_BUNDLE], {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        GRPC_PORT: '0',
-        DATA_DIR: dataDir,
-        JWT_SECRET: TEST_JWT_SECRET,
-        ADMIN_USERNAME: TEST_ADMIN.username,
-        ADMIN_PASSWORD: TEST_ADMIN.password,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (chunk) => (output += chunk));
-    child.stderr?.on('data', (chunk) => (output += chunk));
-    bundle = { child, url: `http://127.0.0.1:${port}`, output: () => output };
+    bundle = await startBundledServer(await freePort(), dataDir, { NODE_ENV: 'production' });
     source = await startTestApp();
-    await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error(`the bundle exited early: ${output.slice(-2000)}`);
-      return (await request(`${bundle.url}/ready`)).status === 200 ? true : undefined;
-    }, 'the bundled server to be ready');
 
     buildOnnxClassifier(join(work, 'classifier.onnx'), { size: 32, classes: 5 });
     await writeTfjsLayersModel(join(work, 'tfjs'), { size: 16, filters: 4, convLayers: 2 });

@@ -1,8 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort, SERVER_BUNDLE, waitFor } from '../helpers/child-server.js';
-import { request, TEST_ADMIN, TEST_JWT_SECRET } from '../helpers/test-app.js';
-
-const MAIN = SERVER_BUNDLE;
+import type { ChildProcess } from 'node:child_process';
+import { freePort, spawnBundledServer, waitFor, waitUntilReady } from '../helpers/child-server.js';
 
 export { freePort, waitFor };
 
@@ -29,36 +26,19 @@ export interface SharedSetup {
 /** Starts a replica; `port` reuses a known one (a restart behind the same load balancer entry). */
 export async function startReplica(name: string, shared: SharedSetup, port?: number): Promise<Replica> {
   port ??= await freePort();
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: shared.dataDir,
-      DATABASE_URL: shared.databaseUrl,
-      REDIS_URL: shared.redisUrl,
-      REDIS_PREFIX: shared.redisPrefix,
-      JWT_SECRET: TEST_JWT_SECRET,
-      ADMIN_USERNAME: TEST_ADMIN.username,
-      ADMIN_PASSWORD: TEST_ADMIN.password,
-      // Several replicas on one host: each gRPC server on an ephemeral port.
-      GRPC_PORT: '0',
-      ...shared.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { child, output } = spawnBundledServer(port, shared.dataDir, {
+    DATABASE_URL: shared.databaseUrl,
+    REDIS_URL: shared.redisUrl,
+    REDIS_PREFIX: shared.redisPrefix,
+    ...shared.env,
   });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
   return {
     name,
     url: `http://127.0.0.1:${port}`,
     port,
     child,
-    output: () => output,
+    output,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
@@ -71,10 +51,6 @@ export async function startReplica(name: string, shared: SharedSetup, port?: num
 }
 
 export function waitReady(replica: Replica): Promise<true> {
-  return waitFor(async () => {
-    if (replica.child.exitCode !== null) throw new Error(`${replica.name} exited: ${replica.output()}`);
-    const res = await request(`${replica.url}/ready`);
-    return res.status === 200 ? true : undefined;
-    // Generous: three replicas load engines at once on a machine that may be running other suites.
-  }, `${replica.name} ready`, 300_000);
+  // Generous: three replicas load engines at once on a machine that may be running other suites.
+  return waitUntilReady(replica, replica.name, 300_000);
 }
