@@ -5,11 +5,12 @@ WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY tsconfig.json tsconfig.build.json tsconfig.client.json nest-cli.json ./
 COPY src ./src
 COPY engines ./engines
 COPY migrations ./migrations
 COPY bench ./bench
+COPY web ./web
 COPY config ./config
 RUN npm run build && npm prune --omit=dev
 
