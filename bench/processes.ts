@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bundlePath } from '../src/tools/bundle-server.js';
 import type { LoadJob, LoadResult } from './load.js';
 
 export function freePort(): Promise<number> {
@@ -113,5 +114,5 @@ export async function runLoad(loadScript: string, job: LoadJob): Promise<LoadRes
 
 /** What `npm start` runs: the bundled server in `<dist>/server.mjs`; `unbundled` picks the module tree it was made from (`<dist>/src/main.js`). */
 export function serverEntry(distDir: string, unbundled = false): string {
-  return unbundled ? join(distDir, 'src', 'main.js') : join(distDir, 'server.mjs');
+  return unbundled ? join(distDir, 'src', 'main.js') : bundlePath(distDir);
 }

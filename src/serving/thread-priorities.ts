@@ -45,7 +45,7 @@ export class ThreadPriorities implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly table: ThreadTable = new ThreadTable(),
+    private readonly table: ThreadTable,
   ) {}
 
   onModuleInit(): void {

@@ -59,40 +59,48 @@ function optionalPeersStayOptional(): Plugin {
   };
 }
 
-/** Keeps `dist/engines/**` on disk and points each module's `import.meta.url` at its original file. */
+/**
+ * Keeps `dist/engines/**` on disk, and points every bundled module that finds files beside itself
+ * at its original file: the server's ES modules through `import.meta.url`, CommonJS packages
+ * (swagger-ui-dist, app-root-path, ...) through `__dirname` / `__filename`.
+ */
 function keepFileLocations(distDir: string, outFile: string): Plugin {
   const enginesDir = join(distDir, 'engines') + sep;
   const outDir = dirname(outFile);
+  /** A file's path relative to the bundle, as an import specifier (`./…` or `../…`). */
+  const fromBundle = (file: string) => {
+    const path = relative(outDir, file).split(sep).join('/');
+    return path.startsWith('.') ? path : `./${path}`;
+  };
   return {
     name: 'modelport-file-locations',
     setup(builder) {
       builder.onResolve({ filter: /^\.\.?\// }, (args) => {
         const target = resolve(args.resolveDir, args.path);
-        if (!target.startsWith(enginesDir)) return undefined;
-        const fromBundle = relative(outDir, target).split(sep).join('/');
-        return { path: fromBundle.startsWith('.') ? fromBundle : `./${fromBundle}`, external: true };
+        return target.startsWith(enginesDir) ? { path: fromBundle(target), external: true } : undefined;
       });
       builder.onLoad({ filter: /\.[cm]?js$/ }, async (args) => {
-        let source = await readFile(args.path, 'utf8');
-        const fromBundle = relative(outDir, args.path).split(sep).join('/');
-        // CommonJS packages that find files beside themselves (swagger-ui-dist, app-root-path, ...).
+        const source = await readFile(args.path, 'utf8');
+        const original = JSON.stringify(fromBundle(args.path));
+        if (args.path.startsWith(distDir + sep)) {
+          if (!source.includes('import.meta.url')) return { contents: source, loader: 'js' };
+          return { contents: source.replaceAll('import.meta.url', `new URL(${original}, import.meta.url).href`), loader: 'js' };
+        }
         const usesCommonJsPaths = /\b__(dirname|filename)\b/.test(source) && !/\b(const|let|var|function)\s+__(dirname|filename)\b/.test(source);
-        if (!args.path.startsWith(distDir + sep) && usesCommonJsPaths) {
-          const file = `__modelportOriginal(${JSON.stringify(fromBundle)})`;
-          source = `var __filename = ${file}; var __dirname = __modelportDirname(__filename);\n${source}`;
-        }
-        // ES modules of the server that do the same through import.meta.url.
-        if (args.path.startsWith(distDir + sep) && source.includes('import.meta.url')) {
-          source = source.replaceAll('import.meta.url', `new URL(${JSON.stringify(`./${fromBundle}`)}, import.meta.url).href`);
-        }
-        return { contents: source, loader: 'js' };
+        if (!usesCommonJsPaths) return { contents: source, loader: 'js' };
+        return { contents: `var __filename = __modelportOriginal(${original}); var __dirname = __modelportDirname(__filename);\n${source}`, loader: 'js' };
       });
     },
   };
 }
 
+/** Where the bundle goes, and what `npm start` runs: `<dist>/server.mjs`. */
+export function bundlePath(distDir: string): string {
+  return join(distDir, 'server.mjs');
+}
+
 export async function bundleServer(distDir: string): Promise<string> {
-  const outFile = join(distDir, 'server.mjs');
+  const outFile = bundlePath(distDir);
   await build({
     entryPoints: [join(distDir, 'src', 'main.js')],
     outfile: outFile,

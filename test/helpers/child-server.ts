@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { bundlePath } from '../../src/tools/bundle-server.js';
 import { request, TEST_ADMIN, TEST_JWT_SECRET } from './test-app.js';
 
 /** A loopback port free right now, for a server started as a child process. */
@@ -27,7 +28,7 @@ export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undef
 }
 
 /** The production entry point `npm start` runs: the bundled server (src/tools/bundle-server.ts). */
-export const SERVER_BUNDLE = resolve('dist/server.mjs');
+export const SERVER_BUNDLE = bundlePath(resolve('dist'));
 
 export interface ChildServer {
   child: ChildProcess;
