@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { bundlePath } from '../src/tools/bundle-server.js';
 import type { LoadJob, LoadResult } from './load.js';
 
@@ -26,9 +26,16 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts a node script and resolves once `readyPath` answers 200. */
+/**
+ * Starts a node script and resolves once `readyPath` answers 200. For experiments, `BENCH_NODE_FLAGS`
+ * (space-separated) adds Node/V8 flags to every server the benchmark starts, and `BENCH_SERVER_STDOUT_DIR`
+ * keeps each server's stdout in `<dir>/<script>-<pid>.log` (with `--trace-gc`, say).
+ */
 export async function startNodeServer(script: string, args: string[], env: Record<string, string>, port: number, readyPath: string, timeoutMs = 60_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...args, script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const extraFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const stdoutDir = process.env.BENCH_SERVER_STDOUT_DIR;
+  const child = spawn(process.execPath, [...extraFlags, ...args, script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', stdoutDir ? 'pipe' : 'ignore', 'pipe'] });
+  if (stdoutDir && child.stdout) child.stdout.pipe(createWriteStream(join(stdoutDir, `${basename(script)}-${child.pid}.log`)));
   const tail: string[] = [];
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     tail.push(chunk);
