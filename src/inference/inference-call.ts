@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { BufferPool } from '../common/buffer-pool.js';
 import { clientAbortSignal } from './client-abort.js';
 import { InferenceBody, readInferenceBody, ReaderLimits } from './inference-request.reader.js';
 import type { InferenceAnswer } from './inference-answer.js';
@@ -10,7 +11,8 @@ import type { InferenceAnswer } from './inference-answer.js';
  */
 export interface InferenceCall {
   readonly requestId: string;
-  readBody(limits: ReaderLimits): Promise<InferenceBody>;
+  /** Multipart images are read into a buffer leased from `buffers`; the body's images.done() gives it back. */
+  readBody(limits: ReaderLimits, buffers?: BufferPool): Promise<InferenceBody>;
   /** Aborted when the client goes away before the answer was written. */
   readonly signal: AbortSignal;
   resolvedModel(modelId: string): void;
@@ -20,7 +22,7 @@ export interface InferenceCall {
 export function httpInferenceCall(request: FastifyRequest, reply: FastifyReply): InferenceCall {
   return {
     requestId: String(request.id),
-    readBody: (limits) => readInferenceBody(request, limits),
+    readBody: (limits, buffers) => readInferenceBody(request, limits, buffers),
     signal: clientAbortSignal(reply),
     resolvedModel: (modelId) => (request.modelId = modelId),
   };

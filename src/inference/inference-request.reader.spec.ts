@@ -26,7 +26,7 @@ describe('readInferenceBody (JSON)', () => {
   it('reads images and merges options, the body winning over the query', async () => {
     const body = await readInferenceBody(jsonRequest({ images: ['AAAA', 'AAAA'], topK: 2 }, { topK: '5', priority: '3' }), limits);
     expect(body).toMatchObject({ kind: 'images', options: { topK: 2, priority: 3 } });
-    if (body.kind === 'images') expect(body.images).toHaveLength(2);
+    if (body.kind === 'images') expect(body.images.buffers).toHaveLength(2);
   });
 
   it('reads tensors by name', async () => {

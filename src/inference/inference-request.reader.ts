@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { ApiError } from '../common/api-error.js';
 import { describeIssues } from '../common/validation.js';
 import { resolveBody } from '../common/deferred-body.js';
-import type { InferenceOptions } from '../serving/inference-pipeline.js';
+import type { BufferLease, BufferPool } from '../common/buffer-pool.js';
+import type { ImageBytes, InferenceOptions } from '../serving/inference-pipeline.js';
 import type { JsonTensor } from '../serving/tensor-input.js';
 
-export type InferenceBody = { kind: 'images'; images: Buffer[]; options: InferenceOptions } | { kind: 'tensors'; tensors: JsonTensor[]; options: InferenceOptions };
+export type InferenceBody = { kind: 'images'; images: ImageBytes; options: InferenceOptions } | { kind: 'tensors'; tensors: JsonTensor[]; options: InferenceOptions };
 
 export interface ReaderLimits {
   maxImages: number;
@@ -71,9 +72,9 @@ function tooManyBytes(limits: ReaderLimits): ApiError {
  * Reads an inference request: multipart `image` files, JSON base64 images, or JSON tensors,
  * plus options from the query string and the body (the body wins).
  */
-export async function readInferenceBody(request: FastifyRequest, limits: ReaderLimits): Promise<InferenceBody> {
+export async function readInferenceBody(request: FastifyRequest, limits: ReaderLimits, buffers?: BufferPool): Promise<InferenceBody> {
   const query = parseOrThrow(queryOptionsSchema, request.query ?? {});
-  if (request.isMultipart()) return readMultipart(request, limits, query);
+  if (request.isMultipart()) return readMultipart(request, limits, query, buffers);
   const contentType = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (contentType !== 'application/json' && !contentType.endsWith('+json')) {
     throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with image files, or application/json');
@@ -97,13 +98,17 @@ export async function readInferenceBody(request: FastifyRequest, limits: ReaderL
   if (encoded.length === 0) throw ApiError.badRequest('INVALID_INPUT', '"images" is empty');
   if (encoded.length > limits.maxImages) throw tooManyImages(limits);
   const decoded = encoded.map((text, index) => decodeBase64Image(text, index));
-  return { kind: 'images', images: decoded, options };
+  return { kind: 'images', images: { buffers: decoded, done: () => undefined }, options };
 }
 
-async function readMultipart(request: FastifyRequest, limits: ReaderLimits, query: z.infer<typeof queryOptionsSchema>): Promise<InferenceBody> {
+async function readMultipart(request: FastifyRequest, limits: ReaderLimits, query: z.infer<typeof queryOptionsSchema>, buffers?: BufferPool): Promise<InferenceBody> {
+  // Every part lies inside the body, so one buffer of the declared body length holds all images.
+  const declared = Number(request.headers['content-length']);
+  const lease = buffers?.lease(Math.min(declared, limits.maxBytes));
   try {
-    return await readMultipartParts(request, limits, query);
+    return await readMultipartParts(request, limits, query, lease);
   } catch (error) {
+    lease?.release();
     const code = (error as { code?: unknown } | null)?.code;
     if (error instanceof ApiError || (typeof code === 'string' && code.startsWith('FST_'))) throw error;
     // busboy's own parse errors (truncated body, missing boundary, bad part headers).
@@ -111,16 +116,17 @@ async function readMultipart(request: FastifyRequest, limits: ReaderLimits, quer
   }
 }
 
-async function readMultipartParts(request: FastifyRequest, limits: ReaderLimits, query: z.infer<typeof queryOptionsSchema>): Promise<InferenceBody> {
+async function readMultipartParts(request: FastifyRequest, limits: ReaderLimits, query: z.infer<typeof queryOptionsSchema>, lease: BufferLease | undefined): Promise<InferenceBody> {
   const images: Buffer[] = [];
   const fields: Record<string, string> = {};
   let totalBytes = 0;
+  const into = lease ? new LeasedWriter(lease.buffer, limits) : undefined;
   const parts = request.parts({ limits: { fileSize: limits.maxBytes, files: limits.maxImages + 1, fields: 16, parts: limits.maxImages + 17 } });
   for await (const part of parts) {
     if (part.type === 'file') {
       if (part.fieldname !== 'image') throw ApiError.badRequest('INVALID_INPUT', `Unexpected file field "${part.fieldname}"; send images as "image"`);
       if (images.length >= limits.maxImages) throw tooManyImages(limits);
-      const buffer = await part.toBuffer();
+      const buffer = into ? await into.append(part) : await part.toBuffer();
       totalBytes += buffer.length;
       if (totalBytes > limits.maxBytes) throw tooManyBytes(limits);
       images.push(buffer);
@@ -131,5 +137,29 @@ async function readMultipartParts(request: FastifyRequest, limits: ReaderLimits,
   }
   const options = toOptions(query, parseOrThrow(fieldOptionsSchema, fields));
   if (images.length === 0) throw ApiError.badRequest('INVALID_INPUT', 'No "image" file in the form');
-  return { kind: 'images', images, options };
+  return { kind: 'images', images: { buffers: images, done: () => lease?.release() }, options };
+}
+
+/** Copies file parts one after another into a leased buffer, each chunk as it arrives. */
+class LeasedWriter {
+  private used = 0;
+
+  constructor(
+    private readonly buffer: Buffer,
+    private readonly limits: ReaderLimits,
+  ) {}
+
+  /** The part's bytes: a view of the leased buffer, valid until the lease is released. */
+  async append(part: { file: AsyncIterable<Buffer> & { truncated?: boolean } }): Promise<Buffer> {
+    const start = this.used;
+    for await (const chunk of part.file) {
+      // Cannot happen while the body keeps to its Content-Length; refused all the same.
+      if (this.used + chunk.length > this.buffer.length) throw tooManyBytes(this.limits);
+      chunk.copy(this.buffer, this.used);
+      this.used += chunk.length;
+    }
+    // Over the per-file limit: busboy stopped the part short (the same refusal as toBuffer's).
+    if (part.file.truncated) throw new ApiError(413, 'PAYLOAD_TOO_LARGE', 'Uploaded file is too large');
+    return this.buffer.subarray(start, this.used);
+  }
 }

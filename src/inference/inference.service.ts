@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { BufferPool } from '../common/buffer-pool.js';
 import { AppConfig } from '../config/app-config.js';
 import type { ActiveDeployment } from '../serving/deployment-manager.js';
 import { InferencePipeline } from '../serving/inference-pipeline.js';
@@ -14,6 +15,8 @@ export type { InferenceAnswer } from './inference-answer.js';
 export class InferenceService {
   constructor(
     private readonly config: AppConfig,
+    /** Multipart bodies are read into reused buffers (common/buffer-pool.ts). */
+    private readonly bodyBuffers: BufferPool,
     private readonly models: ModelResolver,
     private readonly pipeline: InferencePipeline,
   ) {}
@@ -25,10 +28,13 @@ export class InferenceService {
     // One queue place before the body is read, the rest once the images are counted: a full
     // queue answers 503 without reading or decoding anything.
     const admission = this.pipeline.admit(deployment);
+    let body: InferenceBody | undefined;
     try {
-      const body = await call.readBody({ maxImages: this.config.serving.maxImagesPerRequest, maxBytes: this.config.server.bodyLimitBytes });
+      body = await call.readBody({ maxImages: this.config.serving.maxImagesPerRequest, maxBytes: this.config.server.bodyLimitBytes }, this.bodyBuffers);
       return await this.run(deployment, admission, body, call);
     } finally {
+      // The pipeline gives the image buffers back once decoded; this covers every path that never got there.
+      if (body?.kind === 'images') body.images.done();
       admission.release();
     }
   }

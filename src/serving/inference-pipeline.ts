@@ -4,7 +4,7 @@ import { ApiError } from '../common/api-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ActiveDeployment } from './deployment-manager.js';
-import { preprocessImage } from './image-preprocessor.js';
+import { preprocessImage, type PreprocessedImage } from './image-preprocessor.js';
 import type { Admission } from './admission.js';
 import type { ItemResult } from './model-runtime.js';
 import { ResponseEncoder } from './response-encoder.js';
@@ -22,6 +22,12 @@ export interface InferenceOptions {
   priority: number;
   /** Capped by the model's queue.timeoutMs. */
   timeoutMs?: number;
+}
+
+/** The encoded images of one request; `done()` (idempotent) says no image buffer will be read again. */
+export interface ImageBytes {
+  readonly buffers: Buffer[];
+  done(): void;
 }
 
 export interface Timing {
@@ -77,31 +83,18 @@ export class InferencePipeline {
    */
   async runImages(
     deployment: ActiveDeployment,
-    images: Buffer[],
+    images: ImageBytes,
     options: InferenceOptions,
     signal?: AbortSignal,
     admission?: Admission<ActiveDeployment>,
   ): Promise<PipelineResult<EncodedItem>> {
     const started = performance.now();
-    return this.measure(deployment, started, admission, images.length, async (admitted, timing, places) => {
-      const pre = admitted.config.preprocess;
-      if (!pre) throw ApiError.badRequest('INVALID_INPUT', 'This model takes tensors, not images: send {"inputs": {...}}');
-      if (admitted.spec.signature.inputs.length !== 1) {
-        throw ApiError.badRequest('INVALID_INPUT', 'This model has several inputs; send them as tensors');
-      }
-      const channels = imageChannels(admitted);
-      const prepared = await Promise.all(
-        images.map((image, index) =>
-          preprocessImage(image, pre, this.config.serving.maxImagePixels, channels).catch((error: unknown) => {
-            if (error instanceof ApiError && images.length > 1) throw new ApiError(400, error.code, `Image ${index}: ${error.message}`, { index, ...(error.details as object) });
-            throw error;
-          }),
-        ),
-      );
+    return this.measure(deployment, started, admission, images.buffers.length, async (admitted, timing, places) => {
+      const { input, prepared } = await this.preprocessAll(admitted, images);
       timing.preprocessMs = performance.now() - started;
       const items = await this.submitAll(
         admitted,
-        prepared.map((image) => ({ inputs: { [pre.input]: image.tensor }, rows: 1 })),
+        prepared.map((image) => ({ inputs: { [input]: image.tensor }, rows: 1 })),
         options,
         places,
         signal,
@@ -113,6 +106,33 @@ export class InferencePipeline {
       timing.postprocessMs = performance.now() - postStarted;
       return { items, results };
     });
+  }
+
+  /**
+   * Decodes every image for `deployment`. All decodes settle before it returns or throws (the
+   * first failing image, in request order, is the error), and then `images.done()` runs: from
+   * there on nothing reads the image buffers, so a pooled one can serve another request.
+   */
+  private async preprocessAll(deployment: ActiveDeployment, images: ImageBytes): Promise<{ input: string; prepared: PreprocessedImage[] }> {
+    try {
+      const pre = deployment.config.preprocess;
+      if (!pre) throw ApiError.badRequest('INVALID_INPUT', 'This model takes tensors, not images: send {"inputs": {...}}');
+      if (deployment.spec.signature.inputs.length !== 1) {
+        throw ApiError.badRequest('INVALID_INPUT', 'This model has several inputs; send them as tensors');
+      }
+      const channels = imageChannels(deployment);
+      const { buffers } = images;
+      const settled = await Promise.allSettled(buffers.map((image) => preprocessImage(image, pre, this.config.serving.maxImagePixels, channels)));
+      const failed = settled.findIndex((outcome) => outcome.status === 'rejected');
+      if (failed >= 0) {
+        const error = (settled[failed] as PromiseRejectedResult).reason as unknown;
+        if (error instanceof ApiError && buffers.length > 1) throw new ApiError(400, error.code, `Image ${failed}: ${error.message}`, { index: failed, ...(error.details as object) });
+        throw error;
+      }
+      return { input: pre.input, prepared: settled.map((outcome) => (outcome as PromiseFulfilledResult<PreprocessedImage>).value) };
+    } finally {
+      images.done();
+    }
   }
 
   /** Like runImages: validated against, and run on, the deployment the admission was granted for. */
