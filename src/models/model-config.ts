@@ -179,7 +179,7 @@ export function resolveModelConfig(config: ModelConfig, signature: ModelSignatur
       maxDetections: post.maxDetections ?? 300,
       output: post.output,
     },
-    batching: { maxBatchSize, maxQueueDelayMs: batching.maxQueueDelayMs ?? 2, preferredBatchSizes: preferred },
+    batching: { maxBatchSize, maxQueueDelayMs: batching.maxQueueDelayMs ?? 0, preferredBatchSizes: preferred },
     queue: { maxSize: config.queue?.maxSize ?? 100, timeoutMs: config.queue?.timeoutMs ?? 10_000 },
     instances: config.instances ?? 1,
     residency: resolveResidency(config.residency),
