@@ -5,10 +5,10 @@ import { HeapGrowth } from './heap-growth.js';
 const config = (heapGrowingPercent: number) => ({ serving: { heapGrowingPercent } }) as unknown as AppConfig;
 
 describe('HeapGrowth', () => {
-  it('sets V8 heap growth at startup and puts the default back at shutdown', () => {
+  it('sets V8 heap growth when applied and puts the default back at shutdown', () => {
     const flags: string[] = [];
     const growth = new HeapGrowth(config(100), (value) => flags.push(value));
-    growth.onModuleInit();
+    growth.apply();
     expect(flags).toEqual(['--heap-growing-percent=100']);
     growth.onApplicationShutdown();
     growth.onApplicationShutdown();
@@ -18,7 +18,7 @@ describe('HeapGrowth', () => {
   it('leaves V8 alone with 0', () => {
     const flags: string[] = [];
     const growth = new HeapGrowth(config(0), (value) => flags.push(value));
-    growth.onModuleInit();
+    growth.apply();
     growth.onApplicationShutdown();
     expect(flags).toEqual([]);
   });
