@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { markDrainingRefusal } from './request-limits.js';
 
 export interface RefusedBodyLimits {
@@ -69,15 +69,49 @@ export function lingerAfterRefusal(raw: IncomingMessage, limits: RefusedBodyLimi
 }
 
 /**
+ * Whether a refused request's connection can stay open once the rest of its body is discarded:
+ * its length is declared and within the discard bound, and neither side asked to close (HTTP/1.0,
+ * `Connection: close` from the client or from an earlier refusal path).
+ */
+function canKeepAlive(request: FastifyRequest, reply: FastifyReply, limits: RefusedBodyLimits): boolean {
+  const headers = request.raw.headers;
+  if (headers['transfer-encoding'] !== undefined || !reply.raw.shouldKeepAlive) return false;
+  const declared = Number(headers['content-length']);
+  if (!Number.isSafeInteger(declared) || declared > limits.maxBytes) return false;
+  return !/close/i.test(String(reply.getHeader('connection') ?? ''));
+}
+
+/**
+ * Discards the rest of a refused request's body and leaves the connection open for the client's
+ * next request, as nginx does; a body that does not end within the bounds (a stalled client)
+ * gets its connection destroyed once the answer is out.
+ */
+function discardAndKeepAlive(raw: IncomingMessage, limits: RefusedBodyLimits): void {
+  const socket = raw.socket as Socket | null;
+  if (!socket || socket.destroyed) return;
+  void discardBody(raw, limits).then((ended) => {
+    if (!ended) socket.destroy();
+  });
+}
+
+/**
  * A request refused before its body was read (401, 403, 404, 409, 429, 503, an oversized upload)
- * is answered at once, and its connection closed only after the rest of its body has been read
- * and discarded, within bounds (lingerAfterRefusal). Clients that write the whole body before
- * reading (Node's fetch among them) can read the answer; a client that stalls mid-body gets it
- * without waiting for anything. A body beyond the bounds is cut off: the connection is destroyed.
+ * is answered at once, and the rest of its body is read and discarded within bounds, so clients
+ * that write the whole body before reading (Node's fetch among them) can read the answer. A body
+ * of declared length within the bounds keeps its connection open afterwards: under a flood of
+ * refusals, closing would make every client connect again, and new connections wait in the kernel's
+ * accept queue, which Node empties one connection per event-loop turn, for seconds
+ * (docs/performance.md). Otherwise the answer says `Connection: close` and the connection lingers
+ * (lingerAfterRefusal). A client that stalls mid-body gets the answer without waiting for anything;
+ * a body beyond the bounds is cut off: the connection is destroyed.
  */
 export function registerRefusedBodyDrain(fastify: FastifyInstance, limits: RefusedBodyLimits): void {
   fastify.addHook('onSend', async (request, reply, payload) => {
     if (reply.statusCode < 400 || request.raw.complete) return payload;
+    if (canKeepAlive(request, reply, limits)) {
+      discardAndKeepAlive(request.raw, limits);
+      return payload;
+    }
     void reply.header('Connection', 'close');
     lingerAfterRefusal(request.raw, limits);
     return payload;

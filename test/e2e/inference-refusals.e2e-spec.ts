@@ -82,7 +82,8 @@ describe('early refusals of large uploads over Node fetch (e2e)', () => {
   });
 
   it('401 without a token', async () => {
-    expect(await sendBig(deployedId, {})).toMatchObject({ status: 401, connection: 'close' });
+    // Within the discard bound (REFUSED_BODY_DRAIN_BYTES, 64 MiB by default) the connection stays open.
+    expect(await sendBig(deployedId, {})).toMatchObject({ status: 401, connection: 'keep-alive' });
     expect(await sendBigWritingFirst(deployedId, {})).toEqual({ status: 401, code: expect.any(String), writeError: undefined });
   });
 
@@ -113,6 +114,46 @@ describe('early refusals of large uploads over Node fetch (e2e)', () => {
     expect((await infer(t.url, secret, deployedId, { body: imageForm([chelseaPng()]) })).status).toBe(200);
     expect(await sendBig(deployedId, { 'X-Access-Token': secret })).toMatchObject({ status: 429, code: 'QUOTA_EXCEEDED' });
     expect(await sendBigWritingFirst(deployedId, { 'X-Access-Token': secret })).toEqual({ status: 429, code: 'QUOTA_EXCEEDED', writeError: undefined });
+  });
+
+  it('a refused upload of declared length leaves its connection open: the next request on the same socket is served', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const encoded = new Response(imageForm([bigImage]));
+    const payload = Buffer.from(await encoded.arrayBuffer());
+    const send = (model: string, body: Buffer, contentType: string) =>
+      new Promise<{ status: number; port: number }>((resolve, reject) => {
+        const req = http.request(`${t.url}/api/v1/inference/${model}`, { agent, method: 'POST', headers: { 'X-Access-Token': token, 'content-type': contentType, 'content-length': body.length } }, (res) => {
+          const port = res.socket.localPort ?? -1;
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, port }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    try {
+      const refused = await send('no-such-model', payload, encoded.headers.get('content-type')!);
+      const small = new Response(imageForm([chelseaPng()]));
+      const served = await send(deployedId, Buffer.from(await small.arrayBuffer()), small.headers.get('content-type')!);
+      expect(refused.status).toBe(404);
+      expect(served.status).toBe(200);
+      expect(served.port).toBe(refused.port);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('a refused upload without a declared length is answered readably, then its connection closes', async () => {
+    const encoded = new Response(imageForm([bigImage]));
+    const contentType = encoded.headers.get('content-type')!;
+    const response = await fetch(`${t.url}/api/v1/inference/no-such-model`, {
+      method: 'POST',
+      headers: { 'X-Access-Token': token, 'content-type': contentType },
+      body: encoded.body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('connection')).toBe('close');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('MODEL_NOT_FOUND');
   });
 
   it('the server keeps serving afterwards', async () => {
