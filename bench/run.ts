@@ -147,7 +147,7 @@ async function runRound(context: Context, models: BuiltModel[], parts: Set<strin
   }
   if (parts.has('platform')) {
     try {
-      await runPlatform(context, models, results, profileDir, out, round === plan.rounds);
+      await runPlatform(context, models, results, profileDir, out, round, round === plan.rounds);
     } catch (error) {
       out.problems.push(`platform: ${(error as Error).message}`);
     }

@@ -95,7 +95,12 @@ export function overloadConnections(offeredRps: number, capacityRps: number, cap
   return Math.min(cap, Math.ceil(offeredRps * (worstAdmittedSeconds + 1) * 2));
 }
 
-export async function runPlatform(context: Context, models: BuiltModel[], results: Map<string, ModelResults>, profileDir: string | undefined, out: BenchResults, lastRound: boolean): Promise<void> {
+/**
+ * The platform's part of one round. Batching off and on are measured one after the other on the same
+ * server; `round` alternates which goes first (off first in odd rounds), so the on ÷ off ratio over
+ * several rounds is not biased by whatever the first series leaves behind (a larger heap, warm pools).
+ */
+export async function runPlatform(context: Context, models: BuiltModel[], results: Map<string, ModelResults>, profileDir: string | undefined, out: BenchResults, round: number, lastRound: boolean): Promise<void> {
   const setup = platformSetup(context);
   let platform = await startPlatform(context, setup, profileDir);
   out.boot = { emptyMs: platform.bootMs };
@@ -108,7 +113,8 @@ export async function runPlatform(context: Context, models: BuiltModel[], result
       modelIds.set(model.name, id);
       const entry = results.get(model.name)!;
       entry.platform = { batched: [], unbatched: [], statsAfter: {} };
-      for (const [label, overrides] of [['unbatched', UNBATCHED], ['batched', BATCHED]] as const) {
+      const series = [['unbatched', UNBATCHED], ['batched', BATCHED]] as const;
+      for (const [label, overrides] of round % 2 === 1 ? series : [...series].reverse()) {
         await client.deploy(id, overrides);
         const probe = context.images[0];
         await client.infer(id, accessToken, multipartBody(probe, context.boundary), `multipart/form-data; boundary=${context.boundary}`);
