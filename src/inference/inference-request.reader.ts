@@ -120,7 +120,7 @@ async function readMultipartParts(request: FastifyRequest, limits: ReaderLimits,
   const images: Buffer[] = [];
   const fields: Record<string, string> = {};
   let totalBytes = 0;
-  const into = lease ? new LeasedWriter(lease.buffer, limits) : undefined;
+  const into = lease ? new LeasedWriter(lease.buffer, limits, () => new request.server.multipartErrors.RequestFileTooLargeError()) : undefined;
   const parts = request.parts({ limits: { fileSize: limits.maxBytes, files: limits.maxImages + 1, fields: 16, parts: limits.maxImages + 17 } });
   for await (const part of parts) {
     if (part.type === 'file') {
@@ -147,6 +147,8 @@ class LeasedWriter {
   constructor(
     private readonly buffer: Buffer,
     private readonly limits: ReaderLimits,
+    /** The multipart plugin's own error, which toBuffer throws too (the error filter maps it to 413). */
+    private readonly fileTooLarge: () => Error,
   ) {}
 
   /** The part's bytes: a view of the leased buffer, valid until the lease is released. */
@@ -159,7 +161,7 @@ class LeasedWriter {
       this.used += chunk.length;
     }
     // Over the per-file limit: busboy stopped the part short (the same refusal as toBuffer's).
-    if (part.file.truncated) throw new ApiError(413, 'PAYLOAD_TOO_LARGE', 'Uploaded file is too large');
+    if (part.file.truncated) throw this.fileTooLarge();
     return this.buffer.subarray(start, this.used);
   }
 }
