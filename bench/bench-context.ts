@@ -35,7 +35,7 @@ export interface Plan {
   healthConnections: number;
 }
 
-/** Batching on = the server's defaults (maxBatchSize 8, maxQueueDelayMs 2), capped by the batch profile taken at deploy. */
+/** Batching on = the server's defaults (maxBatchSize 8, maxQueueDelayMs 0), capped by the batch profile taken at deploy. */
 export const BATCHED = { queue: { maxSize: 100, timeoutMs: 10_000 } };
 export const UNBATCHED = { batching: { maxBatchSize: 1, maxQueueDelayMs: 0 }, queue: { maxSize: 100, timeoutMs: 10_000 } };
 export const ADMIN = { username: 'bench-admin', password: `bench-${randomBytes(12).toString('hex')}` };

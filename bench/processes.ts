@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { bundlePath } from '../src/tools/bundle-server.js';
+import { serverCommand } from './cpu-split.js';
 import type { LoadJob, LoadResult } from './load.js';
 
 export function freePort(): Promise<number> {
@@ -29,12 +30,14 @@ export interface ServerProcess {
 /**
  * Starts a node script and resolves once `readyPath` answers 200. For experiments, `BENCH_NODE_FLAGS`
  * (space-separated) adds Node/V8 flags to every server the benchmark starts, and `BENCH_SERVER_STDOUT_DIR`
- * keeps each server's stdout in `<dir>/<script>-<pid>.log` (with `--trace-gc`, say).
+ * keeps each server's stdout in `<dir>/<script>-<pid>.log` (with `--trace-gc`, say). Under `--cpu-split` the
+ * server runs on the server cores (bench/cpu-split.ts).
  */
 export async function startNodeServer(script: string, args: string[], env: Record<string, string>, port: number, readyPath: string, timeoutMs = 60_000): Promise<ServerProcess> {
   const extraFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   const stdoutDir = process.env.BENCH_SERVER_STDOUT_DIR;
-  const child = spawn(process.execPath, [...extraFlags, ...args, script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', stdoutDir ? 'pipe' : 'ignore', 'pipe'] });
+  const command = serverCommand([...extraFlags, ...args, script]);
+  const child = spawn(command.command, command.args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', stdoutDir ? 'pipe' : 'ignore', 'pipe'] });
   if (stdoutDir && child.stdout) child.stdout.pipe(createWriteStream(join(stdoutDir, `${basename(script)}-${child.pid}.log`)));
   const tail: string[] = [];
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {

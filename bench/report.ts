@@ -1,6 +1,7 @@
 import type { LoadResult } from './load.js';
 import type { LimitRun } from './limit.js';
 import type { LatencySummary } from './stats.js';
+import type { CpuSplit } from './cpu-split.js';
 
 export interface ModelResults {
   name: string;
@@ -71,12 +72,19 @@ function bestRps(results: LoadResult[] | undefined): number | undefined {
   return results?.length ? Math.max(...results.map((result) => result.successPerSecond)) : undefined;
 }
 
+/** The `--cpu-split` a run was made under (bench/cpu-split.ts), if any. */
+export function cpuSplitOf(results: BenchResults): CpuSplit | undefined {
+  return results.settings.cpuSplit as CpuSplit | undefined;
+}
+
 /** The Markdown summary printed at the end of a run and pasted into docs/performance.md. */
 export function renderMarkdown(results: BenchResults): string {
   const lines: string[] = [];
   const m = results.machine;
   lines.push(`### Run ${results.startedAt} (${results.mode})`, '');
   lines.push(`Machine: ${m.cores} cores, ${m.cpuModel}, ${mib(m.memoryBytes)} RAM, Node ${m.node} (${m.platform}). ONNX Runtime threads: intra-op ${results.threads.intraOpNumThreads}, inter-op ${results.threads.interOpNumThreads} in all three setups.`, '');
+  const split = cpuSplitOf(results);
+  if (split) lines.push(`CPU split: servers and the in-process limit on CPU ${split.server} (${split.serverCores} core${split.serverCores === 1 ? '' : 's'}), load generators and probes on CPU ${split.generator}; the naive server, the platform and the limit get the same cores.`, '');
 
   lines.push('#### In-process limit (sharp decode + preprocess + session.run, no HTTP)', '');
   lines.push('| model | batch | loops | images/s | batch latency p50 / p95 / p99 (ms) |', '|---|---:|---:|---:|---|');
@@ -99,7 +107,7 @@ export function renderMarkdown(results: BenchResults): string {
   lines.push('');
 
   lines.push('#### HTTP throughput and latency (one image per request)', '');
-  lines.push('Load generator CPU: what the autocannon child itself used per answered request; it runs on the same cores as the server, so each millisecond there is one the server did not get.', '');
+  lines.push(split ? 'Load generator CPU: what the autocannon child itself used per answered request, on its own cores.' : 'Load generator CPU: what the autocannon child itself used per answered request; it runs on the same cores as the server, so each millisecond there is one the server did not get.', '');
   lines.push('| model | server | concurrency | req/s (2xx) | p50 ms | p95 ms | p99 ms | non-2xx / errors | load generator CPU ms/request |', '|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const model of results.models) {
     const series: Array<[string, LoadResult[] | undefined]> = [

@@ -17,6 +17,7 @@ import { IMAGENET_MEAN, IMAGENET_STD } from './preprocess.js';
 import { GrpcRow, renderGrpcMarkdown, runGrpcRow } from './grpc-row.js';
 import { BenchResults, ModelResults, renderMarkdown } from './report.js';
 import { renderSummary } from './summary.js';
+import { activeCpuSplit, enableCpuSplit, onServerCores } from './cpu-split.js';
 
 import { BATCHED, Context, log, MODEL_NAMES, ModelName, Plan, projectRoot, UNBATCHED } from './bench-context.js';
 import { runNaive } from './scenarios/naive.js';
@@ -69,7 +70,8 @@ function parseArgs(argv: string[]): { plan: Plan; outDir?: string; profileDir?: 
   const models = value('--models')?.split(',').filter((name): name is ModelName => (MODEL_NAMES as readonly string[]).includes(name));
   const rounds = Number(value('--rounds') ?? base.rounds);
   const plan: Plan = { ...base, ...(models?.length ? { models, overloadModels: models, overloadModel: models.includes(base.overloadModel) ? base.overloadModel : models[0] } : {}), rounds };
-  const cores = os.cpus().length;
+  // Under --cpu-split (enabled before this runs) the limit and the naive server get the server's cores.
+  const cores = activeCpuSplit()?.serverCores ?? os.availableParallelism();
   return {
     plan,
     outDir: value('--out'),
@@ -109,7 +111,7 @@ async function runRound(context: Context, models: BuiltModel[], parts: Set<strin
     mode: plan.mode,
     machine: { cpuModel: cpuModelName() ?? cpus[0]?.model.trim() ?? 'unknown', cores: cpus.length, memoryBytes: os.totalmem(), node: process.version, platform: `${process.platform}-${process.arch}` },
     threads: context.threads,
-    settings: { plan, round, batched: BATCHED, unbatched: UNBATCHED, preprocessing: 'sharp stretch resize, RGB, ImageNet mean/std, float32 NCHW', images: context.images.map((image) => ({ name: image.name, bytes: image.data.length })) },
+    settings: { plan, round, cpuSplit: activeCpuSplit(), batched: BATCHED, unbatched: UNBATCHED, preprocessing: 'sharp stretch resize, RGB, ImageNet mean/std, float32 NCHW', images: context.images.map((image) => ({ name: image.name, bytes: image.data.length })) },
     models: [],
     problems: [],
   };
@@ -122,7 +124,7 @@ async function runRound(context: Context, models: BuiltModel[], parts: Set<strin
   for (const model of parts.has('limit') ? models : []) {
     log(`round ${round}: limit, ${model.name}`);
     const entry = results.get(model.name)!;
-    entry.limit = await measureLimit({
+    entry.limit = await onServerCores(() => measureLimit({
       modelPath: model.path,
       inputName: model.inputName,
       outputName: model.outputName,
@@ -134,7 +136,7 @@ async function runRound(context: Context, models: BuiltModel[], parts: Set<strin
       batchSizes: plan.limitBatchSizes,
       loops: plan.limitLoops,
       durationMs: plan.limitMs,
-    });
+    }));
     log(`  best: batch ${entry.limit.best.batchSize}, ${entry.limit.best.loops} loop(s): ${entry.limit.best.imagesPerSecond} images/s`);
   }
   for (const model of parts.has('naive') ? models : []) {
@@ -157,6 +159,10 @@ async function runRound(context: Context, models: BuiltModel[], parts: Set<strin
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--cpu-split')) {
+    const split = enableCpuSplit();
+    log(`cpu split: servers and the limit on CPU ${split.server}, load generators and probes on CPU ${split.generator}`);
+  }
   const { plan, outDir, profileDir, threads, parts } = parseArgs(process.argv.slice(2));
   const root = projectRoot();
   const work = mkdtempSync(join(os.tmpdir(), 'modelport-bench-'));

@@ -4,7 +4,7 @@
  * memory, boot), against the goal.
  */
 import type { LoadResult } from './load.js';
-import type { BenchResults, ModelResults } from './report.js';
+import { cpuSplitOf, type BenchResults, type ModelResults } from './report.js';
 
 export interface SummaryRow {
   figure: string;
@@ -82,8 +82,9 @@ function format(values: number[], unit?: string): string {
 
 export function renderSummary(results: BenchResults): string {
   const rounds = results.rounds?.length ?? 1;
+  const split = cpuSplitOf(results);
   const lines = [
-    `#### The table: measured against the goal (${rounds} interleaved round${rounds === 1 ? '' : 's'}: median [min – max]; overload, /health, memory and boot from the last round)`,
+    `#### The table: measured against the goal (${rounds} interleaved round${rounds === 1 ? '' : 's'}: median [min – max]; overload, /health, memory and boot from the last round${split ? `; servers on CPU ${split.server}, load generators on CPU ${split.generator}` : ''})`,
     '',
     '| figure | model | measured | goal | met |',
     '|---|---|---:|---|:---:|',
