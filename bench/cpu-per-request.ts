@@ -1,6 +1,6 @@
 /**
  * CPU per request, naive server vs platform, under the same closed-loop load: `node dist/bench/cpu-per-request.js
- * [--server naive|platform|both] [--connections 16] [--seconds 10] [--rounds 3] [--model tiny32] [--prof-dir DIR]`.
+ * [--server naive|platform|both] [--connections 16] [--seconds 10] [--rounds 3] [--model tiny32] [--prof-dir DIR] [--cpu-split] [--rate N]`.
  * For each server it reads the process's utime+stime (all threads: event loop, sharp, ONNX Runtime, workers)
  * and the load generator's own CPU, around one load window after a warm-up, and divides by the requests answered.
  * With --prof-dir the server runs under --cpu-prof and the main-thread self time is summarised (the whole
@@ -10,42 +10,18 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
+import { enableCpuSplit } from './cpu-split.js';
 import { ADMIN, BATCHED, log, modelConfig, projectRoot } from './bench-context.js';
 import { loadBenchImages, multipartBody } from './images.js';
 import { buildMobileNetV2, BuiltModel } from './models/mobilenetv2.js';
 import { pretrainedTextDetector } from './models/pretrained.js';
 import { buildTinyClassifier } from './models/tiny-classifier.js';
 import { PlatformClient } from './platform-client.js';
-import { freePort, runLoad, serverEntry, ServerProcess, startNodeServer } from './processes.js';
+import { freePort, processCpuMs, runLoad, serverEntry, ServerProcess, startNodeServer, threadCpuMs } from './processes.js';
 import { renderProfileMarkdown, summarizeProfile } from './profile-summary.js';
 
-const CLOCK_TICKS = 100;
-
-/** utime + stime of a process in ms, from /proc/<pid>/stat (Linux; USER_HZ is 100 there). */
-function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-}
-
-/**
- * CPU ms per thread group of a process (/proc/<pid>/task/<tid>/stat): the main thread (its tid is the
- * pid) apart, the others by thread name (libuv's pool, worker threads, ONNX Runtime's and libvips' own).
- */
-function threadCpuMs(pid: number): Map<string, number> {
-  const groups = new Map<string, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = Number(tid) === pid ? 'main thread' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      groups.set(name, (groups.get(name) ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS);
-    } catch {
-      // the thread exited between the listing and the read
-    }
-  }
-  return groups;
-}
+/** Cores the servers may use: all of them, or the server's part under --cpu-split (bench/cpu-split.ts). */
+let serverCores = os.availableParallelism();
 
 function arg(argv: string[], flag: string, fallback: string): string {
   const index = argv.indexOf(flag);
@@ -54,7 +30,7 @@ function arg(argv: string[], flag: string, fallback: string): string {
 
 async function startServer(kind: 'naive' | 'platform', root: string, model: BuiltModel, profDir: string | undefined, dataDir: string): Promise<{ server: ServerProcess; url: string; headers: Record<string, string> }> {
   const port = await freePort();
-  const threads = { ORT_INTRA_OP_THREADS: String(os.cpus().length), ORT_INTER_OP_THREADS: '1' };
+  const threads = { ORT_INTRA_OP_THREADS: String(serverCores), ORT_INTER_OP_THREADS: '1' };
   const args = profDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir, kind)}`] : [];
   if (kind === 'naive') {
     const env = { ...threads, NAIVE_MODEL_PATH: model.path, NAIVE_SIZE: String(model.size), NAIVE_CLASSES: String(model.classes), NAIVE_INPUT: model.inputName, NAIVE_OUTPUT: model.outputName };
@@ -76,9 +52,12 @@ async function main(): Promise<void> {
   const which = arg(argv, '--server', 'both');
   const connections = Number(arg(argv, '--connections', '16'));
   const seconds = Number(arg(argv, '--seconds', '10'));
+  // --rate N: an open-loop flood of N requests/s (bench/open-loop.ts) instead of the closed loop, to see what overload costs.
+  const rate = Number(arg(argv, '--rate', '0'));
   const rounds = Number(arg(argv, '--rounds', '1'));
   const modelName = arg(argv, '--model', 'tiny32');
   const profDir = argv.includes('--prof-dir') ? resolve(arg(argv, '--prof-dir', '')) : undefined;
+  serverCores = argv.includes('--cpu-split') ? enableCpuSplit().serverCores : os.availableParallelism();
   const root = projectRoot();
   const work = mkdtempSync(join(os.tmpdir(), 'modelport-cpu-'));
   try {
@@ -103,7 +82,8 @@ async function main(): Promise<void> {
           const pid = server.child.pid ?? 0;
           const before = processCpuMs(pid);
           const threadsBefore = threadCpuMs(pid);
-          const result = await runLoad(join(root, 'dist', 'bench', 'load.js'), { ...job, connections, durationSeconds: seconds });
+          const window = rate > 0 ? { connections: Math.max(connections, Math.ceil(rate * 4)), overallRate: rate, timeoutSeconds: 30 } : { connections };
+          const result = await runLoad(join(root, 'dist', 'bench', 'load.js'), { ...job, ...window, durationSeconds: seconds });
           const serverCpu = processCpuMs(pid) - before;
           const perThread = [...threadCpuMs(pid).entries()]
             .map(([name, ms]) => [name, (ms - (threadsBefore.get(name) ?? 0)) / Math.max(1, result.success)] as const)
@@ -119,7 +99,7 @@ async function main(): Promise<void> {
         }
       }
     }
-    process.stdout.write(`${model.name}, c=${connections}, ${seconds} s per window\n\n| round | server | load avg (1 min) | req/s | server CPU ms/request (all threads) | load generator CPU ms/request | non-2xx | server CPU ms/request by thread |\n|---:|---|---:|---:|---:|---:|---:|---|\n${rows.join('\n')}\n`);
+    process.stdout.write(`${model.name}, ${rate > 0 ? `open loop at ${rate} req/s (CPU per 2xx answer)` : `c=${connections}`}, ${seconds} s per window\n\n| round | server | load avg (1 min) | req/s | server CPU ms/request (all threads) | load generator CPU ms/request | non-2xx | server CPU ms/request by thread |\n|---:|---|---:|---:|---:|---:|---:|---|\n${rows.join('\n')}\n`);
     for (const kind of profDir ? kinds : []) {
       const files = readdirSync(join(profDir!, kind)).filter((file) => /\.\d+\.0\.\d+\.cpuprofile$/.test(file)).map((file) => join(profDir!, kind, file));
       const newest = files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];

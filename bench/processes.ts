@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -76,6 +76,34 @@ export function stopProcess(child: ChildProcess, graceMs = 15_000): Promise<void
     });
     child.kill('SIGTERM');
   });
+}
+
+const CLOCK_TICKS = 100;
+
+/** utime + stime of a process in ms, from /proc/<pid>/stat (Linux; USER_HZ is 100 there). */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/**
+ * CPU ms per thread group of a process (/proc/<pid>/task/<tid>/stat): the main thread (its tid is the
+ * pid) apart, the others by thread name (libuv's pool, worker threads, ONNX Runtime's and libvips' own).
+ */
+export function threadCpuMs(pid: number): Map<string, number> {
+  const groups = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = Number(tid) === pid ? 'main thread' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      groups.set(name, (groups.get(name) ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS);
+    } catch {
+      // the thread exited between the listing and the read
+    }
+  }
+  return groups;
 }
 
 /** Resident and peak-resident memory of a process, from /proc (Linux). */

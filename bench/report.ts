@@ -30,6 +30,8 @@ export interface OverloadResult {
   load: LoadResult;
   peakRssBytes: number;
   rssBeforeBytes: number;
+  /** Server CPU (ms) over the flood and its drain, by thread group (processes.ts threadCpuMs). */
+  serverCpuMsByThread?: Record<string, number>;
 }
 
 export interface MemoryResult {
@@ -149,9 +151,20 @@ export function renderMarkdown(results: BenchResults): string {
       const ok = o.load.latencyByStatusMs['200'];
       const started = o.load.open ? ` / ${o.load.open.startedPerSecond} (${o.load.open.notStarted})` : '';
       const drained = o.load.open?.answeredAfterWindow ? ` (+${o.load.open.answeredAfterWindow} answered after the window)` : '';
-      lines.push(`| ${o.model} | ${o.capacityRps} | ${o.offeredRps}${started} | ${o.connections} (${o.load.open?.peakInFlight ?? 'n/a'}) | ${o.load.successPerSecond}${drained} | ${ratio(o.load.successPerSecond, o.capacityRps)} | ${rejected?.count ?? 0} | ${rejected ? `${rejected.p50} / ${rejected.p95} / ${rejected.p99}` : 'n/a'} | ${ok ? `${ok.p50} / ${ok.p95} / ${ok.p99}` : 'n/a'} | ${o.load.errors + o.load.timeouts} | ${mib(o.rssBeforeBytes)} → ${mib(o.peakRssBytes)} |`);
+      const otherStatuses = Object.entries(o.load.latencyByStatusMs).filter(([status]) => status !== '200' && status !== '503').map(([status, summary]) => `, ${summary.count}× ${status}`).join('');
+      lines.push(`| ${o.model} | ${o.capacityRps} | ${o.offeredRps}${started} | ${o.connections} (${o.load.open?.peakInFlight ?? 'n/a'}) | ${o.load.successPerSecond}${drained} | ${ratio(o.load.successPerSecond, o.capacityRps)} | ${rejected?.count ?? 0} | ${rejected ? `${rejected.p50} / ${rejected.p95} / ${rejected.p99}` : 'n/a'} | ${ok ? `${ok.p50} / ${ok.p95} / ${ok.p99}` : 'n/a'} | ${o.load.errors + o.load.timeouts}${otherStatuses} | ${mib(o.rssBeforeBytes)} → ${mib(o.peakRssBytes)} |`);
     }
     lines.push('');
+    const withCpu = overloads.filter((o) => o.serverCpuMsByThread);
+    if (withCpu.length) {
+      lines.push('Server CPU over each flood and its drain, by thread group (s; from /proc, all of the process\'s threads):', '');
+      for (const o of withCpu) {
+        const groups = Object.entries(o.serverCpuMsByThread!).filter(([, ms]) => ms >= 50).sort((a, b) => b[1] - a[1]);
+        const total = groups.reduce((sum, [, ms]) => sum + ms, 0);
+        lines.push(`- ${o.model}: ${(total / 1000).toFixed(1)} s in all: ${groups.map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)}`).join(', ')}`);
+      }
+      lines.push('');
+    }
   }
   if (results.health?.length) {
     lines.push('#### /health latency, idle and under load', '');
