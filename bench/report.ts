@@ -30,7 +30,9 @@ export interface OverloadResult {
   load: LoadResult;
   peakRssBytes: number;
   rssBeforeBytes: number;
-  /** Server CPU (ms) over the flood and its drain, by thread group (processes.ts threadCpuMs). */
+  /** Server CPU (ms, all threads) over the flood and its drain. */
+  serverCpuMs?: number;
+  /** The same by thread group (processes.ts threadCpuMs; threads that exited meanwhile are missing). */
   serverCpuMsByThread?: Record<string, number>;
 }
 
@@ -157,10 +159,10 @@ export function renderMarkdown(results: BenchResults): string {
     lines.push('');
     const withCpu = overloads.filter((o) => o.serverCpuMsByThread);
     if (withCpu.length) {
-      lines.push('Server CPU over each flood and its drain, by thread group (s; from /proc, all of the process\'s threads):', '');
+      lines.push('Server CPU over each flood and its drain, in all and by thread group (s; from /proc; threads that exited during the flood count in the total only):', '');
       for (const o of withCpu) {
         const groups = Object.entries(o.serverCpuMsByThread!).filter(([, ms]) => ms >= 50).sort((a, b) => b[1] - a[1]);
-        const total = groups.reduce((sum, [, ms]) => sum + ms, 0);
+        const total = o.serverCpuMs ?? groups.reduce((sum, [, ms]) => sum + ms, 0);
         lines.push(`- ${o.model}: ${(total / 1000).toFixed(1)} s in all: ${groups.map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)}`).join(', ')}`);
       }
       lines.push('');

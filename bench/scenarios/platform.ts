@@ -10,7 +10,7 @@ import { multipartBody } from '../images.js';
 import { BuiltModel } from '../models/mobilenetv2.js';
 import { PlatformClient } from '../platform-client.js';
 import { summarize } from '../stats.js';
-import { freePort, readRss, runLoad, serverEntry, ServerProcess, startNodeServer, threadCpuMs, watchRss } from '../processes.js';
+import { freePort, processCpuMs, readRss, runLoad, serverEntry, ServerProcess, startNodeServer, threadCpuMs, watchRss } from '../processes.js';
 import { BenchResults, ModelResults } from '../report.js';
 
 import { ADMIN, BATCHED, Context, log, ModelName, modelConfig, UNBATCHED } from '../bench-context.js';
@@ -157,10 +157,13 @@ export async function runPlatform(context: Context, models: BuiltModel[], result
       const rssBefore = readRss(pid).rssBytes;
       const watcher = watchRss(pid);
       const threadsBefore = threadCpuMs(pid);
+      const cpuBefore = processCpuMs(pid);
       const load = await runLoad(context.loadScript, { ...job(id), connections, durationSeconds: context.plan.overloadSeconds, overallRate: offered, timeoutSeconds: 30 });
-      const serverCpuMsByThread = Object.fromEntries([...threadCpuMs(pid).entries()].map(([name, ms]) => [name, Math.round(ms - (threadsBefore.get(name) ?? 0))]));
+      // A thread that exited in between takes its CPU out of its group's sum; the process total keeps it.
+      const serverCpuMs = Math.round(processCpuMs(pid) - cpuBefore);
+      const serverCpuMsByThread = Object.fromEntries([...threadCpuMs(pid).entries()].map(([name, ms]) => [name, Math.max(0, Math.round(ms - (threadsBefore.get(name) ?? 0)))]));
       const peak = watcher.stop();
-      const overload = { model: model.name, capacityRps: capacity, offeredRps: offered, connections, load, peakRssBytes: peak, rssBeforeBytes: rssBefore, serverCpuMsByThread };
+      const overload = { model: model.name, capacityRps: capacity, offeredRps: offered, connections, load, peakRssBytes: peak, rssBeforeBytes: rssBefore, serverCpuMs, serverCpuMsByThread };
       out.overloads.push(overload);
       if (model.name === context.plan.overloadModel) out.overload = overload;
       log(`  started ${load.open?.startedPerSecond ?? '?'}/s of ${offered}/s (${load.open?.notStarted ?? 0} not started, peak ${load.open?.peakInFlight ?? '?'} in flight); served ${load.successPerSecond}/s, 503s: ${load.latencyByStatusMs['503']?.count ?? 0}, p50 ${load.latencyByStatusMs['503']?.p50 ?? 'n/a'} ms, peak RSS ${(peak / 1048576).toFixed(0)} MiB`);

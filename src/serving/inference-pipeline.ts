@@ -6,8 +6,10 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { ActiveDeployment } from './deployment-manager.js';
 import { preprocessImage, type PreprocessedImage } from './image-preprocessor.js';
 import type { Admission } from './admission.js';
-import type { ItemResult } from './model-runtime.js';
+import { cancelled, inferenceTimeout, type ItemResult } from './model-runtime.js';
 import { ResponseEncoder } from './response-encoder.js';
+import { PreprocessWindow, preprocessWindowSize, type WindowRelease } from './preprocess-window.js';
+import { ServingRuntimeOptions } from './runtime-timers.js';
 import type { EncodedItem, EncodingConfig } from './response-encoding.js';
 import { checkTensorInputs, JsonTensor } from './tensor-input.js';
 
@@ -58,9 +60,11 @@ export class InferencePipeline {
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
     private readonly encoder: ResponseEncoder,
+    private readonly runtimeOptions: ServingRuntimeOptions,
   ) {}
 
   private readonly encodingConfigs = new WeakMap<ActiveDeployment, EncodingConfig>();
+  private readonly windows = new WeakMap<ActiveDeployment, PreprocessWindow>();
 
   /**
    * Holds `count` queue places for a request whose body is not read yet, or refuses it at once
@@ -90,15 +94,26 @@ export class InferencePipeline {
   ): Promise<PipelineResult<EncodedItem>> {
     const started = performance.now();
     return this.measure(deployment, started, admission, images.buffers.length, async (admitted, timing, places) => {
-      const { input, prepared } = await this.preprocessAll(admitted, images);
-      timing.preprocessMs = performance.now() - started;
-      const items = await this.submitAll(
-        admitted,
-        prepared.map((image) => ({ inputs: { [input]: image.tensor }, rows: 1 })),
-        options,
-        places,
-        signal,
-      );
+      const release = await this.preprocessWindow(admitted).enter(images.buffers.length, options.priority, this.deadline(admitted, options), signal);
+      let items: ItemResult[];
+      let prepared: PreprocessedImage[];
+      try {
+        // The wait for the window is time in the queue; preprocessing starts after it.
+        const decodeStarted = performance.now();
+        timing.queueMs = decodeStarted - started;
+        const preprocessed = await this.preprocessAll(admitted, images);
+        prepared = preprocessed.prepared;
+        timing.preprocessMs = performance.now() - decodeStarted;
+        items = await this.submitAll(
+          admitted,
+          prepared.map((image) => ({ inputs: { [preprocessed.input]: image.tensor }, rows: 1 })),
+          options,
+          places,
+          signal,
+        );
+      } finally {
+        release();
+      }
       places.keepWhileFinishing(items.length);
       const postStarted = performance.now();
       const config = this.encodingConfig(admitted);
@@ -133,6 +148,28 @@ export class InferencePipeline {
     } finally {
       images.done();
     }
+  }
+
+  /** The deployment's PreprocessWindow, made on first use (one per deployment, so a new version starts empty). */
+  private preprocessWindow(deployment: ActiveDeployment): PreprocessWindow {
+    let window = this.windows.get(deployment);
+    if (!window) {
+      const size = preprocessWindowSize(this.config.serving.preprocessAhead, deployment.config.instances, deployment.config.batching.maxBatchSize);
+      window = new PreprocessWindow(size, this.runtimeOptions.timers, { expired: inferenceTimeout, cancelled });
+      this.windows.set(deployment, window);
+    }
+    return window;
+  }
+
+  /** Images being decoded, or decoded and not yet run, for a deployment (0 before its first request). */
+  preprocessing(deployment: ActiveDeployment): number {
+    return this.windows.get(deployment)?.inUse ?? 0;
+  }
+
+  /** When a request's items stop waiting: its own timeout, capped by the model's queue.timeoutMs, from now. */
+  private deadline(deployment: ActiveDeployment, options: InferenceOptions): number {
+    const limit = deployment.config.queue.timeoutMs;
+    return deployment.runtime.now() + Math.min(options.timeoutMs ?? limit, limit);
   }
 
   /** Like runImages: validated against, and run on, the deployment the admission was granted for. */
@@ -180,8 +217,7 @@ export class InferencePipeline {
     admission: Admission<ActiveDeployment>,
     signal?: AbortSignal,
   ): Promise<ItemResult[]> {
-    const limit = deployment.config.queue.timeoutMs;
-    const deadline = deployment.runtime.now() + Math.min(options.timeoutMs ?? limit, limit);
+    const deadline = this.deadline(deployment, options);
     const siblings = new AbortController();
     const onAbort = () => siblings.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -219,7 +255,8 @@ export class InferencePipeline {
       else places = deployment.runtime.admit(itemCount);
       const admitted = places.deployment;
       const { items, results } = await work(admitted, timing, places);
-      timing.queueMs = Math.max(0, ...items.map((item) => item.queueMs));
+      // Work may have counted a wait of its own (the preprocess window) as queue time already.
+      timing.queueMs += Math.max(0, ...items.map((item) => item.queueMs));
       timing.inferenceMs = Math.max(0, ...items.map((item) => item.inferenceMs));
       timing.totalMs = performance.now() - started;
       this.metrics.recordInference(modelId, 'success', { queueMs: timing.queueMs, computeMs: timing.inferenceMs, totalMs: timing.totalMs, inputMs: timing.preprocessMs, outputMs: timing.postprocessMs });

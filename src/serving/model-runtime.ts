@@ -608,7 +608,7 @@ export class ModelRuntime<D = undefined> {
   }
 }
 
-function cancelled(): ApiError {
+export function cancelled(): ApiError {
   return new ApiError(499, 'REQUEST_CANCELLED', 'The client closed the request');
 }
 
