@@ -41,7 +41,8 @@ describe('BufferPool', () => {
   it('never keeps a buffer whose memory was moved to another thread', () => {
     const pool = new BufferPool(options);
     const lease = pool.lease(128 * KiB)!;
-    structuredClone(lease.buffer.buffer, { transfer: [lease.buffer.buffer] });
+    const backing = lease.buffer.buffer as ArrayBuffer;
+    structuredClone(backing, { transfer: [backing] });
     lease.release();
     expect(pool.retainedBytes).toBe(0);
   });

@@ -8,7 +8,7 @@ import { preprocessImage, type PreprocessedImage } from './image-preprocessor.js
 import type { Admission } from './admission.js';
 import { cancelled, inferenceTimeout, type ItemResult } from './model-runtime.js';
 import { ResponseEncoder } from './response-encoder.js';
-import { PreprocessWindow, preprocessWindowSize, type WindowRelease } from './preprocess-window.js';
+import { PreprocessWindow, preprocessWindowSize, type WindowPlaces } from './preprocess-window.js';
 import { ServingRuntimeOptions } from './runtime-timers.js';
 import type { EncodedItem, EncodingConfig } from './response-encoding.js';
 import { checkTensorInputs, JsonTensor } from './tensor-input.js';
@@ -94,7 +94,7 @@ export class InferencePipeline {
   ): Promise<PipelineResult<EncodedItem>> {
     const started = performance.now();
     return this.measure(deployment, started, admission, images.buffers.length, async (admitted, timing, places) => {
-      const release = await this.preprocessWindow(admitted).enter(images.buffers.length, options.priority, this.deadline(admitted, options), signal);
+      const window = await this.enterWindow(admitted, images.buffers.length, options, signal);
       let items: ItemResult[];
       let prepared: PreprocessedImage[];
       try {
@@ -110,9 +110,12 @@ export class InferencePipeline {
           options,
           places,
           signal,
+          // Each image leaves the window once it has run, so a request with many images never holds
+          // the window for its whole length.
+          () => window.leave(),
         );
       } finally {
-        release();
+        window.leaveAll();
       }
       places.keepWhileFinishing(items.length);
       const postStarted = performance.now();
@@ -159,6 +162,18 @@ export class InferencePipeline {
       this.windows.set(deployment, window);
     }
     return window;
+  }
+
+  /** Waits for the request's turn to decode; a wait that ends in its deadline or a departed client counts as a dropped item. */
+  private async enterWindow(deployment: ActiveDeployment, count: number, options: InferenceOptions, signal?: AbortSignal): Promise<WindowPlaces> {
+    try {
+      return await this.preprocessWindow(deployment).enter(count, options.priority, this.deadline(deployment, options), signal);
+    } catch (error) {
+      const code = error instanceof ApiError ? error.code : undefined;
+      if (code === 'INFERENCE_TIMEOUT') deployment.runtime.countDropped('expired', count);
+      else if (code === 'REQUEST_CANCELLED') deployment.runtime.countDropped('cancelled', count);
+      throw error;
+    }
   }
 
   /** Images being decoded, or decoded and not yet run, for a deployment (0 before its first request). */
@@ -216,6 +231,7 @@ export class InferencePipeline {
     options: InferenceOptions,
     admission: Admission<ActiveDeployment>,
     signal?: AbortSignal,
+    onItemSettled?: () => void,
   ): Promise<ItemResult[]> {
     const deadline = this.deadline(deployment, options);
     const siblings = new AbortController();
@@ -225,10 +241,13 @@ export class InferencePipeline {
     try {
       return await Promise.all(
         items.map((item) =>
-          deployment.runtime.submit(item.inputs, { priority: options.priority, deadline, rows: item.rows, signal: siblings.signal, admission }).catch((error: unknown) => {
-            siblings.abort();
-            throw error;
-          }),
+          deployment.runtime
+            .submit(item.inputs, { priority: options.priority, deadline, rows: item.rows, signal: siblings.signal, admission })
+            .catch((error: unknown) => {
+              siblings.abort();
+              throw error;
+            })
+            .finally(onItemSettled),
         ),
       );
     } finally {

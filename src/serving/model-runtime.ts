@@ -576,6 +576,12 @@ export class ModelRuntime<D = undefined> {
     this.pump();
   }
 
+  /** Items dropped before they reached the queue (waiting for their turn to decode) count as queued ones would. */
+  countDropped(reason: 'expired' | 'cancelled', items: number): void {
+    if (reason === 'expired') this.stats.expiredItems += items;
+    else this.stats.cancelledItems += items;
+  }
+
   private dropQueued(item: PendingItem<D>, reason: 'expired' | 'cancelled'): void {
     if (item.settled || !this.queue.remove(item)) return;
     this.forgetQueued(item);

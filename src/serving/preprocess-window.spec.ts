@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../common/api-error.js';
-import { PreprocessWindow, preprocessWindowSize } from './preprocess-window.js';
+import { PreprocessWindow, preprocessWindowSize, type WindowPlaces } from './preprocess-window.js';
 import { ManualTimers, settle } from './runtime-timers.js';
 
 const refusals = {
@@ -14,10 +14,10 @@ function window(size: number) {
 }
 
 /** Records the order in which entries get their turn. */
-function track(promise: Promise<() => void>, name: string, order: string[]): Promise<() => void> {
-  return promise.then((release) => {
+function track(promise: Promise<WindowPlaces>, name: string, order: string[]): Promise<() => void> {
+  return promise.then((places) => {
     order.push(name);
-    return release;
+    return () => places.leaveAll();
   });
 }
 
@@ -32,7 +32,7 @@ describe('PreprocessWindow', () => {
     expect(order).toEqual(['a', 'b']);
     expect(w.inUse).toBe(2);
     a();
-    a(); // releasing twice gives back one place only
+    a(); // giving back twice gives back one place only
     await c;
     expect(order).toEqual(['a', 'b', 'c']);
     expect(w.inUse).toBe(2);
@@ -41,7 +41,8 @@ describe('PreprocessWindow', () => {
   it('serves waiters by priority, then in arrival order', async () => {
     const { window: w, far } = window(1);
     const order: string[] = [];
-    const first = await w.enter(1, 0, far());
+    const entered = await w.enter(1, 0, far());
+    const first = () => entered.leaveAll();
     const waiters = [track(w.enter(1, 0, far()), 'low-1', order), track(w.enter(1, 5, far()), 'high', order), track(w.enter(1, 0, far()), 'low-2', order)];
     await settle();
     first();
@@ -55,20 +56,30 @@ describe('PreprocessWindow', () => {
     expect(order).toEqual(['high', 'low-1', 'low-2']);
   });
 
-  it('takes one place per image of a request, capped at the window', async () => {
+  it('takes one place per image of a request, capped at the window, and gives them back as its images finish', async () => {
     const { window: w, far } = window(3);
-    const release = await w.enter(2, 0, far());
+    const pair = await w.enter(2, 0, far());
     expect(w.inUse).toBe(2);
-    release();
-    const whole = await w.enter(50, 0, far());
+    pair.leave();
+    expect(w.inUse).toBe(1);
+    pair.leaveAll();
+    pair.leave();
+    expect(w.inUse).toBe(0);
+    // Five images in a window of three: it holds all three until only three are left to finish.
+    const many = await w.enter(5, 0, far());
     expect(w.inUse).toBe(3);
-    whole();
+    many.leave();
+    many.leave();
+    expect(w.inUse).toBe(3);
+    many.leave();
+    expect(w.inUse).toBe(2);
+    many.leaveAll();
     expect(w.inUse).toBe(0);
   });
 
   it('answers the deadline while waiting, and hands the place on when its turn comes', async () => {
     const { window: w, timers, far } = window(1);
-    const holder = await w.enter(1, 0, far());
+    const holder = (await w.enter(1, 0, far())).leaveAll;
     const late = w.enter(1, 0, timers.now() + 100);
     const after = w.enter(1, 0, far());
     const lateOutcome = late.then(() => 'entered', (error: ApiError) => error.code);
@@ -77,14 +88,14 @@ describe('PreprocessWindow', () => {
     holder();
     const next = await after;
     expect(w.inUse).toBe(1);
-    next();
+    next.leaveAll();
     expect(w.inUse).toBe(0);
     expect(timers.pending).toBe(0);
   });
 
   it('answers a client that goes away while waiting, and refuses one already gone or past its deadline', async () => {
     const { window: w, timers, far } = window(1);
-    const holder = await w.enter(1, 0, far());
+    const holder = (await w.enter(1, 0, far())).leaveAll;
     const controller = new AbortController();
     const waiting = w.enter(1, 0, far(), controller.signal).then(() => 'entered', (error: ApiError) => error.code);
     controller.abort();

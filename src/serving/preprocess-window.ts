@@ -8,8 +8,11 @@ export interface WindowRefusals {
   cancelled(): ApiError;
 }
 
-/** Gives the images back to the window; idempotent. */
-export type WindowRelease = () => void;
+/** A request's places in the window: `leave()` as each of its images has run; `leaveAll()` gives back the rest. */
+export interface WindowPlaces {
+  leave(): void;
+  leaveAll(): void;
+}
 
 /**
  * How many images of one deployment may be decoded, or decoded and waiting for or in their engine
@@ -38,10 +41,32 @@ export class PreprocessWindow {
   }
 
   /**
+   * `weight` places for `count` images: as images finish, the request holds one place per image still
+   * to finish, up to `weight`, and never gives back more than it took.
+   */
+  private places(weight: number, count: number): WindowPlaces {
+    let held = weight;
+    let remaining = count;
+    return {
+      leave: () => {
+        remaining = Math.max(0, remaining - 1);
+        if (held > remaining) {
+          this.slots.release(held - remaining);
+          held = remaining;
+        }
+      },
+      leaveAll: () => {
+        if (held > 0) this.slots.release(held);
+        held = 0;
+      },
+    };
+  }
+
+  /**
    * Waits until `count` images (at most the window) may be decoded; rejects with `expired()` at
    * `deadline` (on the runtime clock) or `cancelled()` when `signal` aborts, whichever comes first.
    */
-  async enter(count: number, priority: number, deadline: number, signal?: AbortSignal): Promise<WindowRelease> {
+  async enter(count: number, priority: number, deadline: number, signal?: AbortSignal): Promise<WindowPlaces> {
     const weight = Math.min(Math.max(1, count), this.size);
     if (signal?.aborted) throw this.refusals.cancelled();
     if (this.timers.now() >= deadline) throw this.refusals.expired();
@@ -54,11 +79,11 @@ export class PreprocessWindow {
       signal?.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      const [, release] = await Promise.race([granted, gaveUp]);
-      return once(release);
+      await Promise.race([granted, gaveUp]);
+      return this.places(weight, Math.max(1, count));
     } catch (error) {
       // The turn still comes; whoever gave up hands it straight on.
-      void granted.then(([, release]) => release());
+      void granted.then(() => this.slots.release(weight));
       throw error;
     } finally {
       this.timers.clearTimeout(timer);
@@ -67,14 +92,6 @@ export class PreprocessWindow {
   }
 }
 
-function once(release: () => void): WindowRelease {
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    release();
-  };
-}
 
 /**
  * The window for a deployment: room for the libuv pool's decodes (sharp runs on it) plus two full
