@@ -94,7 +94,9 @@ export class InferencePipeline {
   ): Promise<PipelineResult<EncodedItem>> {
     const started = performance.now();
     return this.measure(deployment, started, admission, images.buffers.length, async (admitted, timing, places) => {
-      const window = await this.enterWindow(admitted, images.buffers.length, options, signal);
+      // One deadline for the whole wait: the turn to decode and the queue after it.
+      const deadline = this.deadline(admitted, options);
+      const window = await this.enterWindow(admitted, images.buffers.length, options, deadline, signal);
       let items: ItemResult[];
       let prepared: PreprocessedImage[];
       try {
@@ -108,6 +110,7 @@ export class InferencePipeline {
           admitted,
           prepared.map((image) => ({ inputs: { [preprocessed.input]: image.tensor }, rows: 1 })),
           options,
+          deadline,
           places,
           signal,
           // Each image leaves the window once it has run, so a request with many images never holds
@@ -165,9 +168,9 @@ export class InferencePipeline {
   }
 
   /** Waits for the request's turn to decode; a wait that ends in its deadline or a departed client counts as a dropped item. */
-  private async enterWindow(deployment: ActiveDeployment, count: number, options: InferenceOptions, signal?: AbortSignal): Promise<WindowPlaces> {
+  private async enterWindow(deployment: ActiveDeployment, count: number, options: InferenceOptions, deadline: number, signal?: AbortSignal): Promise<WindowPlaces> {
     try {
-      return await this.preprocessWindow(deployment).enter(count, options.priority, this.deadline(deployment, options), signal);
+      return await this.preprocessWindow(deployment).enter(count, options.priority, deadline, signal);
     } catch (error) {
       const code = error instanceof ApiError ? error.code : undefined;
       if (code === 'INFERENCE_TIMEOUT') deployment.runtime.countDropped('expired', count);
@@ -199,7 +202,7 @@ export class InferencePipeline {
     return this.measure(deployment, started, admission, 1, async (admitted, timing, places) => {
       const checked = checkTensorInputs(admitted.spec.signature, tensors);
       timing.preprocessMs = performance.now() - started;
-      const items = await this.submitAll(admitted, [checked], options, places, signal);
+      const items = await this.submitAll(admitted, [checked], options, this.deadline(admitted, options), places, signal);
       return { items, results: items.map((item) => item.outputs) };
     });
   }
@@ -229,11 +232,11 @@ export class InferencePipeline {
     deployment: ActiveDeployment,
     items: Array<{ inputs: NamedTensors; rows: number }>,
     options: InferenceOptions,
+    deadline: number,
     admission: Admission<ActiveDeployment>,
     signal?: AbortSignal,
     onItemSettled?: () => void,
   ): Promise<ItemResult[]> {
-    const deadline = this.deadline(deployment, options);
     const siblings = new AbortController();
     const onAbort = () => siblings.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
