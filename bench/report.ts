@@ -2,6 +2,7 @@ import type { LoadResult } from './load.js';
 import type { LimitRun } from './limit.js';
 import type { LatencySummary } from './stats.js';
 import type { CpuSplit } from './cpu-split.js';
+import type { EventLoopLag } from './event-loop-lag.js';
 
 export interface ModelResults {
   name: string;
@@ -20,6 +21,8 @@ export interface HealthResult {
   connections: number;
   idleMs: LatencySummary;
   underLoadMs: LatencySummary;
+  /** The server's event-loop delay over the same two windows (its /metrics), when it could be read. */
+  eventLoopLag?: { idle: EventLoopLag; underLoad: EventLoopLag };
 }
 
 export interface OverloadResult {
@@ -170,8 +173,16 @@ export function renderMarkdown(results: BenchResults): string {
   }
   if (results.health?.length) {
     lines.push('#### /health latency, idle and under load', '');
-    lines.push('| model | load connections | idle p50 / p99 ms | under load p50 / p99 ms | p99 under load ÷ idle |', '|---|---:|---|---|---:|');
-    for (const h of results.health) lines.push(`| ${h.model} | ${h.connections} | ${h.idleMs.p50} / ${h.idleMs.p99} | ${h.underLoadMs.p50} / ${h.underLoadMs.p99} | ${ratio(h.underLoadMs.p99, h.idleMs.p99)} |`);
+    lines.push(
+      'The server\'s event-loop delay is what its own 10 ms sampling timer saw over the same windows (`nodejs_eventloop_lag_*` from its /metrics; the 10 ms period is included, so an idle loop reads about 10 ms). It counts both long turns of the loop and time its main thread waited for a core; the part of a /health latency above the delay less 10 ms was spent outside the server\'s loop (the probing client on the same cores, the kernel).',
+      '',
+    );
+    lines.push('| model | load connections | idle p50 / p99 ms | under load p50 / p99 ms | p99 under load ÷ idle | server event-loop delay p50 / p99 / max ms, idle → under load |', '|---|---:|---|---|---:|---|');
+    const lag = (value: EventLoopLag) => `${value.p50Ms} / ${value.p99Ms} / ${value.maxMs}`;
+    for (const h of results.health) {
+      const lagCell = h.eventLoopLag ? `${lag(h.eventLoopLag.idle)} → ${lag(h.eventLoopLag.underLoad)}` : 'n/a';
+      lines.push(`| ${h.model} | ${h.connections} | ${h.idleMs.p50} / ${h.idleMs.p99} | ${h.underLoadMs.p50} / ${h.underLoadMs.p99} | ${ratio(h.underLoadMs.p99, h.idleMs.p99)} | ${lagCell} |`);
+    }
     lines.push('');
   }
   if (results.boot) {

@@ -10,6 +10,7 @@ import { multipartBody } from '../images.js';
 import { BuiltModel } from '../models/mobilenetv2.js';
 import { PlatformClient } from '../platform-client.js';
 import { summarize } from '../stats.js';
+import { scrapeEventLoopLag } from '../event-loop-lag.js';
 import { freePort, processCpuMs, readRss, runLoad, serverEntry, ServerProcess, startNodeServer, threadCpuMs, watchRss } from '../processes.js';
 import { BenchResults, ModelResults } from '../report.js';
 
@@ -141,15 +142,20 @@ export async function runPlatform(context: Context, models: BuiltModel[], result
       if (capacity <= 0) continue;
       await client.deploy(id, BATCHED);
       // /health while idle (after a second for the deploy's own follow-up work to settle), then under closed-loop load.
+      // The server's own event-loop delay over each window comes from /metrics, which resets it on every scrape.
       await new Promise((resolve) => setTimeout(resolve, 1000));
+      await scrapeEventLoopLag(server.url);
       const idle = sampleHealth(server.url);
       await new Promise((resolve) => setTimeout(resolve, Math.max(1500, context.plan.loadSeconds * 1000)));
       const idleSamples = await idle.stop();
+      const idleLag = await scrapeEventLoopLag(server.url);
       const busy = sampleHealth(server.url);
       await runLoad(context.loadScript, { ...job(id), connections: context.plan.healthConnections, durationSeconds: context.plan.loadSeconds });
       const busySamples = await busy.stop();
-      out.health.push({ model: model.name, connections: context.plan.healthConnections, idleMs: summarize(idleSamples), underLoadMs: summarize(busySamples) });
-      log(`  /health p99 idle ${summarize(idleSamples).p99} ms, under load ${summarize(busySamples).p99} ms (${model.name})`);
+      const busyLag = await scrapeEventLoopLag(server.url);
+      const eventLoopLag = idleLag && busyLag ? { idle: idleLag, underLoad: busyLag } : undefined;
+      out.health.push({ model: model.name, connections: context.plan.healthConnections, idleMs: summarize(idleSamples), underLoadMs: summarize(busySamples), eventLoopLag });
+      log(`  /health p99 idle ${summarize(idleSamples).p99} ms, under load ${summarize(busySamples).p99} ms; event-loop delay p99 ${idleLag?.p99Ms} → ${busyLag?.p99Ms} ms (${model.name})`);
 
       const offered = Math.ceil(capacity * 3);
       const connections = overloadConnections(offered, capacity, context.plan.overloadConnections);
