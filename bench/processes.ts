@@ -106,6 +106,19 @@ export function threadCpuMs(pid: number): Map<string, number> {
   return groups;
 }
 
+/**
+ * The scheduler's account of a process's main thread (Linux `/proc/<pid>/task/<pid>/schedstat`): time on a
+ * core, time runnable but waiting for one, and how many times it was put on a core. Zeros where unreadable.
+ */
+export function mainThreadSchedMs(pid: number): { runMs: number; waitMs: number; slices: number } {
+  try {
+    const [run, wait, slices] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+    return { runMs: run / 1e6, waitMs: wait / 1e6, slices };
+  } catch {
+    return { runMs: 0, waitMs: 0, slices: 0 };
+  }
+}
+
 /** Resident and peak-resident memory of a process, from /proc (Linux). */
 export function readRss(pid: number): { rssBytes: number; peakRssBytes: number } {
   try {

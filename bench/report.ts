@@ -13,7 +13,15 @@ export interface ModelResults {
   naive?: LoadResult[];
   /** Median client-side latency of sequential requests to the naive server. */
   naiveClientMsP50?: number;
-  platform?: { batched: LoadResult[]; unbatched: LoadResult[]; statsAfter?: { batched?: unknown; unbatched?: unknown }; breakdown?: Record<string, number>; deployedView?: unknown };
+  platform?: {
+    batched: LoadResult[];
+    unbatched: LoadResult[];
+    statsAfter?: { batched?: unknown; unbatched?: unknown };
+    breakdown?: Record<string, number>;
+    deployedView?: unknown;
+    /** The batch size the deploy with batching on actually allowed (its batch profile's cap); 1 means the same work as off. */
+    batchedMaxBatchSize?: number;
+  };
 }
 
 export interface HealthResult {
@@ -23,6 +31,8 @@ export interface HealthResult {
   underLoadMs: LatencySummary;
   /** The server's event-loop delay over the same two windows (its /metrics), when it could be read. */
   eventLoopLag?: { idle: EventLoopLag; underLoad: EventLoopLag };
+  /** The server's main thread over the loaded window, by the scheduler: on a core, runnable but waiting for one, times put on a core. */
+  mainThreadUnderLoad?: { windowMs: number; runMs: number; waitMs: number; slices: number };
 }
 
 export interface OverloadResult {
@@ -184,6 +194,16 @@ export function renderMarkdown(results: BenchResults): string {
       lines.push(`| ${h.model} | ${h.connections} | ${h.idleMs.p50} / ${h.idleMs.p99} | ${h.underLoadMs.p50} / ${h.underLoadMs.p99} | ${ratio(h.underLoadMs.p99, h.idleMs.p99)} | ${lagCell} |`);
     }
     lines.push('');
+    const sched = results.health.filter((h) => h.mainThreadUnderLoad?.windowMs);
+    if (sched.length) {
+      lines.push("The server's main thread over the loaded window, by the scheduler (`/proc/<pid>/task/<pid>/schedstat`): time on a core, time runnable but waiting for a core, and the mean wait each time it was put on one.", '');
+      for (const h of sched) {
+        const t = h.mainThreadUnderLoad!;
+        const share = (ms: number) => `${((100 * ms) / t.windowMs).toFixed(0)} %`;
+        lines.push(`- ${h.model}: ${t.windowMs} ms window; on a core ${t.runMs} ms (${share(t.runMs)}), waiting for one ${t.waitMs} ms (${share(t.waitMs)}), ${t.slices} times on a core, ${(t.waitMs / Math.max(t.slices, 1)).toFixed(2)} ms wait each`);
+      }
+      lines.push('');
+    }
   }
   if (results.boot) {
     lines.push('#### Boot to /ready', '');

@@ -3,7 +3,7 @@ import { createApp } from './app.factory.js';
 import { AppConfig, ConfigError } from './config/app-config.js';
 import { GrpcServer } from './grpc/grpc-server.js';
 import { ReadinessService } from './health/readiness.service.js';
-import { HeapGrowth } from './serving/heap-growth.js';
+import { GcSettings } from './serving/gc-settings.js';
 
 async function bootstrap(): Promise<void> {
   const app = await createApp();
@@ -12,8 +12,8 @@ async function bootstrap(): Promise<void> {
   await app.listen({ host: config.server.host, port: config.server.port });
   logger.log({ msg: 'Modelport listening', host: config.server.host, port: config.server.port, dataDir: config.storage.dataDir });
   if (config.grpc.enabled) await app.get(GrpcServer).start();
-  // Serving's GC setting, once boot's own allocations are behind us (src/serving/heap-growth.ts).
-  void app.get(ReadinessService).startupSettled().then(() => app.get(HeapGrowth).apply());
+  // Serving's GC settings, once boot's own allocations are behind us (src/serving/gc-settings.ts).
+  void app.get(ReadinessService).startupSettled().then(() => app.get(GcSettings).apply());
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -11,7 +11,7 @@ import { BuiltModel } from '../models/mobilenetv2.js';
 import { PlatformClient } from '../platform-client.js';
 import { summarize } from '../stats.js';
 import { scrapeEventLoopLag } from '../event-loop-lag.js';
-import { freePort, processCpuMs, readRss, runLoad, serverEntry, ServerProcess, startNodeServer, threadCpuMs, watchRss } from '../processes.js';
+import { freePort, mainThreadSchedMs, processCpuMs, readRss, runLoad, serverEntry, ServerProcess, startNodeServer, threadCpuMs, watchRss } from '../processes.js';
 import { BenchResults, ModelResults } from '../report.js';
 
 import { ADMIN, BATCHED, Context, log, ModelName, modelConfig, UNBATCHED } from '../bench-context.js';
@@ -125,7 +125,11 @@ export async function runPlatform(context: Context, models: BuiltModel[], result
         entry.platform[label] = await loadSeries(context, inferenceUrl(id), { 'X-Access-Token': accessToken });
         const after = await client.stats(id);
         entry.platform.statsAfter![label] = { before, after };
-        if (label === 'batched' && lastRound) entry.platform.deployedView = await client.model(id);
+        if (label === 'batched') {
+          const view = await client.model(id);
+          entry.platform.batchedMaxBatchSize = view.batchProfile?.maxBatchSize ?? view.deployment?.batching?.maxBatchSize;
+          if (lastRound) entry.platform.deployedView = view;
+        }
         await client.undeploy(id);
       }
     }
@@ -149,12 +153,21 @@ export async function runPlatform(context: Context, models: BuiltModel[], result
       await new Promise((resolve) => setTimeout(resolve, Math.max(1500, context.plan.loadSeconds * 1000)));
       const idleSamples = await idle.stop();
       const idleLag = await scrapeEventLoopLag(server.url);
+      const schedBefore = mainThreadSchedMs(pid);
+      const loadStarted = performance.now();
       const busy = sampleHealth(server.url);
       await runLoad(context.loadScript, { ...job(id), connections: context.plan.healthConnections, durationSeconds: context.plan.loadSeconds });
       const busySamples = await busy.stop();
+      const schedAfter = mainThreadSchedMs(pid);
       const busyLag = await scrapeEventLoopLag(server.url);
       const eventLoopLag = idleLag && busyLag ? { idle: idleLag, underLoad: busyLag } : undefined;
-      out.health.push({ model: model.name, connections: context.plan.healthConnections, idleMs: summarize(idleSamples), underLoadMs: summarize(busySamples), eventLoopLag });
+      const mainThreadUnderLoad = {
+        windowMs: Math.round(performance.now() - loadStarted),
+        runMs: Math.round(schedAfter.runMs - schedBefore.runMs),
+        waitMs: Math.round(schedAfter.waitMs - schedBefore.waitMs),
+        slices: schedAfter.slices - schedBefore.slices,
+      };
+      out.health.push({ model: model.name, connections: context.plan.healthConnections, idleMs: summarize(idleSamples), underLoadMs: summarize(busySamples), eventLoopLag, mainThreadUnderLoad });
       log(`  /health p99 idle ${summarize(idleSamples).p99} ms, under load ${summarize(busySamples).p99} ms; event-loop delay p99 ${idleLag?.p99Ms} → ${busyLag?.p99Ms} ms (${model.name})`);
 
       const offered = Math.ceil(capacity * 3);

@@ -69,7 +69,7 @@ const configSchema = z.object({
       }),
     }),
   }),
-  serving: z.object({ maxImagePixels: positiveInt, maxImagesPerRequest: positiveInt, engineGraceMs: nonNegativeInt, refusedBodyDrainBytes: nonNegativeInt, refusedBodyDrainMs: nonNegativeInt, memoryBudgetMb: nonNegativeInt, encoderThreads: nonNegativeInt.max(64), threadNice: nonNegativeInt.max(19), heapGrowingPercent: nonNegativeInt.max(1000), preprocessAhead: nonNegativeInt.max(10_000) }),
+  serving: z.object({ maxImagePixels: positiveInt, maxImagesPerRequest: positiveInt, engineGraceMs: nonNegativeInt, refusedBodyDrainBytes: nonNegativeInt, refusedBodyDrainMs: nonNegativeInt, memoryBudgetMb: nonNegativeInt, encoderThreads: nonNegativeInt.max(64), threadNice: nonNegativeInt.max(19), heapGrowingPercent: nonNegativeInt.max(1000), parallelScavenge: z.stringbool().or(z.boolean()), preprocessAhead: nonNegativeInt.max(10_000) }),
   metrics: z.object({ token: z.string(), systemSampleIntervalMs: positiveInt }),
   database: z.object({
     url: z.string().refine((value) => value === '' || /^postgres(ql)?:\/\//.test(value), 'must be empty (SQLite) or a postgres:// URL'),
@@ -149,6 +149,7 @@ const ENV_BINDINGS: Record<string, { path: string; list?: boolean }> = {
   ENCODER_THREADS: { path: 'serving.encoderThreads' },
   SERVING_THREAD_NICE: { path: 'serving.threadNice' },
   SERVING_HEAP_GROWING_PERCENT: { path: 'serving.heapGrowingPercent' },
+  SERVING_PARALLEL_SCAVENGE: { path: 'serving.parallelScavenge' },
   SERVING_PREPROCESS_AHEAD: { path: 'serving.preprocessAhead' },
   METRICS_TOKEN: { path: 'metrics.token' },
   SYSTEM_SAMPLE_INTERVAL_MS: { path: 'metrics.systemSampleIntervalMs' },

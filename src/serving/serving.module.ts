@@ -13,7 +13,7 @@ import { ResidencyManager, ResidencyOptions } from './residency-manager.js';
 import { ResponseEncoder, ResponseEncoderOptions } from './response-encoder.js';
 import { ServingOverrides } from './serving-overrides.js';
 import { ServingRuntimeOptions, systemTimers } from './runtime-timers.js';
-import { HeapGrowth } from './heap-growth.js';
+import { GcSettings } from './gc-settings.js';
 import { ThreadPriorities, ThreadTable } from './thread-priorities.js';
 
 /**
@@ -35,7 +35,7 @@ import { ThreadPriorities, ThreadTable } from './thread-priorities.js';
     { provide: ModelDeployer, useExisting: DeploymentManager },
     ResidencyManager,
     CrashMonitor,
-    { provide: HeapGrowth, useFactory: (config: AppConfig) => new HeapGrowth(config), inject: [AppConfig] },
+    { provide: GcSettings, useFactory: (config: AppConfig) => new GcSettings(config), inject: [AppConfig] },
     { provide: ThreadPriorities, useFactory: (config: AppConfig) => new ThreadPriorities(config, new ThreadTable()), inject: [AppConfig] },
     { provide: MemoryMeter, useFactory: (overrides: ServingOverrides) => overrides.memoryMeter ?? new ProcessMemoryMeter(), inject: [ServingOverrides] },
     {
