@@ -9,8 +9,8 @@ export type V8FlagSetter = (flags: string) => void;
  * Serving's two garbage-collector settings, process-wide V8 flags read at every collection. The
  * server's entry point applies them once start-up (model restore and warm-up) is over, because during
  * boot the larger heap cost more than the collections it saved (+0.2 s to /ready with three models);
- * shutdown puts V8's defaults back. Measurements: docs/performance.md ("Garbage collection" and
- * "Scavenges that waited for niced helpers").
+ * shutdown puts V8's defaults back. Measurements: docs/performance.md ("Where the CPU went: full
+ * garbage collections" and "/health under load: what the server's own loop saw").
  *
  * - **Heap growth** (`SERVING_HEAP_GROWING_PERCENT`, default 100: to twice the live size before the next
  *   full collection, instead of V8's own factor). Serving allocates several megabytes of request
