@@ -2,8 +2,9 @@
  * The server's own event-loop delay, read from its Prometheus exposition. prom-client's default metrics
  * sample `perf_hooks.monitorEventLoopDelay` (a 10 ms timer) and reset the histogram on every scrape, so
  * scraping before and after a window gives the delay over that window alone. Beside the /health
- * latencies the client sees, it separates turns of the server's event loop that run long (blocking,
- * GC on the main thread) from time the server's process spends waiting for a core.
+ * latencies the client sees, it tells how much of them the server's own loop accounts for: long turns
+ * (work, GC pauses) and its main thread waiting for a core alike; the main thread's schedstat
+ * (`mainThreadSchedMs` in processes.ts) tells those two apart.
  */
 
 export interface EventLoopLag {
@@ -22,11 +23,13 @@ export function parseEventLoopLag(exposition: string): EventLoopLag | undefined 
     const match = /^(nodejs_eventloop_lag_\w+_seconds)(?:\{[^}]*\})?\s+(\S+)/.exec(line);
     if (match) values.set(match[1], Number(match[2]));
   }
-  const read = (name: string) => values.get(name);
-  const [p50, p99, max] = [read(GAUGES.p50Ms), read(GAUGES.p99Ms), read(GAUGES.maxMs)];
-  if ([p50, p99, max].some((value) => value === undefined || !Number.isFinite(value))) return undefined;
-  const ms = (seconds: number) => Math.round(seconds * 1e5) / 100;
-  return { p50Ms: ms(p50!), p99Ms: ms(p99!), maxMs: ms(max!) };
+  const lag: Partial<EventLoopLag> = {};
+  for (const [key, name] of Object.entries(GAUGES) as Array<[keyof EventLoopLag, string]>) {
+    const seconds = values.get(name);
+    if (seconds === undefined || !Number.isFinite(seconds)) return undefined;
+    lag[key] = Math.round(seconds * 1e5) / 100;
+  }
+  return lag as EventLoopLag;
 }
 
 /** Scrapes `GET /metrics` (open without a token on a loopback host) and returns the delay since the last scrape. */

@@ -167,8 +167,9 @@ export async function runPlatform(context: Context, models: BuiltModel[], result
         waitMs: Math.round(schedAfter.waitMs - schedBefore.waitMs),
         slices: schedAfter.slices - schedBefore.slices,
       };
-      out.health.push({ model: model.name, connections: context.plan.healthConnections, idleMs: summarize(idleSamples), underLoadMs: summarize(busySamples), eventLoopLag, mainThreadUnderLoad });
-      log(`  /health p99 idle ${summarize(idleSamples).p99} ms, under load ${summarize(busySamples).p99} ms; event-loop delay p99 ${idleLag?.p99Ms} → ${busyLag?.p99Ms} ms (${model.name})`);
+      const [idleMs, underLoadMs] = [summarize(idleSamples), summarize(busySamples)];
+      out.health.push({ model: model.name, connections: context.plan.healthConnections, idleMs, underLoadMs, eventLoopLag, mainThreadUnderLoad });
+      log(`  /health p99 idle ${idleMs.p99} ms, under load ${underLoadMs.p99} ms; event-loop delay p99 ${idleLag?.p99Ms} → ${busyLag?.p99Ms} ms (${model.name})`);
 
       const offered = Math.ceil(capacity * 3);
       const connections = overloadConnections(offered, capacity, context.plan.overloadConnections);

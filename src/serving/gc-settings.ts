@@ -27,7 +27,8 @@ export type V8FlagSetter = (flags: string) => void;
  */
 @Injectable()
 export class GcSettings implements OnApplicationShutdown {
-  private readonly applied: string[] = [];
+  /** The flags that put V8's defaults back, one per setting applied. */
+  private readonly restore: string[] = [];
 
   constructor(
     private readonly config: AppConfig,
@@ -36,18 +37,18 @@ export class GcSettings implements OnApplicationShutdown {
 
   apply(): void {
     const { heapGrowingPercent, parallelScavenge } = this.config.serving;
-    if (heapGrowingPercent !== 0) this.set('--heap-growing-percent', `--heap-growing-percent=${heapGrowingPercent}`);
-    if (!parallelScavenge) this.set('--parallel-scavenge', '--no-parallel-scavenge');
+    if (heapGrowingPercent !== 0) this.set(`--heap-growing-percent=${heapGrowingPercent}`, '--heap-growing-percent=0');
+    if (!parallelScavenge) this.set('--no-parallel-scavenge', '--parallel-scavenge');
   }
 
   onApplicationShutdown(): void {
-    for (const flag of this.applied.splice(0)) this.setFlags(flag === '--heap-growing-percent' ? '--heap-growing-percent=0' : flag);
+    for (const flag of this.restore.splice(0)) this.setFlags(flag);
   }
 
-  /** Sets `value` and remembers `restore`, the flag that puts V8's default back. */
-  private set(restore: string, value: string): void {
-    if (this.applied.includes(restore)) return;
-    this.setFlags(value);
-    this.applied.push(restore);
+  /** Sets `flag` unless it is already set, and remembers `restore`, the flag that puts V8's default back. */
+  private set(flag: string, restore: string): void {
+    if (this.restore.includes(restore)) return;
+    this.setFlags(flag);
+    this.restore.push(restore);
   }
 }
